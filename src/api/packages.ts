@@ -1,0 +1,219 @@
+// The Packages API: list (project and group, with GitLab's filters, sorting and pagination), details,
+// files, pipelines, and deletes (which go through the publish coordinator).
+// Spec: GitLab doc/api/packages.md; ../shared/reference/gitlab-spec.md §13.
+import { Hono, type Context } from "hono";
+import { and, asc, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { createDb, type Db } from "../db/client";
+import { packageBuildInfos, packageFiles, packages, projects, users, PACKAGE_STATUSES } from "../db/schema";
+import { allows, authorizeGroupRead, authorizeProject, readableProjectsInGroup, type ProjectContext } from "../core/tenancy";
+import { commitPackage } from "../core/publish/client";
+import { AppError } from "../core/errors";
+import { parseQuery, booleanish } from "./validate";
+import { readPage, setPaginationHeaders } from "./pagination";
+import { originOf } from "./current-actor";
+
+const listSchema = z.object({
+  order_by: z.enum(["created_at", "name", "version", "type", "project_path"]).default("created_at"),
+  sort: z.enum(["asc", "desc"]).default("asc"),
+  package_type: z.string().regex(/^[a-z_]+$/).optional(),
+  package_name: z.string().max(255).optional(),
+  package_version: z.string().max(255).optional(),
+  include_versionless: booleanish.optional(),
+  status: z.enum(PACKAGE_STATUSES).optional(),
+  exclude_subgroups: booleanish.optional(),
+});
+
+export const packageApiRoutes = new Hono<AppEnv>();
+
+packageApiRoutes.get("/projects/:id/packages", async (c) => {
+  const db = createDb(c.env.DB);
+  const ctx = await authorizeProject(db, c.get("actor"), c.req.param("id"), "read_package");
+  return listPackages(c, db, [ctx]);
+});
+
+packageApiRoutes.get("/groups/:id/packages", async (c) => {
+  const db = createDb(c.env.DB);
+  const actor = c.get("actor");
+  const group = await authorizeGroupRead(db, actor, c.req.param("id"));
+  const query = parseQuery(c, listSchema);
+  const readable = await readableProjectsInGroup(db, actor, group, !query.exclude_subgroups);
+  return listPackages(c, db, readable);
+});
+
+async function listPackages(c: Context<AppEnv>, db: Db, contexts: ProjectContext[]) {
+  const query = parseQuery(c, listSchema);
+  const page = readPage(c);
+  const byId = new Map(contexts.map((ctx) => [ctx.project.id, ctx]));
+  if (byId.size === 0) {
+    setPaginationHeaders(c, page, 0);
+    return c.json([]);
+  }
+  const conditions: SQL[] = [inArray(packages.projectId, [...byId.keys()])];
+  conditions.push(query.status ? eq(packages.status, query.status) : inArray(packages.status, ["default", "deprecated", "error"]));
+  if (query.package_type) conditions.push(eq(packages.packageType, query.package_type));
+  if (query.package_name) conditions.push(sql`instr(lower(${packages.name}), lower(${query.package_name})) > 0`);
+  if (query.package_version) conditions.push(eq(packages.version, query.package_version));
+  if (!query.include_versionless || query.package_version) conditions.push(ne(packages.version, ""));
+  const where = and(...conditions);
+  const direction = query.sort === "desc" ? desc : asc;
+  const orderColumn = {
+    created_at: packages.createdAt,
+    name: packages.name,
+    version: packages.version,
+    type: packages.packageType,
+    project_path: projects.fullPath,
+  }[query.order_by];
+  const [rows, total] = await Promise.all([
+    db
+      .select({ pkg: packages })
+      .from(packages)
+      .innerJoin(projects, eq(projects.id, packages.projectId))
+      .where(where)
+      .orderBy(direction(orderColumn), direction(packages.id))
+      .limit(page.perPage)
+      .offset(page.offset)
+      .all(),
+    db.$count(packages, where),
+  ]);
+  const pipelines = await latestPipelines(db, rows.map((r) => r.pkg.id));
+  setPaginationHeaders(c, page, total);
+  return c.json(rows.map(({ pkg }) => packageJson(c, byId.get(pkg.projectId)!, pkg, pipelines.get(pkg.id) ?? [])));
+}
+
+packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}", async (c) => {
+  const db = createDb(c.env.DB);
+  const { ctx, pkg } = await loadPackage(c, db, "read_package");
+  if (pkg.status !== "default" && pkg.status !== "deprecated") throw new AppError("not_found", "404 Package Not Found");
+  const [pipelines, versions] = await Promise.all([
+    latestPipelines(db, [pkg.id]),
+    db
+      .select()
+      .from(packages)
+      .where(and(eq(packages.projectId, pkg.projectId), eq(packages.packageType, pkg.packageType), eq(packages.normalizedName, pkg.normalizedName), ne(packages.id, pkg.id), ne(packages.version, "")))
+      .orderBy(desc(packages.createdAt))
+      .all(),
+  ]);
+  const versionPipelines = await latestPipelines(db, versions.map((v) => v.id));
+  return c.json({
+    ...packageJson(c, ctx, pkg, pipelines.get(pkg.id) ?? []),
+    versions: versions.map((v) => ({ id: v.id, version: v.version, created_at: v.createdAt.toISOString(), pipelines: versionPipelines.get(v.id) ?? [] })),
+  });
+});
+
+packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}/package_files", async (c) => {
+  const db = createDb(c.env.DB);
+  const { pkg } = await loadPackage(c, db, "read_package");
+  const page = readPage(c);
+  const [rows, total] = await Promise.all([
+    db.select().from(packageFiles).where(eq(packageFiles.packageId, pkg.id)).orderBy(asc(packageFiles.id)).limit(page.perPage).offset(page.offset).all(),
+    db.$count(packageFiles, eq(packageFiles.packageId, pkg.id)),
+  ]);
+  setPaginationHeaders(c, page, total);
+  return c.json(
+    rows.map((f) => ({
+      id: f.id,
+      package_id: f.packageId,
+      created_at: f.createdAt.toISOString(),
+      file_name: f.fileName,
+      size: f.size,
+      file_md5: f.md5,
+      file_sha1: f.sha1,
+      file_sha256: f.sha256,
+    })),
+  );
+});
+
+packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}/pipelines", async (c) => {
+  const db = createDb(c.env.DB);
+  const { pkg } = await loadPackage(c, db, "read_package");
+  const all = await latestPipelines(db, [pkg.id], 20);
+  return c.json(all.get(pkg.id) ?? []);
+});
+
+packageApiRoutes.delete("/projects/:id/packages/:package_id{[0-9]+}", async (c) => {
+  const db = createDb(c.env.DB);
+  const { ctx, pkg } = await loadPackage(c, db, "destroy_package");
+  await commitPackage(c.env, { projectId: ctx.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName, op: { kind: "remove_package", packageId: pkg.id } });
+  return c.body(null, 204);
+});
+
+packageApiRoutes.delete("/projects/:id/packages/:package_id{[0-9]+}/package_files/:file_id{[0-9]+}", async (c) => {
+  const db = createDb(c.env.DB);
+  const { ctx, pkg } = await loadPackage(c, db, "destroy_package_file");
+  await commitPackage(c.env, {
+    projectId: ctx.project.id,
+    packageType: pkg.packageType,
+    name: pkg.name,
+    normalizedName: pkg.normalizedName,
+    op: { kind: "remove_file", fileId: Number(c.req.param("file_id")) },
+  });
+  return c.body(null, 204);
+});
+
+async function loadPackage(c: Context<AppEnv>, db: Db, action: "read_package" | "destroy_package" | "destroy_package_file") {
+  const actor = c.get("actor");
+  const ctx = await authorizeProject(db, actor, c.req.param("id")!, "read_package");
+  const pkg = await db.select().from(packages).where(and(eq(packages.id, Number(c.req.param("package_id"))), eq(packages.projectId, ctx.project.id))).get();
+  if (!pkg) throw new AppError("not_found", "404 Package Not Found");
+  if (action !== "read_package") await authorizeProject(db, actor, String(ctx.project.id), action);
+  return { ctx, pkg };
+}
+
+type PipelineJson = ReturnType<typeof pipelineJson>;
+
+/** The newest build records (pipelines) of each package, `limit` each. */
+async function latestPipelines(db: Db, packageIds: number[], limit = 5): Promise<Map<number, PipelineJson[]>> {
+  const out = new Map<number, PipelineJson[]>();
+  if (packageIds.length === 0) return out;
+  const rows = await db
+    .select({ info: packageBuildInfos, user: users })
+    .from(packageBuildInfos)
+    .leftJoin(users, eq(users.id, packageBuildInfos.userId))
+    .where(inArray(packageBuildInfos.packageId, packageIds.slice(0, 90)))
+    .orderBy(desc(packageBuildInfos.id))
+    .all();
+  for (const row of rows) {
+    const list = out.get(row.info.packageId) ?? [];
+    if (list.length < limit) list.push(pipelineJson(row.info, row.user));
+    out.set(row.info.packageId, list);
+  }
+  return out;
+}
+
+function pipelineJson(info: typeof packageBuildInfos.$inferSelect, user: typeof users.$inferSelect | null) {
+  return {
+    id: info.pipelineId,
+    iid: info.pipelineId,
+    sha: info.sha,
+    ref: info.ref,
+    status: "success",
+    source: "push",
+    created_at: info.createdAt.toISOString(),
+    updated_at: info.createdAt.toISOString(),
+    user: user ? { id: user.id, username: user.username, name: user.name, state: user.state } : null,
+  };
+}
+
+function packageJson(c: Context<AppEnv>, ctx: ProjectContext, pkg: typeof packages.$inferSelect, pipelines: PipelineJson[]) {
+  const origin = originOf(c);
+  const canDelete = allows(c.get("actor"), ctx, "destroy_package");
+  return {
+    id: pkg.id,
+    name: pkg.name,
+    version: pkg.version === "" ? null : pkg.version,
+    package_type: pkg.packageType,
+    status: pkg.status,
+    _links: {
+      web_path: `/${ctx.project.fullPath}/-/packages/${pkg.id}`,
+      ...(canDelete ? { delete_api_path: `${origin}/api/v4/projects/${ctx.project.id}/packages/${pkg.id}` } : {}),
+    },
+    created_at: pkg.createdAt.toISOString(),
+    last_downloaded_at: null,
+    project_id: ctx.project.id,
+    project_path: ctx.project.fullPath,
+    tags: [],
+    ...(pipelines.length ? { pipeline: pipelines[0], pipelines } : {}),
+  };
+}

@@ -1,0 +1,76 @@
+// Builds the Hono app: request id → credentials → management API, Packages API and every format
+// under /api/v4 → web pages. Errors render in the shape the caller's client understands.
+import { Hono } from "hono";
+import type { AppEnv } from "./env";
+import { createDb } from "./db/client";
+import { readCredential } from "./core/auth/credentials";
+import { resolveActor } from "./core/auth/resolve-actor";
+import { ANONYMOUS } from "./core/auth/actor";
+import { AppError } from "./core/errors";
+import { renderGitlabError, toAppError } from "./http/errors";
+import { userRoutes } from "./api/users";
+import { groupRoutes } from "./api/groups";
+import { projectRoutes } from "./api/projects";
+import { memberRoutes } from "./api/members";
+import { deployTokenRoutes } from "./api/deploy-tokens";
+import { jobTokenRoutes } from "./api/job-tokens";
+import { packageApiRoutes } from "./api/packages";
+import { FORMATS } from "./formats";
+import { uiRoutes } from "./ui";
+
+const API_PREFIX = "/api/v4";
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
+    c.set("requestId", requestId);
+    c.set("actor", ANONYMOUS);
+    await next();
+    c.header("X-Request-Id", requestId);
+  });
+
+  app.use(async (c, next) => {
+    rejectPathTricks(new URL(c.req.url).pathname);
+    const credential = readCredential(c.req.raw.headers, new URL(c.req.url));
+    const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch(() => undefined));
+    c.set("actor", await resolveActor(createDb(c.env.DB), credential, { adminToken: c.env.ADMIN_TOKEN, defer }));
+    await next();
+  });
+
+  const api = new Hono<AppEnv>();
+  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, packageApiRoutes]) {
+    api.route("/", routes);
+  }
+  for (const format of FORMATS) api.route("/", format.routes);
+  api.all("*", (c) => c.json({ error: "404 Not Found" }, 404));
+  app.route(API_PREFIX, api);
+  app.route("/", uiRoutes);
+
+  app.notFound((c) => c.json({ error: "404 Not Found" }, 404));
+  app.onError((error, c) => {
+    const path = new URL(c.req.url).pathname;
+    if (path.startsWith(API_PREFIX)) {
+      const format = FORMATS.find((f) => f.ownsPath(path.slice(API_PREFIX.length)));
+      if (format) return format.renderError(c, toAppError(c, error));
+    }
+    return renderGitlabError(c, error);
+  });
+  return app;
+}
+
+/** `..`, encoded traversal and NUL bytes never reach a route (a raw path keeps them percent-encoded). */
+function rejectPathTricks(rawPath: string) {
+  let decoded = rawPath;
+  for (let i = 0; i < 3 && /%[0-9a-f]{2}/i.test(decoded); i++) {
+    try {
+      decoded = decodeURIComponent(decoded);
+    } catch {
+      throw new AppError("bad_request", "400 Bad request - malformed percent-encoding in the path");
+    }
+  }
+  if (decoded.includes("\0") || decoded.split(/[/\\]/).some((segment) => segment === ".." || segment === ".")) {
+    throw new AppError("bad_request", "400 Bad request - the path contains '..', '.' or a NUL byte");
+  }
+}

@@ -1,0 +1,108 @@
+// Package reads shared by every format: versions of a name, their files and tags, across one or many
+// projects, in few queries (never one per version).
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { chunk } from "../db/client";
+import { packageFiles, packages, packageTags, type PackageStatus } from "../db/schema";
+
+export type PackageRow = typeof packages.$inferSelect;
+export type PackageFileRow = typeof packageFiles.$inferSelect;
+export type PackageWithFiles = PackageRow & { files: PackageFileRow[] };
+
+/** Statuses a client may install from (hidden packages are not listed; processing/error ones not served). */
+export const INSTALLABLE_STATUSES: PackageStatus[] = ["default", "deprecated"];
+
+export interface VersionQuery {
+  projectIds: number[];
+  packageType: string;
+  normalizedName: string;
+  statuses?: PackageStatus[];
+  version?: string;
+}
+
+/** Every version of a name in these projects with their files, newest package first. */
+export async function getPackageVersions(db: Db, query: VersionQuery): Promise<PackageWithFiles[]> {
+  if (query.projectIds.length === 0) return [];
+  const conditions = [
+    inArray(packages.projectId, query.projectIds),
+    eq(packages.packageType, query.packageType),
+    eq(packages.normalizedName, query.normalizedName),
+    inArray(packages.status, query.statuses ?? INSTALLABLE_STATUSES),
+  ];
+  if (query.version !== undefined) conditions.push(eq(packages.version, query.version));
+  const rows = await db.select().from(packages).where(and(...conditions)).orderBy(desc(packages.createdAt), desc(packages.id)).all();
+  const files = await getFilesOf(db, rows.map((r) => r.id));
+  return rows.map((row) => ({ ...row, files: files.get(row.id) ?? [] }));
+}
+
+/** Files per package id, newest first. */
+export async function getFilesOf(db: Db, packageIds: number[]): Promise<Map<number, PackageFileRow[]>> {
+  const byPackage = new Map<number, PackageFileRow[]>();
+  for (const ids of chunk(packageIds, 90)) {
+    const rows = await db.select().from(packageFiles).where(inArray(packageFiles.packageId, ids)).orderBy(desc(packageFiles.createdAt), desc(packageFiles.id)).all();
+    for (const row of rows) {
+      const list = byPackage.get(row.packageId) ?? [];
+      list.push(row);
+      byPackage.set(row.packageId, list);
+    }
+  }
+  return byPackage;
+}
+
+/** The newest file of that name in a package (duplicates: the most recent upload is served). */
+export function newestFile(files: PackageFileRow[], fileName: string): PackageFileRow | undefined {
+  return files.find((f) => f.fileName === fileName);
+}
+
+/** When several projects hold the same version, the most recently published one wins. */
+export function newestPerVersion<T extends PackageRow>(rows: T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const row of rows) {
+    const current = seen.get(row.version);
+    if (!current || row.createdAt > current.createdAt || (row.createdAt.getTime() === current.createdAt.getTime() && row.id > current.id)) {
+      seen.set(row.version, row);
+    }
+  }
+  return [...seen.values()];
+}
+
+/** Tags of a name in one project: tag → package id. */
+export async function getTags(db: Db, projectId: number, packageType: string, normalizedName: string): Promise<Map<string, number>> {
+  const rows = await db
+    .select()
+    .from(packageTags)
+    .where(and(eq(packageTags.projectId, projectId), eq(packageTags.packageType, packageType), eq(packageTags.normalizedName, normalizedName)))
+    .all();
+  return new Map(rows.map((r) => [r.tag, r.packageId]));
+}
+
+/** A file by its sha256 among these projects' installable packages (PyPI downloads are addressed so). */
+export async function getFileBySha256(db: Db, projectIds: number[], packageType: string, sha256: string, fileName?: string) {
+  if (projectIds.length === 0) return null;
+  const conditions = [
+    eq(packageFiles.sha256, sha256.toLowerCase()),
+    inArray(packages.projectId, projectIds),
+    eq(packages.packageType, packageType),
+    inArray(packages.status, INSTALLABLE_STATUSES),
+  ];
+  if (fileName) conditions.push(eq(packageFiles.fileName, fileName));
+  const row = await db
+    .select({ file: packageFiles, pkg: packages })
+    .from(packageFiles)
+    .innerJoin(packages, eq(packages.id, packageFiles.packageId))
+    .where(and(...conditions))
+    .orderBy(desc(packageFiles.createdAt))
+    .get();
+  return row ?? null;
+}
+
+/** Distinct package names of a type in these projects (index pages such as PyPI's /simple/). */
+export async function listPackageNames(db: Db, projectIds: number[], packageType: string) {
+  if (projectIds.length === 0) return [];
+  return db
+    .selectDistinct({ name: packages.name, normalizedName: packages.normalizedName })
+    .from(packages)
+    .where(and(inArray(packages.projectId, projectIds), eq(packages.packageType, packageType), inArray(packages.status, INSTALLABLE_STATUSES)))
+    .orderBy(packages.normalizedName)
+    .all();
+}

@@ -1,0 +1,71 @@
+// What the publish coordinator accepts and answers; plain data so it crosses Durable Object RPC.
+import type { PackageStatus } from "../../db/schema";
+import type { StoredBlob } from "../blobs";
+import type { ErrorCode } from "../errors";
+
+export type DuplicateSetting = "maven" | "generic" | "nuget" | "terraform_module";
+
+/**
+ * What happens when the version (or a file of the same name in it) already exists:
+ * - reject_version: a second publish of a version fails with package_exists (npm, PyPI sdists are per file, see below)
+ * - reject_file_name: the version may grow, but not by a file name it already has (PyPI)
+ * - allow: add the file; the newest file of a name is served (Helm, Debian, RubyGems)
+ * - setting: the group's duplicate setting decides (Maven, Generic, NuGet, Terraform); refused → duplicate_not_allowed
+ */
+export type DuplicatePolicy =
+  | { kind: "reject_version" }
+  | { kind: "reject_file_name" }
+  | { kind: "allow" }
+  | { kind: "setting"; setting: DuplicateSetting; /** refuse only when a file of that name exists */ perFile: boolean };
+
+export interface NewFile {
+  blob: StoredBlob;
+  fileName: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface BuildInfo {
+  pipelineId: number;
+  ref: string;
+  sha: string;
+  userId: number | null;
+}
+
+export type CommitOp =
+  | {
+      kind: "publish";
+      version: string;
+      files: NewFile[];
+      duplicates: DuplicatePolicy;
+      status?: PackageStatus;
+      /** Replaces the version's metadata when it is created; merged into it when the version exists. */
+      metadata?: Record<string, unknown>;
+      /** Tags to point at this version in the same batch (npm dist-tags). */
+      tags?: string[];
+      creatorId?: number | null;
+      buildInfo?: BuildInfo | null;
+    }
+  | { kind: "set_tag"; tag: string; version: string }
+  | { kind: "remove_tag"; tag: string }
+  | { kind: "update_version"; version: string; status?: PackageStatus; metadataPatch?: Record<string, unknown> }
+  | { kind: "remove_version"; version: string }
+  | { kind: "remove_package"; packageId: number }
+  | { kind: "remove_all_versions" }
+  | { kind: "remove_file"; fileId: number };
+
+export interface CommitRequest {
+  projectId: number;
+  packageType: string;
+  name: string;
+  normalizedName: string;
+  op: CommitOp;
+}
+
+export type CommitResult =
+  | { ok: true; packageId: number | null; fileIds: number[]; createdPackage: boolean; revision: number }
+  | { ok: false; code: ErrorCode; message: string };
+
+/** One coordinator per package: project + format + normalised name. */
+export function coordinatorName(projectId: number, packageType: string, normalizedName: string): string {
+  return `${projectId}/${packageType}/${normalizedName}`;
+}

@@ -1,0 +1,142 @@
+// Tenancy reads: projects and groups by id or full path, an actor's inherited role, and the
+// projects of a group an actor may read. Authorisation itself is src/core/auth/policy.ts.
+import { and, eq, inArray, or, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { members, namespaces, projects } from "../db/schema";
+import { userOf, type Actor } from "./auth/actor";
+import { decide, type PackageAction, type ProjectSubject } from "./auth/policy";
+import { AppError } from "./errors";
+
+export type ProjectRow = typeof projects.$inferSelect;
+export type NamespaceRow = typeof namespaces.$inferSelect;
+
+export interface ProjectContext {
+  project: ProjectRow;
+  namespace: NamespaceRow;
+  subject: ProjectSubject;
+  accessLevel: number;
+}
+
+export function parseTraversal(traversalIds: string): number[] {
+  return traversalIds ? traversalIds.split("/").map(Number) : [];
+}
+
+/** `:id` in GitLab URLs: a number or a (URL-decoded) full path. */
+export async function getProjectByRef(db: Db, ref: string): Promise<{ project: ProjectRow; namespace: NamespaceRow } | null> {
+  const where = /^\d+$/.test(ref) ? eq(projects.id, Number(ref)) : sql`lower(${projects.fullPath}) = lower(${ref})`;
+  const row = await db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(where).get();
+  return row ?? null;
+}
+
+export async function getNamespaceByRef(db: Db, ref: string, kind?: "group" | "user"): Promise<NamespaceRow | null> {
+  const where = /^\d+$/.test(ref) ? eq(namespaces.id, Number(ref)) : sql`lower(${namespaces.fullPath}) = lower(${ref})`;
+  const row = await db.select().from(namespaces).where(kind ? and(where, eq(namespaces.kind, kind)) : where).get();
+  return row ?? null;
+}
+
+export function subjectOf(project: ProjectRow, namespace: NamespaceRow): ProjectSubject {
+  return {
+    id: project.id,
+    visibility: project.visibility,
+    registryAccessLevel: project.packageRegistryAccessLevel,
+    namespaceIds: parseTraversal(namespace.traversalIds),
+  };
+}
+
+/** An actor's memberships, loaded once per request: "Project:1" / "Namespace:4" → access level. */
+export async function loadRoles(db: Db, actor: Actor): Promise<Map<string, number>> {
+  const user = userOf(actor);
+  const roles = new Map<string, number>();
+  if (!user) return roles;
+  const today = new Date().toISOString().slice(0, 10);
+  const [rows, owned] = await Promise.all([
+    db.select().from(members).where(eq(members.userId, user.id)).all(),
+    db.select({ id: namespaces.id }).from(namespaces).where(and(eq(namespaces.kind, "user"), eq(namespaces.ownerId, user.id))).all(),
+  ]);
+  for (const m of rows) if (!m.expiresAt || m.expiresAt > today) roles.set(`${m.sourceType}:${m.sourceId}`, m.accessLevel);
+  for (const ns of owned) roles.set(`Namespace:${ns.id}`, 50);
+  return roles;
+}
+
+/** Highest role over the project and every namespace above it (GitLab's inherited membership). */
+export function roleOn(roles: Map<string, number>, subject: ProjectSubject): number {
+  let level = roles.get(`Project:${subject.id}`) ?? 0;
+  for (const id of subject.namespaceIds) level = Math.max(level, roles.get(`Namespace:${id}`) ?? 0);
+  return level;
+}
+
+export function roleOnNamespace(roles: Map<string, number>, namespace: NamespaceRow): number {
+  let level = 0;
+  for (const id of parseTraversal(namespace.traversalIds)) level = Math.max(level, roles.get(`Namespace:${id}`) ?? 0);
+  return level;
+}
+
+export function throwFor(decision: Exclude<ReturnType<typeof decide>, "allow">): never {
+  if (decision === "unauthorized") throw new AppError("unauthorized");
+  if (decision === "not_found") throw new AppError("not_found", "404 Project Not Found");
+  if (decision === "registry_disabled") throw new AppError("registry_disabled");
+  throw new AppError("forbidden");
+}
+
+/**
+ * Load a project by `:id` and check that the actor may do `action` on it. Unknown projects answer
+ * like private ones (401 for anonymous callers, 404 otherwise) so that existence does not leak.
+ */
+export async function authorizeProject(db: Db, actor: Actor, ref: string, action: PackageAction): Promise<ProjectContext> {
+  const found = await getProjectByRef(db, ref);
+  if (!found) throwFor(actor.kind === "anonymous" ? "unauthorized" : "not_found");
+  const subject = subjectOf(found.project, found.namespace);
+  const accessLevel = roleOn(await loadRoles(db, actor), subject);
+  const decision = decide(actor, accessLevel, action, subject);
+  if (decision !== "allow") throwFor(decision);
+  return { ...found, subject, accessLevel };
+}
+
+/** Whether the actor may do `action`, without throwing (pages use it to show or hide controls). */
+export function allows(actor: Actor, ctx: Pick<ProjectContext, "subject" | "accessLevel">, action: PackageAction): boolean {
+  return decide(actor, ctx.accessLevel, action, ctx.subject) === "allow";
+}
+
+/** Every project in a group and (unless excluded) its subgroups. */
+export async function listProjectsInGroup(db: Db, group: NamespaceRow, includeSubgroups = true) {
+  const prefix = group.traversalIds;
+  const inTree = includeSubgroups
+    ? or(eq(namespaces.traversalIds, prefix), sql`substr(${namespaces.traversalIds}, 1, ${prefix.length + 1}) = ${prefix + "/"}`)
+    : eq(namespaces.id, group.id);
+  return db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(inTree).all();
+}
+
+/** Projects of a group whose packages the actor may read: what group-level endpoints serve. */
+export async function readableProjectsInGroup(db: Db, actor: Actor, group: NamespaceRow, includeSubgroups = true): Promise<ProjectContext[]> {
+  const [rows, roles] = await Promise.all([listProjectsInGroup(db, group, includeSubgroups), loadRoles(db, actor)]);
+  const out: ProjectContext[] = [];
+  for (const row of rows) {
+    const subject = subjectOf(row.project, row.namespace);
+    const accessLevel = roleOn(roles, subject);
+    if (decide(actor, accessLevel, "read_package", subject) === "allow") out.push({ ...row, subject, accessLevel });
+  }
+  return out;
+}
+
+/** Whether the actor may see a group (public: anyone; internal: signed in; private: members, admins, its deploy tokens). */
+export async function canReadGroup(db: Db, actor: Actor, group: NamespaceRow): Promise<boolean> {
+  if (group.visibility === "public") return true;
+  if (actor.kind === "user" && actor.user.isAdmin) return true;
+  if (actor.kind === "deploy_token") return actor.token.namespaceId !== null && parseTraversal(group.traversalIds).includes(actor.token.namespaceId);
+  if (actor.kind === "anonymous") return false;
+  if (group.visibility === "internal") return true;
+  return roleOnNamespace(await loadRoles(db, actor), group) > 0;
+}
+
+/** Load a group by `:id` for reading: 401 for anonymous callers of a private group, 404 otherwise. */
+export async function authorizeGroupRead(db: Db, actor: Actor, ref: string): Promise<NamespaceRow> {
+  const group = await getNamespaceByRef(db, ref, "group");
+  if (!group || !(await canReadGroup(db, actor, group))) throwFor(actor.kind === "anonymous" ? "unauthorized" : "not_found");
+  return group;
+}
+
+/** The projects with these ids together with their namespaces. */
+export async function getProjectsByIds(db: Db, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(inArray(projects.id, ids)).all();
+}

@@ -1,0 +1,4 @@
+export * from "./accounts";
+export * from "./tokens";
+export * from "./packages";
+export * from "./blobs";

@@ -1,0 +1,94 @@
+// Package model: packages (one row per name + version), their files, tags and CI build records.
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { projects, users } from "./accounts";
+import { blobs } from "./blobs";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`);
+
+export const PACKAGE_STATUSES = [
+  "default",
+  "hidden",
+  "processing",
+  "error",
+  "pending_destruction",
+  "deprecated",
+] as const;
+export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
+
+export const packages = sqliteTable(
+  "packages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id").notNull().references(() => projects.id),
+    packageType: text("package_type").notNull(),
+    name: text("name").notNull(),
+    normalizedName: text("normalized_name").notNull(),
+    /** "" for versionless packages (e.g. Maven artifact-level metadata). */
+    version: text("version").notNull().default(""),
+    status: text("status", { enum: PACKAGE_STATUSES }).notNull().default("default"),
+    /** Format-specific metadata (npm manifest, PyPI summary, …), parsed by the format. */
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+    creatorId: integer("creator_id").references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [
+    uniqueIndex("packages_identity").on(t.projectId, t.packageType, t.normalizedName, t.version),
+    index("packages_project_created").on(t.projectId, t.createdAt),
+    index("packages_type_name").on(t.packageType, t.normalizedName),
+  ],
+);
+
+export const packageFiles = sqliteTable(
+  "package_files",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    packageId: integer("package_id").notNull().references(() => packages.id),
+    blobId: text("blob_id").notNull().references(() => blobs.id),
+    fileName: text("file_name").notNull(),
+    size: integer("size").notNull(),
+    md5: text("md5").notNull(),
+    sha1: text("sha1").notNull(),
+    sha256: text("sha256").notNull(),
+    sha512: text("sha512").notNull(),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("package_files_package_name").on(t.packageId, t.fileName),
+    index("package_files_sha256").on(t.sha256),
+    index("package_files_blob").on(t.blobId),
+  ],
+);
+
+/** Named pointers to a version, such as npm dist-tags. */
+export const packageTags = sqliteTable(
+  "package_tags",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id").notNull().references(() => projects.id),
+    packageType: text("package_type").notNull(),
+    normalizedName: text("normalized_name").notNull(),
+    tag: text("tag").notNull(),
+    packageId: integer("package_id").notNull().references(() => packages.id),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [uniqueIndex("package_tags_identity").on(t.projectId, t.packageType, t.normalizedName, t.tag)],
+);
+
+/** The CI pipeline behind a publish; the UI shows the last five per package. */
+export const packageBuildInfos = sqliteTable(
+  "package_build_infos",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    packageId: integer("package_id").notNull().references(() => packages.id),
+    pipelineId: integer("pipeline_id").notNull(),
+    ref: text("ref").notNull().default(""),
+    sha: text("sha").notNull().default(""),
+    userId: integer("user_id").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("package_build_infos_package").on(t.packageId)],
+);

@@ -1,0 +1,87 @@
+// The edge cache for anonymous pulls. Only requests without any credential, for packages anyone may
+// pull, touch the Cache API; keys carry the projects' packages_revision, which every package write and
+// every access change bumps, so a change is visible at once without purging (caches.default is per
+// data centre and delete purges only the local one). `X-Packyard-Cache` says HIT, MISS or BYPASS.
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { ANONYMOUS } from "../core/auth/actor";
+import { carriesCredentials } from "../core/auth/credentials";
+import { decide, type ProjectSubject } from "../core/auth/policy";
+import { sha256Hex } from "../core/auth/secrets";
+
+export const CACHE_STATUS_HEADER = "X-Packyard-Cache";
+const CACHE_HOST = "https://edge-cache.packyard.invalid";
+const CLIENT_CACHE_CONTROL = "X-Packyard-Client-Cache-Control";
+const STORED_TTL_SECONDS = 7 * 24 * 3600;
+const MAX_CACHED_BYTES = 64 * 1024 * 1024;
+
+export interface CacheScope {
+  /** True only when every project behind the response lets anonymous users pull. */
+  anonymousPullable: boolean;
+  /** Revision parts (e.g. `p12r40`): any change to them changes the key. */
+  revisions: string[];
+  /** Request headers the response varies on (e.g. Accept for content negotiation). */
+  varyOn?: string[];
+}
+
+export async function withEdgeCache(c: Context<AppEnv>, scope: CacheScope, build: () => Promise<Response>): Promise<Response> {
+  const request = c.req.raw;
+  const url = new URL(request.url);
+  const cacheable = request.method === "GET" && scope.anonymousPullable && !carriesCredentials(request.headers, url);
+  if (!cacheable) {
+    const response = await build();
+    return markPrivate(response, "BYPASS");
+  }
+  const variant = (scope.varyOn ?? []).map((h) => `${h}=${request.headers.get(h) ?? ""}`).join("&");
+  const revision = await sha256Hex(`${scope.revisions.join(",")}|${variant}`);
+  const key = new Request(`${CACHE_HOST}/${revision}${url.pathname}?${url.searchParams.toString()}`);
+  const cache = caches.default;
+  const hit = await cache.match(key);
+  if (hit) {
+    const headers = new Headers(hit.headers);
+    restoreClientCacheControl(headers);
+    headers.set(CACHE_STATUS_HEADER, "HIT");
+    return new Response(hit.body, { status: hit.status, headers });
+  }
+  const response = await build();
+  const length = Number(response.headers.get("content-length") ?? "0");
+  if (response.status !== 200 || !response.body || length > MAX_CACHED_BYTES) return withStatus(response, "MISS");
+  const [toClient, toCache] = response.body.tee();
+  const stored = new Headers(response.headers);
+  stored.set(CLIENT_CACHE_CONTROL, response.headers.get("cache-control") ?? "");
+  stored.set("Cache-Control", `public, s-maxage=${STORED_TTL_SECONDS}, max-age=${STORED_TTL_SECONDS}`);
+  stored.delete("set-cookie");
+  c.executionCtx.waitUntil(cache.put(key, new Response(toCache, { status: 200, headers: stored })).catch(() => undefined));
+  return withStatus(new Response(toClient, response), "MISS");
+}
+
+function restoreClientCacheControl(headers: Headers) {
+  const original = headers.get(CLIENT_CACHE_CONTROL);
+  headers.delete(CLIENT_CACHE_CONTROL);
+  if (original) headers.set("Cache-Control", original);
+  else headers.delete("Cache-Control");
+}
+
+function withStatus(response: Response, status: "HIT" | "MISS" | "BYPASS"): Response {
+  const copy = new Response(response.body, response);
+  copy.headers.set(CACHE_STATUS_HEADER, status);
+  return copy;
+}
+
+/** A response built for a credentialed caller is never stored by a shared cache. */
+function markPrivate(response: Response, status: "BYPASS"): Response {
+  const copy = withStatus(response, status);
+  const current = copy.headers.get("cache-control") ?? "";
+  if (!/private|no-store/.test(current)) copy.headers.set("Cache-Control", current.includes("immutable") ? "private, max-age=31536000, immutable" : "private, no-cache");
+  return copy;
+}
+
+/** Revision parts for a set of projects. */
+export function revisionsOf(projects: { id: number; packagesRevision: number }[]): string[] {
+  return projects.map((p) => `p${p.id}r${p.packagesRevision}`).sort();
+}
+
+/** Whether anyone, signed in or not, may pull from this project (public project or "allow anyone to pull"). */
+export function anonymousMayPull(subject: ProjectSubject): boolean {
+  return decide(ANONYMOUS, 0, "read_package", subject) === "allow";
+}

@@ -1,0 +1,78 @@
+// Streams a stored file from R2 to the client with ETag, Content-Length, Range (206/416) and HEAD.
+import { blobKey } from "../core/blobs";
+import { AppError } from "../core/errors";
+
+export interface ServableFile {
+  blobId: string;
+  fileName: string;
+  size: number;
+  sha256: string;
+  md5?: string;
+  sha1?: string;
+}
+
+export interface ServeOptions {
+  contentType?: string;
+  /** Send Content-Disposition: attachment with this file name. */
+  attachment?: boolean;
+  cacheControl?: string;
+  extraHeaders?: Record<string, string>;
+}
+
+export async function serveBlob(bucket: R2Bucket, request: Request, file: ServableFile, options: ServeOptions = {}): Promise<Response> {
+  const etag = `"${file.sha256}"`;
+  const headers = new Headers({
+    "Content-Type": options.contentType ?? "application/octet-stream",
+    ETag: etag,
+    "Accept-Ranges": "bytes",
+    "Cache-Control": options.cacheControl ?? "private, max-age=0, must-revalidate",
+    ...(options.extraHeaders ?? {}),
+  });
+  if (file.sha1) headers.set("X-Checksum-SHA1", file.sha1);
+  if (file.md5) headers.set("X-Checksum-MD5", file.md5);
+  headers.set("X-Checksum-SHA256", file.sha256);
+  if (options.attachment) headers.set("Content-Disposition", `attachment; filename="${file.fileName.split("/").pop()!.replace(/"/g, "")}"`);
+
+  const ifNoneMatch = request.headers.get("if-none-match");
+  if (ifNoneMatch && (ifNoneMatch === "*" || ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag))) {
+    return new Response(null, { status: 304, headers });
+  }
+  const range = parseRange(request.headers.get("range"), file.size);
+  if (range === "unsatisfiable") {
+    headers.set("Content-Range", `bytes */${file.size}`);
+    return new Response(null, { status: 416, headers });
+  }
+  if (request.method === "HEAD") {
+    headers.set("Content-Length", String(file.size));
+    return new Response(null, { status: 200, headers });
+  }
+  const object = await bucket.get(blobKey(file.blobId), range ? { range: { offset: range.start, length: range.end - range.start + 1 } } : {});
+  if (!object) throw new AppError("not_found", "404 File Not Found");
+  if (range) {
+    headers.set("Content-Range", `bytes ${range.start}-${range.end}/${file.size}`);
+    headers.set("Content-Length", String(range.end - range.start + 1));
+    return new Response(object.body, { status: 206, headers });
+  }
+  headers.set("Content-Length", String(file.size));
+  return new Response(object.body, { status: 200, headers });
+}
+
+/** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; several ranges are answered whole (allowed by RFC 9110). */
+export function parseRange(header: string | null, size: number): { start: number; end: number } | null | "unsatisfiable" {
+  if (!header) return null;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match || (match[1] === "" && match[2] === "")) return null;
+  let start: number;
+  let end: number;
+  if (match[1] === "") {
+    const suffix = Number(match[2]);
+    if (suffix === 0) return "unsatisfiable";
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  if (start >= size || start > end) return "unsatisfiable";
+  return { start, end };
+}
