@@ -53,7 +53,10 @@ export async function putBlob(env: BlobEnv, body: ReadableStream<Uint8Array> | n
     const httpMetadata = options.contentType ? { contentType: options.contentType } : undefined;
     if (options.contentLength !== null) {
       const fixed = new FixedLengthStream(options.contentLength);
-      await Promise.all([source.pipeTo(fixed.writable), env.BLOBS.put(key, fixed.readable, { httpMetadata })]);
+      // allSettled: when one side fails the other rejects too, and both must be observed.
+      const settled = await Promise.allSettled([source.pipeTo(fixed.writable), env.BLOBS.put(key, fixed.readable, { httpMetadata })]);
+      const failed = settled.find((s) => s.status === "rejected");
+      if (failed) throw (failed as PromiseRejectedResult).reason;
     } else {
       await putInParts(env.BLOBS, key, source, httpMetadata);
     }

@@ -1,0 +1,124 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { putBlob } from "../../src/core/blobs";
+import { commitPackage } from "../../src/core/publish/client";
+import { createDb } from "../../src/db/client";
+import { blobs, packageFiles, packages } from "../../src/db/schema";
+import { eq } from "drizzle-orm";
+import { createGroup, createProject } from "../support/api";
+
+const bytes = (text: string) => new Response(text).body!;
+
+async function storeText(text: string) {
+  return putBlob(env, bytes(text), { contentLength: new TextEncoder().encode(text).byteLength, maxBytes: 1024 * 1024 });
+}
+
+describe("publish coordinator", () => {
+  it("keeps every one of 20 concurrent publishes of different versions of one package", async () => {
+    const project = await createProject((await createGroup()).id);
+    const versions = Array.from({ length: 20 }, (_, i) => `1.0.${i}`);
+    const results = await Promise.all(
+      versions.map(async (version) => {
+        const blob = await storeText(`tarball ${version}`);
+        return commitPackage(env, {
+          projectId: project.id,
+          packageType: "npm",
+          name: "concurrent",
+          normalizedName: "concurrent",
+          op: { kind: "publish", version, files: [{ blob, fileName: `concurrent-${version}.tgz` }], duplicates: { kind: "reject_version" }, tags: ["latest"] },
+        });
+      }),
+    );
+    expect(results.every((r) => r.ok && r.fileIds.length === 1)).toBe(true);
+    const rows = await createDb(env.DB).select().from(packages).where(eq(packages.projectId, project.id)).all();
+    expect(rows.map((r) => r.version).sort()).toEqual([...versions].sort());
+  });
+
+  it("lets exactly one of two concurrent publishes of the same version win, and discards the loser's blob", async () => {
+    const project = await createProject((await createGroup()).id);
+    const attempt = async (text: string) => {
+      const blob = await storeText(text);
+      return commitPackage(env, {
+        projectId: project.id,
+        packageType: "npm",
+        name: "race",
+        normalizedName: "race",
+        op: { kind: "publish", version: "1.0.0", files: [{ blob, fileName: "race-1.0.0.tgz" }], duplicates: { kind: "reject_version" } },
+      }).then(
+        (r) => ({ ok: true as const, blobId: blob.id, r }),
+        (e) => ({ ok: false as const, blobId: blob.id, code: e.code }),
+      );
+    };
+    const outcomes = await Promise.all([attempt("one"), attempt("two")]);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    const loser = outcomes.find((o) => !o.ok)!;
+    expect(loser).toMatchObject({ code: "package_exists" });
+    const db = createDb(env.DB);
+    const files = await db.select().from(packageFiles).innerJoin(packages, eq(packages.id, packageFiles.packageId)).where(eq(packages.projectId, project.id)).all();
+    expect(files).toHaveLength(1);
+    expect(await db.select().from(blobs).where(eq(blobs.id, loser.blobId)).get()).toBeUndefined();
+    expect(await env.BLOBS.head(`blobs/${loser.blobId}`)).toBeNull();
+  });
+
+  it("adds files to an existing version when duplicates are allowed and refuses by group setting", async () => {
+    const group = await createGroup();
+    const project = await createProject(group.id);
+    const publish = async (fileName: string) =>
+      commitPackage(env, {
+        projectId: project.id,
+        packageType: "generic",
+        name: "tool",
+        normalizedName: "tool",
+        op: { kind: "publish", version: "1.0.0", files: [{ blob: await storeText(fileName), fileName }], duplicates: { kind: "setting", setting: "generic", perFile: true } },
+      });
+    await publish("a.bin");
+    await publish("a.bin");
+    const { call, ADMIN_TOKEN } = await import("../support/api");
+    const res = await call(`/api/v4/groups/${group.id}`, { method: "PUT", token: ADMIN_TOKEN, json: { package_settings: { generic_duplicates_allowed: false } } });
+    expect(res.status).toBe(200);
+    await expect(publish("a.bin")).rejects.toMatchObject({ code: "duplicate_not_allowed" });
+    await publish("b.bin"); // a new file name is not a duplicate
+  });
+});
+
+describe("blob store", () => {
+  it("computes all four digests in one pass and rejects a declared digest that does not match", async () => {
+    const blob = await storeText("hello");
+    expect(blob).toMatchObject({
+      size: 5,
+      md5: "5d41402abc4b2a76b9719d911017c592",
+      sha1: "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d",
+      sha256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+    });
+    await expect(
+      putBlob(env, bytes("hello"), { contentLength: 5, maxBytes: 100, expected: { sha256: "0".repeat(64) } }),
+    ).rejects.toMatchObject({ code: "digest_mismatch" });
+  });
+
+  it("enforces the size limit while streaming a body of unknown length, keeping nothing", async () => {
+    const before = await createDb(env.DB).$count(blobs);
+    await expect(putBlob(env, bytes("x".repeat(200)), { contentLength: null, maxBytes: 100 })).rejects.toMatchObject({ code: "payload_too_large" });
+    expect(await createDb(env.DB).$count(blobs)).toBe(before);
+  });
+
+  it("stores a chunked body larger than one part through multipart", async () => {
+    const size = 8 * 1024 * 1024 + 12345;
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= size) return controller.close();
+        const n = Math.min(1 << 20, size - sent);
+        controller.enqueue(new Uint8Array(n).fill(sent % 251));
+        sent += n;
+      },
+    });
+    const blob = await putBlob(env, stream, { contentLength: null, maxBytes: 64 * 1024 * 1024 });
+    const object = await env.BLOBS.head(`blobs/${blob.id}`);
+    expect(object?.size).toBe(size);
+    expect(blob.size).toBe(size);
+  });
+
+  it("fails cleanly when the body is shorter than its declared length", async () => {
+    await expect(putBlob(env, bytes("abc"), { contentLength: 10, maxBytes: 100 })).rejects.toMatchObject({ code: "bad_request" });
+  });
+});
