@@ -13,7 +13,7 @@ export function call(path: string, init: RequestInit & { token?: string; json?: 
     headers.set("content-type", "application/json");
     body = JSON.stringify(init.json);
   }
-  return exports.default.fetch(new Request(`${BASE}${path}`, { ...init, headers, body }));
+  return (exports as unknown as { default: { fetch: (r: Request) => Promise<Response> } }).default.fetch(new Request(`${BASE}${path}`, { ...init, headers, body }));
 }
 
 export async function ok<T = any>(response: Response | Promise<Response>, status?: number): Promise<T> {
