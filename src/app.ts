@@ -5,6 +5,7 @@ import type { AppEnv } from "./env";
 import { createDb } from "./db/client";
 import { readCredential } from "./core/auth/credentials";
 import { resolveActor } from "./core/auth/resolve-actor";
+import { resolveSessionActor } from "./core/auth/sessions";
 import { ANONYMOUS } from "./core/auth/actor";
 import { AppError } from "./core/errors";
 import { renderGitlabError, toAppError } from "./http/errors";
@@ -35,7 +36,10 @@ export function createApp() {
     rejectPathTricks(new URL(c.req.url).pathname);
     const credential = readCredential(c.req.raw.headers, new URL(c.req.url));
     const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch(() => undefined));
-    c.set("actor", await resolveActor(createDb(c.env.DB), credential, { adminToken: c.env.ADMIN_TOKEN, defer }));
+    const db = createDb(c.env.DB);
+    // Web pages (never /api/v4, so API clients keep token semantics) accept the session cookie.
+    const session = !credential && !isApiPath(c.req.path) ? await resolveSessionActor(db, c.req.raw) : null;
+    c.set("actor", session ?? (await resolveActor(db, credential, { adminToken: c.env.ADMIN_TOKEN, defer })));
     await next();
   });
 
@@ -60,8 +64,11 @@ export function createApp() {
   return app;
 }
 
+const isApiPath = (path: string) => path === API_PREFIX || path.startsWith(`${API_PREFIX}/`);
+
 /** `..`, encoded traversal and NUL bytes never reach a route (a raw path keeps them percent-encoded). */
 function rejectPathTricks(rawPath: string) {
+  if (/%(?![0-9a-f]{2})/i.test(rawPath)) throw new AppError("bad_request", "400 Bad request - malformed percent-encoding in the path");
   let decoded = rawPath;
   for (let i = 0; i < 3 && /%[0-9a-f]{2}/i.test(decoded); i++) {
     try {

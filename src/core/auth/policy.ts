@@ -32,7 +32,11 @@ export function decide(actor: Actor, accessLevel: number, action: PackageAction,
   const deny = (): Decision => (actor.kind === "anonymous" ? "unauthorized" : seesProject ? "forbidden" : "not_found");
 
   if (action === "read_project") return seesProject ? "allow" : deny();
-  if (action === "admin_project") return isUserWith(actor, "api") && (isAdmin(actor) || accessLevel >= ACCESS_LEVELS.maintainer) ? "allow" : deny();
+  if (action === "admin_project") {
+    // Settings, members and deploy tokens: people only (a CI job token cannot reconfigure its project).
+    const person = actor.kind === "user" && actor.scopes.includes("api");
+    return person && (isAdmin(actor) || accessLevel >= ACCESS_LEVELS.maintainer) ? "allow" : deny();
+  }
 
   if (project.registryAccessLevel === "disabled") {
     return seesProject ? "registry_disabled" : deny();
