@@ -1,11 +1,54 @@
-// Server-rendered web pages (Hono JSX). The full interface is issue 7; this serves the landing page.
+// Server-rendered web pages (Hono JSX): package lists for the instance, projects and groups, package
+// pages with install snippets, project package settings, and username/password sign-in.
+// Spec: ../shared/seed/package-registry.md "View packages"; docs/ui.md.
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { createUiRequest, type UiEnv } from "./context";
+import { matchUiRoute } from "./paths";
+import { homePage, projectPackagesPage, groupPackagesPage } from "./pages/lists";
+import { packagePage } from "./pages/package";
+import { settingsPage, saveAccessLevel, createDeployTokenAction, revokeDeployTokenAction } from "./pages/settings";
+import { deletePackageAction, deleteFileAction } from "./pages/delete";
+import { signInPage, signInAction, signOutAction } from "./pages/sign-in";
+import { errorPage, notFoundPage } from "./pages/errors";
 
-export const uiRoutes = new Hono<AppEnv>();
+const pages = new Hono<UiEnv>();
 
-uiRoutes.get("/", (c) =>
-  c.html(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Packyard</title></head><body><h1>Packyard</h1><p>A package registry with GitLab's API v4 layout. The API lives under <code>/api/v4</code>.</p></body></html>`,
-  ),
-);
+pages.use(async (c, next) => {
+  c.set("ui", createUiRequest(c as never));
+  await next();
+});
+
+pages.get("/", (c) => homePage(c));
+pages.get("/users/sign_in", (c) => signInPage(c));
+pages.post("/users/sign_in", (c) => signInAction(c));
+pages.post("/users/sign_out", (c) => signOutAction(c));
+
+pages.on(["GET", "POST"], "*", (c) => {
+  const route = matchUiRoute(c.req.method, c.req.path);
+  if (!route) return notFoundPage(c);
+  switch (route.page) {
+    case "project_packages":
+      return projectPackagesPage(c, route.projectPath);
+    case "group_packages":
+      return groupPackagesPage(c, route.groupPath);
+    case "package":
+      return packagePage(c, route.projectPath, route.packageId);
+    case "delete_package":
+      return deletePackageAction(c, route.projectPath, route.packageId);
+    case "delete_file":
+      return deleteFileAction(c, route.projectPath, route.packageId, route.fileId);
+    case "settings":
+      return settingsPage(c, route.projectPath);
+    case "settings_access":
+      return saveAccessLevel(c, route.projectPath);
+    case "create_deploy_token":
+      return createDeployTokenAction(c, route.projectPath);
+    case "revoke_deploy_token":
+      return revokeDeployTokenAction(c, route.projectPath, route.tokenId);
+  }
+});
+
+pages.onError((error, c) => errorPage(c, error));
+
+export const uiRoutes = pages as unknown as Hono<AppEnv>;

@@ -37,7 +37,7 @@ describe("edge cache", () => {
     const builds = { count: 0 };
     let revision = "p2r1";
     const get = appWith({ anonymousPullable: true, revision: () => revision }, builds);
-    for (const headers of [{ authorization: "Bearer x" }, { "private-token": "x" }, { "job-token": "x" }, { "x-nuget-apikey": "x" }]) {
+    for (const headers of [{ authorization: "Bearer x" }, { "private-token": "x" }, { "job-token": "x" }, { "x-nuget-apikey": "x" }] as Record<string, string>[]) {
       const res = await get(headers);
       expect(res.status).toBe("BYPASS");
       expect(res.cacheControl).toContain("private");

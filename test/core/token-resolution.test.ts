@@ -42,7 +42,7 @@ describe("credential resolution", () => {
   });
 
   it("answers 401 with the Basic challenge for anonymous requests and for unknown tokens", async () => {
-    for (const headers of [{}, { "PRIVATE-TOKEN": "glpat-nope" }, { authorization: basic("x", "nope") }]) {
+    for (const headers of [{}, { "PRIVATE-TOKEN": "glpat-nope" }, { authorization: basic("x", "nope") }] as Record<string, string>[]) {
       const res = await probe(headers);
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toBe('Basic realm="GitLab Packages Registry"');

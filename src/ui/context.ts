@@ -1,0 +1,48 @@
+// Per-request state of a web page: a query-counting database, who is looking, their CSRF token and the
+// nonce of the inline style and script. Set once by a middleware in index.ts.
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { createDb, type Db } from "../db/client";
+import { userOf, type Actor, type UserRecord } from "../core/auth/actor";
+import { sessionOfRequest, type WebSession } from "../core/auth/sessions";
+import { countingD1 } from "./query-counter";
+
+export interface UiRequest {
+  db: Db;
+  /** D1 statements prepared so far by this page. */
+  queries: () => number;
+  actor: Actor;
+  user: UserRecord | null;
+  /** The web session, when the viewer signed in through the form (forms need one). */
+  session: WebSession | null;
+  nonce: string;
+  origin: string;
+  /** path + query of this page, for "return here after sign-in". */
+  here: string;
+  started: number;
+}
+
+export type UiEnv = { Bindings: AppEnv["Bindings"]; Variables: AppEnv["Variables"] & { ui: UiRequest } };
+export type UiContext = Context<UiEnv>;
+
+export function createUiRequest(c: Context<AppEnv>): UiRequest {
+  const counter = countingD1(c.env.DB);
+  const actor = c.get("actor");
+  const url = new URL(c.req.url);
+  return {
+    db: createDb(counter.d1),
+    queries: counter.count,
+    actor,
+    user: userOf(actor),
+    session: sessionOfRequest(c.req.raw),
+    nonce: btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))),
+    origin: url.origin,
+    here: url.pathname + url.search,
+    started: Date.now(),
+  };
+}
+
+/** Browsers send cookies marked Secure only over https; local development runs on plain http. */
+export function isLocalHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]" || hostname.endsWith(".localhost");
+}
