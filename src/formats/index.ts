@@ -1,4 +1,5 @@
 // Every format the registry serves. A format is one folder; add its module here.
 import type { FormatModule } from "./format";
+import { maven } from "./maven";
 
-export const FORMATS: FormatModule[] = [];
+export const FORMATS: FormatModule[] = [maven];
