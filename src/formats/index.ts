@@ -1,5 +1,6 @@
 // Every format the registry serves. A format is one folder; add its module here.
 import type { FormatModule } from "./format";
 import { maven } from "./maven";
+import { pypiFormat } from "./pypi";
 
-export const FORMATS: FormatModule[] = [maven];
+export const FORMATS: FormatModule[] = [maven, pypiFormat];

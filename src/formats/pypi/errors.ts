@@ -1,0 +1,13 @@
+// PyPI errors in GitLab's shape: `{"message": …}` JSON, a Basic challenge on 401 (pip and twine send
+// credentials up front, other clients after the challenge), and 400 for a file uploaded twice as GitLab answers.
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
+import { statusOf, type AppError } from "../../core/errors";
+import { BASIC_CHALLENGE } from "../../http/errors";
+
+export function renderPypiError(c: Context<AppEnv>, error: AppError): Response {
+  const status = error.code === "package_exists" ? 400 : statusOf(error.code);
+  const headers: Record<string, string> = { "Cache-Control": "private, no-store" };
+  if (status === 401) headers["WWW-Authenticate"] = BASIC_CHALLENGE;
+  return c.json({ message: error.message }, status, headers);
+}
