@@ -2,5 +2,6 @@
 import type { FormatModule } from "./format";
 import { maven } from "./maven";
 import { pypiFormat } from "./pypi";
+import { npmFormat } from "./npm";
 
-export const FORMATS: FormatModule[] = [maven, pypiFormat];
+export const FORMATS: FormatModule[] = [maven, pypiFormat, npmFormat];
