@@ -8,7 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
+import { freePort } from "../lib/free-port.mjs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -20,17 +20,6 @@ const PART = 64 * MiB;
 const quick = process.argv.includes("--quick");
 const children = [];
 const work = mkdtempSync(path.join(tmpdir(), "packyard-bench-generic-"));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /** Peak VmRSS (MiB) of the workerd runtimes under a wrangler child (not the proxy bound to `port`), sampled while `fn` runs. */
 async function withPeakRss(target, fn) {

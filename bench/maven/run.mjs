@@ -4,7 +4,7 @@
 // Run: node_modules/.bin/node bench/maven/run.mjs [--runs N]
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../lib/free-port.mjs";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 
@@ -19,17 +19,6 @@ const PLUGINS = `<build><pluginManagement><plugins>
   <plugin><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
   <plugin><artifactId>maven-compiler-plugin</artifactId><version>3.13.0</version></plugin>
 </plugins></pluginManagement></build>`;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 async function startRegistry(work) {
   const state = path.join(work, "state");

@@ -3,7 +3,7 @@
 // the npm registry into a temporary folder, no uplinks).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../lib/free-port.mjs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -12,16 +12,7 @@ export const NODE = path.join(ROOT, "node_modules", ".bin", "node");
 const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const QUIET = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
+export { freePort };
 
 async function waitFor(url, init, child, deadlineMs = 90_000) {
   const deadline = Date.now() + deadlineMs;

@@ -7,7 +7,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import { createServer } from "node:net";
+import { freePort } from "../lib/free-port.mjs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -23,17 +23,6 @@ const PIP_RUNS = 3;
 const ADMIN = `bench-admin-${Math.random().toString(36).slice(2)}`;
 const work = mkdtempSync(path.join(tmpdir(), "packyard-bench-pypi-"));
 let wrangler = null;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /**
  * A snapshot of the Worker's sources: wrangler dev restarts workerd whenever a watched file changes,

@@ -108,7 +108,16 @@ export async function listProjectsInGroup(db: Db, group: NamespaceRow, includeSu
 
 /** Projects of a group whose packages the actor may read: what group-level endpoints serve. */
 export async function readableProjectsInGroup(db: Db, actor: Actor, group: NamespaceRow, includeSubgroups = true): Promise<ProjectContext[]> {
-  const [rows, roles] = await Promise.all([listProjectsInGroup(db, group, includeSubgroups), loadRoles(db, actor)]);
+  return keepReadable(actor, ...(await Promise.all([listProjectsInGroup(db, group, includeSubgroups), loadRoles(db, actor)])));
+}
+
+/** Every project of the instance whose packages the actor may read (the home page's scope). */
+export async function readableProjects(db: Db, actor: Actor): Promise<ProjectContext[]> {
+  const all = db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).all();
+  return keepReadable(actor, ...(await Promise.all([all, loadRoles(db, actor)])));
+}
+
+function keepReadable(actor: Actor, rows: { project: ProjectRow; namespace: NamespaceRow }[], roles: Map<string, number>): ProjectContext[] {
   const out: ProjectContext[] = [];
   for (const row of rows) {
     const subject = subjectOf(row.project, row.namespace);

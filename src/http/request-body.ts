@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { AppError } from "../core/errors";
+import { concatBytes } from "../core/bytes";
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
 
@@ -38,13 +39,7 @@ export async function readLimitedText(c: Context<AppEnv>, limit: number): Promis
     }
     chunks.push(value);
   }
-  const all = new Uint8Array(total);
-  let offset = 0;
-  for (const ch of chunks) {
-    all.set(ch, offset);
-    offset += ch.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  return new TextDecoder().decode(concatBytes(chunks, total));
 }
 
 /** Parse a small JSON body; malformed JSON is a 400, never a 500. */

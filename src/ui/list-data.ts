@@ -1,11 +1,8 @@
-// The D1 reads behind the package list pages: the projects a viewer may read, and one page of their
+// The D1 reads behind the package list pages: one page of the readable projects' (src/core/tenancy.ts)
 // packages with the total and the types present, in a single D1 batch (one round trip).
 import { and, asc, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { namespaces, packages, projects } from "../db/schema";
-import type { Actor } from "../core/auth/actor";
-import { decide } from "../core/auth/policy";
-import { loadRoles, roleOn, subjectOf, type ProjectContext } from "../core/tenancy";
+import { packages, projects } from "../db/schema";
 import { PER_PAGE, type ListState } from "./list-query";
 
 /** Statuses a list shows, as the Packages API does by default. */
@@ -27,21 +24,6 @@ export interface PackagePage {
   total: number;
   /** Package types present among the readable packages (the type filter's options). */
   types: string[];
-}
-
-/** Every project whose packages the actor may read (the home page's scope); two queries. */
-export async function readableProjects(db: Db, actor: Actor): Promise<ProjectContext[]> {
-  const [rows, roles] = await Promise.all([
-    db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).all(),
-    loadRoles(db, actor),
-  ]);
-  const out: ProjectContext[] = [];
-  for (const row of rows) {
-    const subject = subjectOf(row.project, row.namespace);
-    const accessLevel = roleOn(roles, subject);
-    if (decide(actor, accessLevel, "read_package", subject) === "allow") out.push({ ...row, subject, accessLevel });
-  }
-  return out;
 }
 
 /**

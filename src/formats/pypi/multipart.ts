@@ -2,6 +2,7 @@
 // stream, so a multi-gigabyte `content` part flows to storage without being held in memory.
 // Spec: RFC 7578 (multipart/form-data), RFC 2046 §5.1.1 (boundaries).
 import { badRequest } from "../../core/errors";
+import { concatBytes } from "../../core/bytes";
 
 export interface MultipartPart {
   name: string;
@@ -220,13 +221,7 @@ export async function readPartText(part: MultipartPart, maxBytes: number): Promi
     if (total > maxBytes) throw badRequest(`400 Bad request - field ${part.name} is longer than ${maxBytes} bytes`);
     chunks.push(value);
   }
-  const all = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  return new TextDecoder().decode(concatBytes(chunks, total));
 }
 
 /** Position of `needle` in `haystack` from `from`, or -1 (native indexOf finds candidates for the first byte). */
