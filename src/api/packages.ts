@@ -13,6 +13,7 @@ import { AppError } from "../core/errors";
 import { parseQuery, booleanish } from "./validate";
 import { readPage, setPaginationHeaders } from "./pagination";
 import { originOf } from "./current-actor";
+import { PACKAGE_ORDER_COLUMNS } from "../core/packages";
 
 const listSchema = z.object({
   order_by: z.enum(["created_at", "name", "version", "type", "project_path"]).default("created_at"),
@@ -58,13 +59,7 @@ async function listPackages(c: Context<AppEnv>, db: Db, contexts: ProjectContext
   if (!query.include_versionless || query.package_version) conditions.push(ne(packages.version, ""));
   const where = and(...conditions);
   const direction = query.sort === "desc" ? desc : asc;
-  const orderColumn = {
-    created_at: packages.createdAt,
-    name: packages.name,
-    version: packages.version,
-    type: packages.packageType,
-    project_path: projects.fullPath,
-  }[query.order_by];
+  const orderColumn = PACKAGE_ORDER_COLUMNS[query.order_by];
   const [rows, total] = await Promise.all([
     db
       .select({ pkg: packages })

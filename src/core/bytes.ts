@@ -10,3 +10,21 @@ export function concatBytes(chunks: Uint8Array[], total: number): Uint8Array {
   }
   return all;
 }
+
+/** Reads a stream as UTF-8 text; null (after cancelling the stream) when it holds more than `maxBytes`. */
+export async function readCappedText(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<string | null> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(concatBytes(chunks, total));
+}

@@ -3,7 +3,7 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { chunk } from "../db/client";
-import { packageFiles, packages, packageTags, type PackageStatus } from "../db/schema";
+import { packageFiles, packages, packageTags, projects, type PackageStatus } from "../db/schema";
 
 export type PackageRow = typeof packages.$inferSelect;
 export type PackageFileRow = typeof packageFiles.$inferSelect;
@@ -106,3 +106,12 @@ export async function listPackageNames(db: Db, projectIds: number[], packageType
     .orderBy(packages.normalizedName)
     .all();
 }
+
+/** The columns behind GitLab's `order_by` values for package lists (the Packages API and the pages). */
+export const PACKAGE_ORDER_COLUMNS = {
+  created_at: packages.createdAt,
+  name: packages.name,
+  version: packages.version,
+  type: packages.packageType,
+  project_path: projects.fullPath,
+} as const;

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { AppError } from "../core/errors";
-import { concatBytes } from "../core/bytes";
+import { readCappedText } from "../core/bytes";
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
 
@@ -25,21 +25,10 @@ export function declaredLength(c: Context<AppEnv>): number | null {
 export async function readLimitedText(c: Context<AppEnv>, limit: number): Promise<string> {
   const length = c.req.header("content-length");
   if (length && Number(length) > limit) throw new AppError("payload_too_large", `413 Request body is larger than ${limit} bytes`);
-  const reader = c.req.raw.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      throw new AppError("payload_too_large", `413 Request body is larger than ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(concatBytes(chunks, total));
+  if (!c.req.raw.body) return "";
+  const text = await readCappedText(c.req.raw.body, limit);
+  if (text === null) throw new AppError("payload_too_large", `413 Request body is larger than ${limit} bytes`);
+  return text;
 }
 
 /** Parse a small JSON body; malformed JSON is a 400, never a 500. */

@@ -4,6 +4,7 @@ import { and, asc, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { packages, projects } from "../db/schema";
 import { PER_PAGE, type ListState } from "./list-query";
+import { PACKAGE_ORDER_COLUMNS } from "../core/packages";
 
 /** Statuses a list shows, as the Packages API does by default. */
 export const LISTED_STATUSES = ["default", "deprecated", "error"] as const;
@@ -38,13 +39,7 @@ export async function listPackagePage(db: Db, projectIds: number[], state: ListS
   if (state.search) filters.push(sql`instr(lower(${packages.name}), lower(${state.search})) > 0`);
   if (state.type) filters.push(eq(packages.packageType, state.type));
   const direction = state.sort === "asc" ? asc : desc;
-  const orderColumn = {
-    created_at: packages.createdAt,
-    name: packages.name,
-    version: packages.version,
-    type: packages.packageType,
-    project_path: projects.fullPath,
-  }[state.orderBy];
+  const orderColumn = PACKAGE_ORDER_COLUMNS[state.orderBy];
   const [rows, total, types] = await db.batch([
     db
       .select({

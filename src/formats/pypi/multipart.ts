@@ -2,7 +2,7 @@
 // stream, so a multi-gigabyte `content` part flows to storage without being held in memory.
 // Spec: RFC 7578 (multipart/form-data), RFC 2046 §5.1.1 (boundaries).
 import { badRequest } from "../../core/errors";
-import { concatBytes } from "../../core/bytes";
+import { readCappedText } from "../../core/bytes";
 
 export interface MultipartPart {
   name: string;
@@ -211,17 +211,9 @@ export class MultipartReader {
 
 /** Read a small part as UTF-8 text, refusing more than `maxBytes`. */
 export async function readPartText(part: MultipartPart, maxBytes: number): Promise<string> {
-  const reader = part.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) throw badRequest(`400 Bad request - field ${part.name} is longer than ${maxBytes} bytes`);
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(concatBytes(chunks, total));
+  const text = await readCappedText(part.body, maxBytes);
+  if (text === null) throw badRequest(`400 Bad request - field ${part.name} is longer than ${maxBytes} bytes`);
+  return text;
 }
 
 /** Position of `needle` in `haystack` from `from`, or -1 (native indexOf finds candidates for the first byte). */
