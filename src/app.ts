@@ -2,7 +2,8 @@
 // under /api/v4 → web pages. Errors render in the shape the caller's client understands.
 import { Hono } from "hono";
 import type { AppEnv } from "./env";
-import { createDb } from "./db/client";
+import { matchedRoutes } from "hono/route";
+import { Registry } from "./core/registry";
 import { readCredential } from "./core/auth/credentials";
 import { resolveActor } from "./core/auth/resolve-actor";
 import { resolveSessionActor } from "./core/auth/sessions";
@@ -17,6 +18,7 @@ import { deployTokenRoutes } from "./api/deploy-tokens";
 import { jobTokenRoutes } from "./api/job-tokens";
 import { packageApiRoutes } from "./api/packages";
 import { FORMATS } from "./formats";
+import type { FormatModule } from "./formats/format";
 import { uiRoutes } from "./ui";
 
 const API_PREFIX = "/api/v4";
@@ -36,10 +38,12 @@ export function createApp() {
     rejectPathTricks(new URL(c.req.url).pathname);
     const credential = readCredential(c.req.raw.headers, new URL(c.req.url));
     const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch(() => undefined));
-    const db = createDb(c.env.DB);
+    const anonymous = new Registry(c.env, ANONYMOUS);
     // Web pages (never /api/v4, so API clients keep token semantics) accept the session cookie.
-    const session = !credential && !isApiPath(c.req.path) ? await resolveSessionActor(db, c.req.raw) : null;
-    c.set("actor", session ?? (await resolveActor(db, credential, { adminToken: c.env.ADMIN_TOKEN, defer })));
+    const session = !credential && !isApiPath(c.req.path) ? await resolveSessionActor(anonymous.db, c.req.raw) : null;
+    const actor = session ?? (await resolveActor(anonymous.db, credential, { adminToken: c.env.ADMIN_TOKEN, defer }));
+    c.set("actor", actor);
+    c.set("registry", actor === ANONYMOUS ? anonymous : new Registry(c.env, actor));
     await next();
   });
 
@@ -47,19 +51,22 @@ export function createApp() {
   for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, packageApiRoutes]) {
     api.route("/", routes);
   }
-  for (const format of FORMATS) api.route("/", format.routes);
+  // The format whose handler a request matched renders its errors, even those thrown before the handler ran.
+  const formatOfHandler = new WeakMap<object, FormatModule>();
+  for (const format of FORMATS) {
+    for (const route of format.routes.routes) formatOfHandler.set(route.handler, format);
+    api.route("/", format.routes);
+  }
   api.all("*", (c) => c.json({ error: "404 Not Found" }, 404));
   app.route(API_PREFIX, api);
   app.route("/", uiRoutes);
 
   app.notFound((c) => c.json({ error: "404 Not Found" }, 404));
   app.onError((error, c) => {
-    const path = new URL(c.req.url).pathname;
-    if (path.startsWith(API_PREFIX)) {
-      const format = FORMATS.find((f) => f.ownsPath(path.slice(API_PREFIX.length)));
-      if (format) return format.renderError(c, toAppError(c, error));
-    }
-    return renderGitlabError(c, error);
+    const format = matchedRoutes(c)
+      .map((route) => formatOfHandler.get(route.handler))
+      .find((f) => f !== undefined);
+    return format ? format.renderError(c, toAppError(c, error)) : renderGitlabError(c, error);
   });
   return app;
 }

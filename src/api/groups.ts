@@ -14,15 +14,13 @@ import { booleanish, parseBody, pathSchema, visibilitySchema } from "./validate"
 import { originOf, requireUser } from "./current-actor";
 import { groupJson, projectJson } from "./serializers";
 import { readPage, setPaginationHeaders } from "./pagination";
+import { invalidDuplicatePattern } from "../core/publish/duplicates";
 
-const regex = z.string().max(255).refine((r) => {
-  try {
-    new RegExp(r);
-    return true;
-  } catch {
-    return false;
-  }
-}, "is not a valid regular expression");
+// Saved patterns must compile on RE2, the engine publishes match them with (src/core/publish/duplicates.ts).
+const regex = z.string().superRefine((pattern, ctx) => {
+  const problem = invalidDuplicatePattern(pattern);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 const packageSettingsSchema = z
   .object({

@@ -9,6 +9,7 @@ import { createDb, type Db } from "../db/client";
 import { packageBuildInfos, packageFiles, packages, projects, users, PACKAGE_STATUSES } from "../db/schema";
 import { allows, authorizeGroupRead, authorizeProject, readableProjectsInGroup, type ProjectContext } from "../core/tenancy";
 import { commitPackage } from "../core/publish/client";
+import { authorOf } from "../core/registry";
 import { AppError } from "../core/errors";
 import { parseQuery, booleanish } from "./validate";
 import { readPage, setPaginationHeaders } from "./pagination";
@@ -130,7 +131,7 @@ packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}/pipelines", asy
 packageApiRoutes.delete("/projects/:id/packages/:package_id{[0-9]+}", async (c) => {
   const db = createDb(c.env.DB);
   const { ctx, pkg } = await loadPackage(c, db, "destroy_package");
-  await commitPackage(c.env, { projectId: ctx.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName, op: { kind: "remove_package", packageId: pkg.id } });
+  await commitPackage(c.env, { projectId: ctx.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName, ops: [{ kind: "remove_package", packageId: pkg.id }], author: authorOf(c.get("actor")) });
   return c.body(null, 204);
 });
 
@@ -142,7 +143,8 @@ packageApiRoutes.delete("/projects/:id/packages/:package_id{[0-9]+}/package_file
     packageType: pkg.packageType,
     name: pkg.name,
     normalizedName: pkg.normalizedName,
-    op: { kind: "remove_file", fileId: Number(c.req.param("file_id")) },
+    ops: [{ kind: "remove_file", fileId: Number(c.req.param("file_id")) }],
+    author: authorOf(c.get("actor")),
   });
   return c.body(null, 204);
 });

@@ -8,9 +8,9 @@
 //   4. the caller commits package_files rows through the publish coordinator, which fills in the digests
 // A crash between 1 and 4 leaves a row with no package_files: the scheduled cleanup removes it and
 // its object after the grace period (src/core/cleanup.ts).
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
-import { blobs } from "../db/schema";
+import { blobs, packageFiles } from "../db/schema";
 import { toHex } from "./auth/secrets";
 import { AppError } from "./errors";
 
@@ -78,10 +78,17 @@ export async function putBlob(env: BlobEnv, body: ReadableStream<Uint8Array> | n
   }
 }
 
-/** Remove an object and its row (used when an upload fails before it was committed). */
+/**
+ * Remove a blob that was never committed (a failed or refused upload). The row goes first, and only
+ * while no package file references it (as the scheduled cleanup does); the object goes only when the
+ * row did. A failure in between leaves an object without a row, which is never read.
+ */
 export async function discardBlob(env: BlobEnv, id: string): Promise<void> {
-  await env.BLOBS.delete(blobKey(id));
-  await createDb(env.DB).delete(blobs).where(eq(blobs.id, id)).run();
+  const removed = await createDb(env.DB)
+    .delete(blobs)
+    .where(and(eq(blobs.id, id), sql`NOT EXISTS (SELECT 1 FROM ${packageFiles} WHERE ${packageFiles.blobId} = ${blobs.id})`))
+    .returning({ id: blobs.id });
+  if (removed.length > 0) await env.BLOBS.delete(blobKey(id));
 }
 
 const tooLarge = (max: number) => new AppError("payload_too_large", `413 File is too large: the limit is ${max} bytes`);

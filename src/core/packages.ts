@@ -1,10 +1,10 @@
 // Package reads shared by every format: versions of a name, their files and tags, across one or many
 // projects, in few queries (never one per version).
 import { and, desc, eq, inArray } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { chunk } from "../db/client";
+import { inIds, type Db } from "../db/client";
 import { packageFiles, packages, packageTags, projects, type PackageStatus } from "../db/schema";
 
+export type { PackageStatus };
 export type PackageRow = typeof packages.$inferSelect;
 export type PackageFileRow = typeof packageFiles.$inferSelect;
 export type PackageWithFiles = PackageRow & { files: PackageFileRow[] };
@@ -24,7 +24,7 @@ export interface VersionQuery {
 export async function getPackageVersions(db: Db, query: VersionQuery): Promise<PackageWithFiles[]> {
   if (query.projectIds.length === 0) return [];
   const conditions = [
-    inArray(packages.projectId, query.projectIds),
+    inIds(packages.projectId, query.projectIds),
     eq(packages.packageType, query.packageType),
     eq(packages.normalizedName, query.normalizedName),
     inArray(packages.status, query.statuses ?? INSTALLABLE_STATUSES),
@@ -38,13 +38,12 @@ export async function getPackageVersions(db: Db, query: VersionQuery): Promise<P
 /** Files per package id, newest first. */
 export async function getFilesOf(db: Db, packageIds: number[]): Promise<Map<number, PackageFileRow[]>> {
   const byPackage = new Map<number, PackageFileRow[]>();
-  for (const ids of chunk(packageIds, 90)) {
-    const rows = await db.select().from(packageFiles).where(inArray(packageFiles.packageId, ids)).orderBy(desc(packageFiles.createdAt), desc(packageFiles.id)).all();
-    for (const row of rows) {
-      const list = byPackage.get(row.packageId) ?? [];
-      list.push(row);
-      byPackage.set(row.packageId, list);
-    }
+  if (packageIds.length === 0) return byPackage;
+  const rows = await db.select().from(packageFiles).where(inIds(packageFiles.packageId, packageIds)).orderBy(desc(packageFiles.createdAt), desc(packageFiles.id)).all();
+  for (const row of rows) {
+    const list = byPackage.get(row.packageId) ?? [];
+    list.push(row);
+    byPackage.set(row.packageId, list);
   }
   return byPackage;
 }
@@ -66,14 +65,20 @@ export function newestPerVersion<T extends PackageRow>(rows: T[]): T[] {
   return [...seen.values()];
 }
 
-/** Tags of a name in one project: tag → package id. */
-export async function getTags(db: Db, projectId: number, packageType: string, normalizedName: string): Promise<Map<string, number>> {
-  const rows = await db
-    .select()
+export interface TagRow {
+  projectId: number;
+  tag: string;
+  packageId: number;
+}
+
+/** Tags of a name in these projects, in one query. */
+export async function getTags(db: Db, projectIds: number[], packageType: string, normalizedName: string): Promise<TagRow[]> {
+  if (projectIds.length === 0) return [];
+  return db
+    .select({ projectId: packageTags.projectId, tag: packageTags.tag, packageId: packageTags.packageId })
     .from(packageTags)
-    .where(and(eq(packageTags.projectId, projectId), eq(packageTags.packageType, packageType), eq(packageTags.normalizedName, normalizedName)))
+    .where(and(inIds(packageTags.projectId, projectIds), eq(packageTags.packageType, packageType), eq(packageTags.normalizedName, normalizedName)))
     .all();
-  return new Map(rows.map((r) => [r.tag, r.packageId]));
 }
 
 /** A file by its sha256 among these projects' installable packages (PyPI downloads are addressed so). */
@@ -81,7 +86,7 @@ export async function getFileBySha256(db: Db, projectIds: number[], packageType:
   if (projectIds.length === 0) return null;
   const conditions = [
     eq(packageFiles.sha256, sha256.toLowerCase()),
-    inArray(packages.projectId, projectIds),
+    inIds(packages.projectId, projectIds),
     eq(packages.packageType, packageType),
     inArray(packages.status, INSTALLABLE_STATUSES),
   ];
@@ -102,7 +107,7 @@ export async function listPackageNames(db: Db, projectIds: number[], packageType
   return db
     .selectDistinct({ name: packages.name, normalizedName: packages.normalizedName })
     .from(packages)
-    .where(and(inArray(packages.projectId, projectIds), eq(packages.packageType, packageType), inArray(packages.status, INSTALLABLE_STATUSES)))
+    .where(and(inIds(packages.projectId, projectIds), eq(packages.packageType, packageType), inArray(packages.status, INSTALLABLE_STATUSES)))
     .orderBy(packages.normalizedName)
     .all();
 }
@@ -115,3 +120,15 @@ export const PACKAGE_ORDER_COLUMNS = {
   type: packages.packageType,
   project_path: projects.fullPath,
 } as const;
+
+/** A package file by id, only if its package belongs to one of these projects. */
+export async function getPackageFileById(db: Db, projectIds: number[], fileId: number): Promise<PackageFileRow | null> {
+  if (projectIds.length === 0) return null;
+  const row = await db
+    .select({ file: packageFiles })
+    .from(packageFiles)
+    .innerJoin(packages, eq(packages.id, packageFiles.packageId))
+    .where(and(eq(packageFiles.id, fileId), inIds(packages.projectId, projectIds)))
+    .get();
+  return row?.file ?? null;
+}

@@ -1,7 +1,7 @@
 // Tenancy reads: projects and groups by id or full path, an actor's inherited role, and the
 // projects of a group an actor may read. Authorisation itself is src/core/auth/policy.ts.
-import { and, eq, inArray, or, sql } from "drizzle-orm";
-import type { Db } from "../db/client";
+import { and, eq, or, sql } from "drizzle-orm";
+import { inIds, type Db } from "../db/client";
 import { members, namespaces, projects } from "../db/schema";
 import { userOf, type Actor } from "./auth/actor";
 import { decide, type PackageAction, type ProjectSubject } from "./auth/policy";
@@ -43,6 +43,9 @@ export function subjectOf(project: ProjectRow, namespace: NamespaceRow): Project
   };
 }
 
+/** The actor's memberships, loaded at most once per request (the registry context memoises them). */
+export type RolesLoader = () => Promise<Map<string, number>>;
+
 /** An actor's memberships, loaded once per request: "Project:1" / "Namespace:4" → access level. */
 export async function loadRoles(db: Db, actor: Actor): Promise<Map<string, number>> {
   const user = userOf(actor);
@@ -82,11 +85,11 @@ export function throwFor(decision: Exclude<ReturnType<typeof decide>, "allow">):
  * Load a project by `:id` and check that the actor may do `action` on it. Unknown projects answer
  * like private ones (401 for anonymous callers, 404 otherwise) so that existence does not leak.
  */
-export async function authorizeProject(db: Db, actor: Actor, ref: string, action: PackageAction): Promise<ProjectContext> {
-  const found = await getProjectByRef(db, ref);
+export async function authorizeProject(db: Db, actor: Actor, ref: string, action: PackageAction, roles: RolesLoader = () => loadRoles(db, actor)): Promise<ProjectContext> {
+  const [found, roleMap] = await Promise.all([getProjectByRef(db, ref), roles()]);
   if (!found) throwFor(actor.kind === "anonymous" ? "unauthorized" : "not_found");
   const subject = subjectOf(found.project, found.namespace);
-  const accessLevel = roleOn(await loadRoles(db, actor), subject);
+  const accessLevel = roleOn(roleMap, subject);
   const decision = decide(actor, accessLevel, action, subject);
   if (decision !== "allow") throwFor(decision);
   return { ...found, subject, accessLevel };
@@ -128,24 +131,36 @@ function keepReadable(actor: Actor, rows: { project: ProjectRow; namespace: Name
 }
 
 /** Whether the actor may see a group (public: anyone; internal: signed in; private: members, admins, its deploy tokens). */
-export async function canReadGroup(db: Db, actor: Actor, group: NamespaceRow): Promise<boolean> {
+export async function canReadGroup(db: Db, actor: Actor, group: NamespaceRow, roles: RolesLoader = () => loadRoles(db, actor)): Promise<boolean> {
   if (group.visibility === "public") return true;
   if (actor.kind === "user" && actor.user.isAdmin) return true;
   if (actor.kind === "deploy_token") return actor.token.namespaceId !== null && parseTraversal(group.traversalIds).includes(actor.token.namespaceId);
   if (actor.kind === "anonymous") return false;
   if (group.visibility === "internal") return true;
-  return roleOnNamespace(await loadRoles(db, actor), group) > 0;
+  return roleOnNamespace(await roles(), group) > 0;
 }
 
 /** Load a group by `:id` for reading: 401 for anonymous callers of a private group, 404 otherwise. */
-export async function authorizeGroupRead(db: Db, actor: Actor, ref: string): Promise<NamespaceRow> {
+export async function authorizeGroupRead(db: Db, actor: Actor, ref: string, roles: RolesLoader = () => loadRoles(db, actor)): Promise<NamespaceRow> {
   const group = await getNamespaceByRef(db, ref, "group");
-  if (!group || !(await canReadGroup(db, actor, group))) throwFor(actor.kind === "anonymous" ? "unauthorized" : "not_found");
+  if (!group || !(await canReadGroup(db, actor, group, roles))) throwFor(actor.kind === "anonymous" ? "unauthorized" : "not_found");
   return group;
 }
 
 /** The projects with these ids together with their namespaces. */
 export async function getProjectsByIds(db: Db, ids: number[]) {
   if (ids.length === 0) return [];
-  return db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(inArray(projects.id, ids)).all();
+  return db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(inIds(projects.id, ids)).all();
+}
+
+/** The projects with these full paths (case-insensitive), in one query. */
+export async function getProjectsByPaths(db: Db, paths: string[]) {
+  if (paths.length === 0) return [];
+  const lowered = JSON.stringify(paths.map((p) => p.toLowerCase()));
+  return db
+    .select({ project: projects, namespace: namespaces })
+    .from(projects)
+    .innerJoin(namespaces, eq(namespaces.id, projects.namespaceId))
+    .where(sql`lower(${projects.fullPath}) IN (SELECT value FROM json_each(${lowered}))`)
+    .all();
 }

@@ -1,11 +1,21 @@
-// The drizzle client over the D1 binding; cheap, so one per use.
+// The drizzle client over the D1 binding, and the SQL helpers every core query shares. Only src/core,
+// src/api and src/ui import this file; formats reach D1 through the registry context.
 import { drizzle } from "drizzle-orm/d1";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import * as schema from "./schema";
 
 export type Db = ReturnType<typeof createDb>;
 
 export function createDb(d1: D1Database) {
   return drizzle(d1, { schema });
+}
+
+/**
+ * `column IN (ids)` with one bound parameter, however many ids: D1 allows at most 100 bound
+ * parameters per statement, and a group can hold thousands of projects.
+ */
+export function inIds(column: SQLWrapper, ids: readonly (number | string)[]): SQL {
+  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 }
 
 /** D1 allows at most 100 bound parameters per statement: split bulk work into chunks. */

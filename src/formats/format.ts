@@ -1,13 +1,42 @@
-// What a format folder exports: its routes (mounted under /api/v4) and how its client wants errors.
+// What a format folder exports, and the one line in src/formats/index.ts that registers it.
 import type { Context, Hono } from "hono";
 import type { AppEnv } from "../env";
 import type { AppError } from "../core/errors";
+import type { Planner } from "../core/publish/planners";
 
 export interface FormatModule {
-  name: string;
+  /** `package_type` in the Packages API and in stored rows (npm, pypi, maven, generic, …). */
+  packageType: string;
+  /** How pages name it ("PyPI", "Maven"). */
+  displayName: string;
   /** Mounted at /api/v4; the routes carry their full GitLab paths (e.g. /projects/:id/packages/npm/…). */
   routes: Hono<AppEnv>;
-  /** Whether a request path (after /api/v4) belongs to this format, so its errors use the client's shape. */
-  ownsPath(path: string): boolean;
+  /** Renders errors of this format's routes (and of requests they matched) in the client's shape. */
   renderError(c: Context<AppEnv>, error: AppError): Response;
+  /** Multi-step changes decided inside the publish coordinator (src/core/publish/planners.ts). */
+  planners?: Record<string, Planner>;
+  /** Install and configuration snippets for a package page, as GitLab's pages show them. */
+  snippets(input: SnippetInput): Snippet[];
+}
+
+export interface SnippetInput {
+  /** e.g. https://packages.example.com */
+  origin: string;
+  projectId: number;
+  projectPath: string;
+  packageType: string;
+  name: string;
+  version: string;
+  fileNames: string[];
+  metadata: Record<string, unknown>;
+  /** Package id, for the Packages API fallback. */
+  packageId: number;
+}
+
+export interface Snippet {
+  /** Heading shown above the block, e.g. "Install" or ".npmrc". */
+  title: string;
+  /** What the block is (a file name or a shell), for screen readers and syntax hints. */
+  language: "shell" | "ini" | "xml" | "json" | "groovy" | "hcl" | "text" | "toml" | "yaml";
+  code: string;
 }

@@ -1,4 +1,5 @@
-// Small pure formatters for pages: sizes, dates, type names.
+// Small formatters for pages: sizes, dates, type names.
+import { formatOf } from "../formats";
 
 export function formatBytes(size: number): string {
   if (size < 1024) return `${size} B`;
@@ -17,22 +18,7 @@ export function formatDate(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-const TYPE_NAMES: Record<string, string> = {
-  npm: "npm",
-  pypi: "PyPI",
-  maven: "Maven",
-  generic: "Generic",
-  nuget: "NuGet",
-  helm: "Helm",
-  composer: "Composer",
-  conan: "Conan",
-  rubygems: "RubyGems",
-  terraform_module: "Terraform module",
-  debian: "Debian",
-  golang: "Go",
-  cargo: "Cargo",
-};
-
+/** The display name of a package type: the format's own, or the raw type for one no format serves. */
 export function typeName(packageType: string): string {
-  return TYPE_NAMES[packageType] ?? packageType;
+  return formatOf(packageType)?.displayName ?? packageType;
 }

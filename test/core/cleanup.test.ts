@@ -1,5 +1,6 @@
 // Scheduled cleanup: unreferenced blobs older than the grace period go (row first, then object);
 // referenced and young ones stay; deleted packages leave their bytes to it.
+import { NO_AUTHOR } from "../support/packages";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -29,7 +30,7 @@ describe("scheduled cleanup", () => {
     const file = await createDb(env.DB).query.packageFiles.findFirst({ where: (f, { eq }) => eq(f.packageId, pkg.packageId!) });
     await removeUnreferencedBlobs(env, Date.now() + GRACE_MS + 1000);
     expect(await exists(file!.blobId)).toBe(true);
-    await commitPackage(env, { projectId: project.id, packageType: "generic", name: "kept", normalizedName: "kept", op: { kind: "remove_package", packageId: pkg.packageId! } });
+    await commitPackage(env, { projectId: project.id, packageType: "generic", name: "kept", normalizedName: "kept", ops: [{ kind: "remove_package", packageId: pkg.packageId! }], author: NO_AUTHOR });
     await removeUnreferencedBlobs(env, Date.now() + GRACE_MS + 1000);
     expect(await exists(file!.blobId)).toBe(false);
   });

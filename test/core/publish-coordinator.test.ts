@@ -6,6 +6,7 @@ import { createDb } from "../../src/db/client";
 import { blobs, packageFiles, packages } from "../../src/db/schema";
 import { eq } from "drizzle-orm";
 import { createGroup, createProject } from "../support/api";
+import { NO_AUTHOR } from "../support/packages";
 
 const bytes = (text: string) => new Response(text).body!;
 
@@ -25,7 +26,8 @@ describe("publish coordinator", () => {
           packageType: "npm",
           name: "concurrent",
           normalizedName: "concurrent",
-          op: { kind: "publish", version, files: [{ blob, fileName: `concurrent-${version}.tgz` }], duplicates: { kind: "reject_version" }, tags: ["latest"] },
+          ops: [{ kind: "publish", version, files: [{ blob, fileName: `concurrent-${version}.tgz` }], duplicates: { kind: "reject_version" }, tags: ["latest"] }],
+          author: NO_AUTHOR,
         });
       }),
     );
@@ -43,7 +45,7 @@ describe("publish coordinator", () => {
         packageType: "npm",
         name: "race",
         normalizedName: "race",
-        op: { kind: "publish", version: "1.0.0", files: [{ blob, fileName: "race-1.0.0.tgz" }], duplicates: { kind: "reject_version" } },
+        ops: [{ kind: "publish", version: "1.0.0", files: [{ blob, fileName: "race-1.0.0.tgz" }], duplicates: { kind: "reject_version" } }], author: NO_AUTHOR,
       }).then(
         (r) => ({ ok: true as const, blobId: blob.id, r }),
         (e) => ({ ok: false as const, blobId: blob.id, code: e.code }),
@@ -69,7 +71,7 @@ describe("publish coordinator", () => {
         packageType: "generic",
         name: "tool",
         normalizedName: "tool",
-        op: { kind: "publish", version: "1.0.0", files: [{ blob: await storeText(fileName), fileName }], duplicates: { kind: "setting", setting: "generic", perFile: true } },
+        ops: [{ kind: "publish", version: "1.0.0", files: [{ blob: await storeText(fileName), fileName }], duplicates: { kind: "setting", setting: "generic", perFile: true } }], author: NO_AUTHOR,
       });
     await publish("a.bin");
     await publish("a.bin");

@@ -22,6 +22,10 @@ export async function seedPackage(
     packageType,
     name,
     normalizedName: name.toLowerCase(),
-    op: { kind: "publish", version, files: stored, duplicates: extra.duplicates ?? { kind: "allow" }, status: extra.status, buildInfo: extra.buildInfo ?? null },
+    ops: [{ kind: "publish", version, files: stored, duplicates: extra.duplicates ?? { kind: "allow" }, status: extra.status }],
+    author: { creatorId: null, buildInfo: extra.buildInfo ?? null },
   });
 }
+
+/** A commit made by nobody in particular (tests that exercise the coordinator directly). */
+export const NO_AUTHOR = { creatorId: null, buildInfo: null };

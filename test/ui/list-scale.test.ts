@@ -1,5 +1,6 @@
 // The project list page with 1000 packages: the same few D1 statements as with one, and its render time
 // printed for docs/ui.md (no timing assertion; local workerd numbers, not production ones).
+import { NO_AUTHOR } from "../support/packages";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { putBlob } from "../../src/core/blobs";
@@ -21,7 +22,7 @@ describe("project list page with 1000 packages", () => {
         const blob = await putBlob(env, new Response(text).body!, { contentLength: text.length, maxBytes: 1024 });
         const name = `pkg-${String(i).padStart(4, "0")}`;
         const type = ["npm", "pypi", "generic", "maven"][i % 4];
-        await commitPackage(env, { projectId: project.id, packageType: type, name, normalizedName: name, op: { kind: "publish", version: `1.0.${i % 50}`, files: [{ blob, fileName: `${name}.bin` }], duplicates: { kind: "allow" } } });
+        await commitPackage(env, { projectId: project.id, packageType: type, name, normalizedName: name, ops: [{ kind: "publish", version: `1.0.${i % 50}`, files: [{ blob, fileName: `${name}.bin` }], duplicates: { kind: "allow" } }], author: NO_AUTHOR });
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));

@@ -2,7 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { listQueryString, pageWindow, parseListState, DEFAULT_STATE } from "../../src/ui/list-query";
 import { matchUiRoute, safeReturnTo } from "../../src/ui/paths";
-import { mavenCoordinates, snippetsFor, type SnippetInput } from "../../src/ui/snippets";
+import { snippetsFor, type SnippetInput } from "../../src/ui/snippets";
+import { mavenCoordinates } from "../../src/formats/maven/snippets";
+import { FORMATS } from "../../src/formats";
 
 describe("list state in the URL", () => {
   it("round-trips a state and leaves defaults out", () => {
@@ -69,13 +71,13 @@ describe("snippets", () => {
     expect(mavenCoordinates("whatever", { groupId: "org.x", artifactId: "y" })).toEqual({ groupId: "org.x", artifactId: "y" });
   });
 
-  it("covers every format the registry serves, with the project's API URL", () => {
-    for (const type of ["npm", "pypi", "maven", "generic", "nuget", "helm", "conan", "rubygems", "debian", "golang", "cargo"]) {
-      const all = snippetsFor({ ...base, packageType: type, name: "hello" }).map((s) => s.code).join("\n");
-      expect(all, type).toContain("/api/v4/projects/7/packages/");
+  it("covers every format the registry serves, with the project's API URL, and falls back to the Packages API", () => {
+    for (const { packageType } of FORMATS) {
+      const all = snippetsFor({ ...base, packageType, name: "hello" }).map((s) => s.code).join("\n");
+      expect(all, packageType).toContain("/api/v4/projects/7/packages/");
     }
-    expect(snippetsFor({ ...base, packageType: "composer", name: "acme/hello" })[0].code).toContain("https://pkg.example.com/api/v4/group/acme/-/packages/composer/packages.json");
-    expect(snippetsFor({ ...base, packageType: "terraform_module", name: "vpc/aws" })[0].code).toContain('source  = "pkg.example.com/acme/vpc/aws"');
-    expect(snippetsFor({ ...base, packageType: "something_new" })[0].code).toContain("/api/v4/projects/7/packages/99");
+    for (const unserved of ["nuget", "something_new"]) {
+      expect(snippetsFor({ ...base, packageType: unserved })[0]!.code).toContain("/api/v4/projects/7/packages/99");
+    }
   });
 });

@@ -24,7 +24,8 @@ export async function seedPackage(
     packageType,
     name,
     normalizedName: name.toLowerCase(),
-    op: { kind: "publish", version, files, duplicates: { kind: "allow" }, creatorId: options.creatorId ?? null, buildInfo: options.buildInfo ?? null, metadata: options.metadata, tags: options.tags },
+    ops: [{ kind: "publish", version, files, duplicates: { kind: "allow" }, metadata: options.metadata, tags: options.tags }],
+    author: { creatorId: options.creatorId ?? null, buildInfo: options.buildInfo ?? null },
   });
 }
 

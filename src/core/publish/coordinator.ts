@@ -3,41 +3,69 @@
 // Object's input gate does not hold while it awaits D1 or R2.
 //
 //   commit(request):
-//     enqueue behind every earlier commit of this object (promise chain; a failure does not break the chain)
-//       read the package's current rows from D1
-//       decide (duplicate rules, tag targets, what to delete) -> error result, or a list of statements
-//       db.batch(statements + bump projects.packages_revision)   -- atomic; UNIQUE indexes are the second guard
-//     answer a result object (errors are values: AppError does not survive RPC)
-// Blobs are already in R2 when a publish arrives (src/core/blobs.ts); deletes only drop rows and
-// leave the bytes to the scheduled cleanup, so no row ever points at a missing object.
+//     work = (previous work of this object, settled) then planCommit(request)
+//     queue = work, settled                    -- the next commit waits for the work itself, never for a timer
+//     answer work's result, or after COMMIT_TIMEOUT_MS an "ambiguous" failure: the work goes on and may
+//     still commit, so the caller keeps its blobs (the scheduled cleanup removes them if nothing refers to them)
+// Errors are values (AppError does not survive RPC). Deletes only drop rows and leave the bytes to the
+// scheduled cleanup, so no row ever points at a missing object.
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../../env";
 import { AppError } from "../errors";
 import { planCommit } from "./plan";
 import type { CommitRequest, CommitResult } from "./types";
 
-const COMMIT_TIMEOUT_MS = 25_000;
+const DEFAULT_COMMIT_TIMEOUT_MS = 25_000;
 
 export class PublishCoordinator extends DurableObject<Bindings> {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Commits of this object running right now; tests read it (with runInDurableObject) to show there is never more than one. */
+  running = 0;
+  maxRunning = 0;
+  /** Tests only (set with runInDurableObject): hold the next commit this long before it plans, to outlive the timeout. */
+  holdNextCommitMs = 0;
 
   async commit(request: CommitRequest): Promise<CommitResult> {
-    const run = this.queue.then(() => withTimeout(planCommit(this.env.DB, request), COMMIT_TIMEOUT_MS));
-    this.queue = run.catch(() => undefined);
+    const hold = this.holdNextCommitMs;
+    this.holdNextCommitMs = 0;
+    const work = this.queue.then(() => this.run(request, hold));
+    this.queue = work.catch(() => undefined);
+    const timeoutMs = Number(this.env.COMMIT_TIMEOUT_MS) || DEFAULT_COMMIT_TIMEOUT_MS;
     try {
-      return await run;
+      const outcome = await settleWithin(work, timeoutMs);
+      if (outcome === "timeout") {
+        console.error(`publish commit still running after ${timeoutMs} ms; it may yet commit`);
+        return { ok: false, code: "internal", message: "500 Internal Server Error - the commit did not finish in time; retry", ambiguous: true };
+      }
+      return outcome.value;
     } catch (error) {
       if (error instanceof AppError) return { ok: false, code: error.code, message: error.message };
       console.error("publish commit failed", error);
       return { ok: false, code: "internal", message: "commit failed" };
     }
   }
+
+  private async run(request: CommitRequest, holdMs: number): Promise<CommitResult> {
+    this.running++;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    try {
+      if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
+      return await planCommit(this.env.DB, request);
+    } finally {
+      this.running--;
+    }
+  }
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`commit took longer than ${ms} ms`)), ms);
+/** The work's value, or "timeout"; the work itself is never abandoned (the queue still waits for it). */
+async function settleWithin<T>(work: Promise<T>, ms: number): Promise<{ value: T } | "timeout"> {
+  let timer: ReturnType<typeof setTimeout> = 0 as unknown as ReturnType<typeof setTimeout>;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  try {
+    return await Promise.race([work.then((value) => ({ value })), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

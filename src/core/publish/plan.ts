@@ -1,47 +1,95 @@
-// The body of a coordinator commit: read the package's rows, decide, write one atomic batch.
+// The body of a coordinator commit: read the package's rows, decide every op, write one atomic batch.
 // Runs only inside PublishCoordinator (one at a time per package).
+//
+//   planCommit(request):
+//     project row (404 if gone)
+//     expand "plan" ops: state = package rows + tags, ops = planner(state, input)
+//     for each op: read what it needs, refuse (AppError) or push statements
+//     db.batch(statements + bump projects.packages_revision)     -- all or nothing
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { createDb, type Db } from "../../db/client";
+import { createDb, inIds, type Db } from "../../db/client";
 import { blobs, namespaces, packageBuildInfos, packageFiles, packages, packageTags, projects } from "../../db/schema";
 import { AppError } from "../errors";
 import { duplicatesAllowed } from "./duplicates";
+import { plannerFor, type PackageState } from "./planners";
 import type { CommitOp, CommitRequest, CommitResult } from "./types";
 
 type Statement = BatchItem<"sqlite">;
 type PackageRow = typeof packages.$inferSelect;
+type PublishOp = Extract<CommitOp, { kind: "publish" }>;
+
+/** Where, in the batch's outputs, a publish's new ids can be read back. */
+interface PublishReadBack {
+  fileStatements: number[];
+  packageStatement: number;
+}
 
 export async function planCommit(d1: D1Database, request: CommitRequest): Promise<CommitResult> {
   const db = createDb(d1);
   const project = await db.select().from(projects).where(eq(projects.id, request.projectId)).get();
   if (!project) throw new AppError("not_found", "404 Project Not Found");
-  const same = and(
-    eq(packages.projectId, request.projectId),
-    eq(packages.packageType, request.packageType),
-    eq(packages.normalizedName, request.normalizedName),
-  );
-  const { op } = request;
+  const ops = await expandPlans(db, request);
   const statements: Statement[] = [];
-  let result: Omit<Extract<CommitResult, { ok: true }>, "ok" | "revision"> = { packageId: null, fileIds: [], createdPackage: false };
-  let readBack: PublishReadBack | null = null;
+  const readBacks: PublishReadBack[] = [];
+  let packageId: number | null = null;
+  let createdPackage = false;
 
+  for (const op of ops) {
+    if (op.kind === "publish") {
+      const planned = await planPublish(db, request, op, project.namespaceId, statements);
+      readBacks.push(planned.readBack);
+      createdPackage ||= planned.createdPackage;
+    } else {
+      packageId = (await planChange(db, request, op, statements)) ?? packageId;
+    }
+  }
+  if (statements.length === 0) return { ok: true, packageId, fileIds: [], createdPackage: false, revision: project.packagesRevision };
+
+  statements.push(db.update(projects).set({ packagesRevision: sql`${projects.packagesRevision} + 1` }).where(eq(projects.id, request.projectId)));
+  const outputs = await db.batch(statements as [Statement, ...Statement[]]);
+  const firstId = (i: number) => (outputs[i] as { id: number }[])[0]!.id;
+  const fileIds = readBacks.flatMap((r) => r.fileStatements.map(firstId));
+  const lastPublish = readBacks[readBacks.length - 1];
+  if (lastPublish) packageId = firstId(lastPublish.packageStatement);
+  return { ok: true, packageId, fileIds, createdPackage, revision: project.packagesRevision + 1 };
+}
+
+/** Replace each `plan` op by what its planner decides from the package's current rows. */
+async function expandPlans(db: Db, request: CommitRequest): Promise<Exclude<CommitOp, { kind: "plan" }>[]> {
+  if (!request.ops.some((op) => op.kind === "plan")) return request.ops as Exclude<CommitOp, { kind: "plan" }>[];
+  const state = await readState(db, request);
+  return request.ops.flatMap((op) => (op.kind === "plan" ? plannerFor(op.planner)(state, op.input) : [op]));
+}
+
+async function readState(db: Db, request: CommitRequest): Promise<PackageState> {
+  const [rows, tags] = await db.batch([
+    db.select().from(packages).where(samePackage(request)),
+    db.select().from(packageTags).where(tagScope(request)),
+  ]);
+  const versionOf = new Map(rows.map((r) => [r.id, r.version]));
+  return {
+    versions: rows.map((r) => ({ id: r.id, version: r.version, status: r.status, metadata: r.metadata, createdAt: r.createdAt })),
+    tags: new Map(tags.filter((t) => versionOf.has(t.packageId)).map((t) => [t.tag, versionOf.get(t.packageId)!])),
+  };
+}
+
+const samePackage = (request: CommitRequest) =>
+  and(eq(packages.projectId, request.projectId), eq(packages.packageType, request.packageType), eq(packages.normalizedName, request.normalizedName));
+
+/** Every op but publish; answers the package id it touched, if one. */
+async function planChange(db: Db, request: CommitRequest, op: Exclude<CommitOp, { kind: "plan" } | { kind: "publish" }>, statements: Statement[]): Promise<number | null> {
+  const same = samePackage(request);
   switch (op.kind) {
-    case "publish":
-      readBack = await planPublish(db, request, op, project.namespaceId, statements);
-      result.createdPackage = readBack.createdPackage;
-      break;
     case "set_tag": {
       const target = await db.select().from(packages).where(and(same, eq(packages.version, op.version))).get();
       if (!target) throw new AppError("not_found", `404 Version ${op.version} Not Found`);
       statements.push(upsertTag(db, request, op.tag, target.id));
-      result.packageId = target.id;
-      break;
+      return target.id;
     }
-    case "remove_tag": {
-      const removed = db.delete(packageTags).where(and(tagScope(request), eq(packageTags.tag, op.tag))).returning({ id: packageTags.id });
-      statements.push(removed);
-      break;
-    }
+    case "remove_tag":
+      statements.push(db.delete(packageTags).where(and(tagScope(request), eq(packageTags.tag, op.tag))));
+      return null;
     case "update_version": {
       const target = await db.select().from(packages).where(and(same, eq(packages.version, op.version))).get();
       if (!target) throw new AppError("not_found", `404 Version ${op.version} Not Found`);
@@ -55,8 +103,7 @@ export async function planCommit(d1: D1Database, request: CommitRequest): Promis
           })
           .where(eq(packages.id, target.id)),
       );
-      result.packageId = target.id;
-      break;
+      return target.id;
     }
     case "remove_version":
     case "remove_package":
@@ -66,57 +113,24 @@ export async function planCommit(d1: D1Database, request: CommitRequest): Promis
       const doomed = await db.select({ id: packages.id }).from(packages).where(where).all();
       if (doomed.length === 0) throw new AppError("not_found", "404 Package Not Found");
       statements.push(...removePackages(db, doomed.map((p) => p.id)));
-      break;
+      return null;
     }
     case "remove_file": {
       const file = await db
-        .select({ id: packageFiles.id })
+        .select({ id: packageFiles.id, packageId: packageFiles.packageId })
         .from(packageFiles)
         .innerJoin(packages, eq(packages.id, packageFiles.packageId))
         .where(and(same, eq(packageFiles.id, op.fileId)))
         .get();
       if (!file) throw new AppError("not_found", "404 Package file Not Found");
       statements.push(db.delete(packageFiles).where(eq(packageFiles.id, file.id)));
-      break;
+      return file.packageId;
     }
   }
-
-  statements.push(db.update(projects).set({ packagesRevision: sql`${projects.packagesRevision} + 1` }).where(eq(projects.id, request.projectId)));
-  const outputs = await db.batch(statements as [Statement, ...Statement[]]);
-  if (readBack) {
-    const firstId = (i: number) => (outputs[i] as { id: number }[])[0].id;
-    result.fileIds = readBack.fileStatements.map(firstId);
-    result.packageId = firstId(readBack.packageStatement);
-  }
-  return { ok: true, ...result, revision: project.packagesRevision + 1 };
 }
 
-/** Where, in the batch's outputs, the new ids can be read back. */
-interface PublishReadBack {
-  createdPackage: boolean;
-  fileStatements: number[];
-  packageStatement: number;
-}
-
-async function planPublish(
-  db: Db,
-  request: CommitRequest,
-  op: Extract<CommitOp, { kind: "publish" }>,
-  namespaceId: number,
-  statements: Statement[],
-): Promise<PublishReadBack> {
-  const existing = await db
-    .select()
-    .from(packages)
-    .where(
-      and(
-        eq(packages.projectId, request.projectId),
-        eq(packages.packageType, request.packageType),
-        eq(packages.normalizedName, request.normalizedName),
-        eq(packages.version, op.version),
-      ),
-    )
-    .get();
+async function planPublish(db: Db, request: CommitRequest, op: PublishOp, namespaceId: number, statements: Statement[]): Promise<{ readBack: PublishReadBack; createdPackage: boolean }> {
+  const existing = await db.select().from(packages).where(and(samePackage(request), eq(packages.version, op.version))).get();
   if (existing) await checkDuplicates(db, request, op, existing, namespaceId);
 
   const now = new Date();
@@ -143,7 +157,7 @@ async function planPublish(
         version: op.version,
         status: op.status ?? "default",
         metadata: op.metadata ?? {},
-        creatorId: op.creatorId ?? null,
+        creatorId: request.author.creatorId,
         createdAt: now,
         updatedAt: now,
       }),
@@ -180,15 +194,16 @@ async function planPublish(
   for (const tag of op.tags ?? []) {
     statements.push(upsertTag(db, request, tag, packageIdExpr as number));
   }
-  if (op.buildInfo) {
-    statements.push(db.insert(packageBuildInfos).values({ packageId: packageIdExpr as number, ...op.buildInfo }));
+  const build = request.author.buildInfo;
+  if (build && op.recordBuild !== false) {
+    statements.push(db.insert(packageBuildInfos).values({ packageId: packageIdExpr as number, ...build }));
   }
   const packageStatement = statements.length;
   statements.push(db.select({ id: packages.id }).from(packages).where(sql`${packages.id} = ${packageIdExpr}`));
-  return { createdPackage: !existing, fileStatements, packageStatement };
+  return { readBack: { fileStatements, packageStatement }, createdPackage: !existing };
 }
 
-async function checkDuplicates(db: Db, request: CommitRequest, op: Extract<CommitOp, { kind: "publish" }>, existing: PackageRow, namespaceId: number) {
+async function checkDuplicates(db: Db, request: CommitRequest, op: PublishOp, existing: PackageRow, namespaceId: number) {
   const policy = op.duplicates;
   if (policy.kind === "allow") return;
   if (policy.kind === "reject_version") throw new AppError("package_exists");
@@ -231,9 +246,10 @@ function upsertTag(db: Db, request: CommitRequest, tag: string, packageId: numbe
 /** Rows to delete for whole packages, children first (no ON DELETE CASCADE: see reference/cloudflare.md §3). */
 export function removePackages(db: Db, ids: number[]): Statement[] {
   return [
-    db.delete(packageTags).where(inArray(packageTags.packageId, ids)),
-    db.delete(packageBuildInfos).where(inArray(packageBuildInfos.packageId, ids)),
-    db.delete(packageFiles).where(inArray(packageFiles.packageId, ids)),
-    db.delete(packages).where(inArray(packages.id, ids)),
+    db.delete(packageTags).where(inIds(packageTags.packageId, ids)),
+    db.delete(packageBuildInfos).where(inIds(packageBuildInfos.packageId, ids)),
+    db.delete(packageFiles).where(inIds(packageFiles.packageId, ids)),
+    db.delete(packages).where(inIds(packages.id, ids)),
   ];
 }
+

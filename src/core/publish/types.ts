@@ -31,6 +31,13 @@ export interface BuildInfo {
   userId: number | null;
 }
 
+/** Who makes a commit: derived from the actor by the registry context, never by a format. */
+export interface CommitAuthor {
+  creatorId: number | null;
+  buildInfo: BuildInfo | null;
+}
+
+/** One change to a package. Every op of a commit is decided against the rows as they were before it. */
 export type CommitOp =
   | {
       kind: "publish";
@@ -42,8 +49,8 @@ export type CommitOp =
       metadata?: Record<string, unknown>;
       /** Tags to point at this version in the same batch (npm dist-tags). */
       tags?: string[];
-      creatorId?: number | null;
-      buildInfo?: BuildInfo | null;
+      /** Record the CI build of a job-token author with this publish (default true; Maven records it once per deploy). */
+      recordBuild?: boolean;
     }
   | { kind: "set_tag"; tag: string; version: string }
   | { kind: "remove_tag"; tag: string }
@@ -51,19 +58,29 @@ export type CommitOp =
   | { kind: "remove_version"; version: string }
   | { kind: "remove_package"; packageId: number }
   | { kind: "remove_all_versions" }
-  | { kind: "remove_file"; fileId: number };
+  | { kind: "remove_file"; fileId: number }
+  /** A format's planner (src/core/publish/planners.ts) turns the package's current state and `input` into ops, inside the coordinator. */
+  | { kind: "plan"; planner: string; input: unknown };
 
-export interface CommitRequest {
+/** Ops a planner may return (no nested plans; uploads are published by the route that stored them). */
+export type PlannedOp = Exclude<CommitOp, { kind: "plan" } | { kind: "publish" }>;
+
+export interface CommitTarget {
   projectId: number;
   packageType: string;
   name: string;
   normalizedName: string;
-  op: CommitOp;
+}
+
+export interface CommitRequest extends CommitTarget {
+  ops: CommitOp[];
+  author: CommitAuthor;
 }
 
 export type CommitResult =
   | { ok: true; packageId: number | null; fileIds: number[]; createdPackage: boolean; revision: number }
-  | { ok: false; code: ErrorCode; message: string };
+  /** `ambiguous`: the commit may still land (it outlived the timeout); uploaded blobs must be left to the cleanup. */
+  | { ok: false; code: ErrorCode; message: string; ambiguous?: boolean };
 
 /** One coordinator per package: project + format + normalised name. */
 export function coordinatorName(projectId: number, packageType: string, normalizedName: string): string {

@@ -10,6 +10,7 @@ import { parseGenericPath } from "./parse";
 import { uploadFile } from "./upload";
 import { downloadFile } from "./download";
 import { handleChunked } from "./chunked";
+import { genericPageSnippets } from "./snippets";
 
 const routes = new Hono<AppEnv>();
 const PATH = "/projects/:id/packages/generic/*";
@@ -44,8 +45,9 @@ function renderError(c: Context<AppEnv>, error: AppError): Response {
 }
 
 export const genericFormat: FormatModule = {
-  name: "generic",
+  packageType: "generic",
+  displayName: "Generic",
   routes,
-  ownsPath: (path) => /^\/projects\/[^/]+\/packages\/generic\//.test(path),
   renderError,
+  snippets: genericPageSnippets,
 };

@@ -2,14 +2,11 @@
 // its checksum from the stored digests, or `maven-metadata.xml` generated from D1 with matching checksums.
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { createDb } from "../../db/client";
-import { AppError } from "../../core/errors";
-import { getPackageVersions, newestFile, newestPerVersion, type PackageFileRow, type PackageWithFiles } from "../../core/packages";
+import { missIn, newestFile, newestPerVersion, type PackageFileRow, type PackageWithFiles, type ReadScope } from "../../core/registry";
 import { withEdgeCache } from "../../http/edge-cache";
 import { serveBlob } from "../../http/serve-blob";
 import { buildArtifactMetadata, buildSnapshotMetadata, contentTypeOf } from "./metadata";
 import { METADATA_FILE, type ChecksumKind, type MavenFileRequest } from "./parse";
-import type { ReadScope } from "./scope";
 
 export const MAVEN = "maven";
 const FILE_CACHE_CONTROL = "public, max-age=300";
@@ -21,7 +18,7 @@ type Resolved = { kind: "file"; file: PackageFileRow } | { kind: "generated"; bo
 export async function serveMavenRead(c: Context<AppEnv>, scope: ReadScope, request: MavenFileRequest): Promise<Response> {
   return withEdgeCache(c, scope.cache, async () => {
     const resolved = await resolve(c, scope, request);
-    if (!resolved) throw scope.challengeOnMiss ? new AppError("unauthorized") : new AppError("not_found", "404 Package Not Found");
+    if (!resolved) throw missIn(scope);
     if (request.checksum) return checksumResponse(await digestOf(resolved, request.checksum));
     if (resolved.kind === "file") {
       return serveBlob(c.env.BLOBS, c.req.raw, resolved.file, { contentType: contentTypeOf(request.fileName), cacheControl: FILE_CACHE_CONTROL });
@@ -31,17 +28,15 @@ export async function serveMavenRead(c: Context<AppEnv>, scope: ReadScope, reque
 }
 
 async function resolve(c: Context<AppEnv>, scope: ReadScope, request: MavenFileRequest): Promise<Resolved | null> {
-  const projectIds = scope.projects.map((p) => p.project.id);
-  if (projectIds.length === 0) return null;
-  const db = createDb(c.env.DB);
-  const query = { projectIds, packageType: MAVEN, normalizedName: request.packageName };
+  if (scope.projectIds.length === 0) return null;
+  const registry = c.var.registry;
   if (request.isMetadata && request.version === "") {
-    const rows = await getPackageVersions(db, query);
+    const rows = await registry.versions(scope, MAVEN, request.packageName);
     const versions = newestPerVersion(rows.filter((r) => r.version !== ""));
     if (versions.length > 0) return { kind: "generated", body: buildArtifactMetadata(request.packageName, versions) };
     return storedFile(rows, METADATA_FILE);
   }
-  const rows = await getPackageVersions(db, { ...query, version: request.version });
+  const rows = await registry.versions(scope, MAVEN, request.packageName, { version: request.version });
   if (request.isMetadata) {
     // A SNAPSHOT's version-level metadata: from the newest package of that version (its files are the ones served).
     const newest = rows[0];

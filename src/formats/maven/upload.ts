@@ -3,14 +3,10 @@
 // Spec: ../shared/reference/gitlab-spec.md §3 and §0.3 (lib/api/maven_packages.rb behaviour).
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { createDb } from "../../db/client";
-import { userOf } from "../../core/auth/actor";
-import { putBlob, type Digests } from "../../core/blobs";
+import type { Digests } from "../../core/blobs";
 import { AppError } from "../../core/errors";
-import { getPackageVersions, newestFile } from "../../core/packages";
-import { commitPackage } from "../../core/publish/client";
-import type { BuildInfo, DuplicatePolicy } from "../../core/publish/types";
-import type { ProjectContext } from "../../core/tenancy";
+import type { DuplicatePolicy } from "../../core/publish/types";
+import { newestFile, type ProjectContext } from "../../core/registry";
 import { declaredLength, maxUploadBytes, readLimitedText } from "../../http/request-body";
 import { MAVEN } from "./download";
 import { coordinatesOf, parseChecksumBody, type MavenFileRequest } from "./parse";
@@ -32,12 +28,7 @@ export async function putChecksum(c: Context<AppEnv>, ctx: ProjectContext, reque
     return c.body(null, 200);
   }
   const declared = parseChecksumBody(await readLimitedText(c, CHECKSUM_BODY_LIMIT));
-  const rows = await getPackageVersions(createDb(c.env.DB), {
-    projectIds: [ctx.project.id],
-    packageType: MAVEN,
-    normalizedName: request.packageName,
-    version: request.version,
-  });
+  const rows = await c.var.registry.versions([ctx], MAVEN, request.packageName, { version: request.version });
   const file = rows.map((r) => newestFile(r.files, request.fileName)).find((f) => f !== undefined);
   if (!file) throw new AppError("not_found", "404 Package file Not Found");
   if (declared === null || declared !== file[request.checksum!]) throw new AppError("conflict", "409 Conflict - checksum does not match the stored file");
@@ -47,25 +38,20 @@ export async function putChecksum(c: Context<AppEnv>, ctx: ProjectContext, reque
 /** Any other file: stream into R2 (digests the client declared in X-Checksum-* headers are verified), then commit. */
 export async function putFile(c: Context<AppEnv>, ctx: ProjectContext, request: MavenFileRequest): Promise<Response> {
   const contentLength = declaredLength(c);
-  const blob = await putBlob(c.env, c.req.raw.body, { contentLength, maxBytes: maxUploadBytes(c), expected: declaredDigests(c) });
-  const actor = c.get("actor");
+  const registry = c.var.registry;
+  const blob = await registry.putBlob(c.req.raw.body, { contentLength, maxBytes: maxUploadBytes(c), expected: declaredDigests(c) });
   const { groupId, artifactId } = coordinatesOf(request.packageName);
-  await commitPackage(c.env, {
-    projectId: ctx.project.id,
-    packageType: MAVEN,
-    name: request.packageName,
-    normalizedName: request.packageName,
-    op: {
+  await registry.commit({ projectId: ctx.project.id, packageType: MAVEN, name: request.packageName, normalizedName: request.packageName }, [
+    {
       kind: "publish",
       version: request.version,
       files: [{ blob, fileName: request.fileName }],
       duplicates: duplicatePolicyFor(request),
       metadata: { path: request.path, app_group: groupId, app_name: artifactId, app_version: request.version || null },
-      creatorId: userOf(actor)?.id ?? null,
-      // One record per deploy, not per file: every deploy of a version uploads exactly one .pom.
-      buildInfo: request.fileName.endsWith(".pom") ? buildInfoOf(c) : null,
+      // One build record per deploy, not per file: every deploy of a version uploads exactly one .pom.
+      recordBuild: request.fileName.endsWith(".pom"),
     },
-  });
+  ]);
   return c.body(null, 200);
 }
 
@@ -73,10 +59,4 @@ function declaredDigests(c: Context<AppEnv>): Partial<Digests> {
   const pick = (header: string) => parseChecksumBody(c.req.header(header) ?? "") ?? undefined;
   const digests: Partial<Digests> = { sha1: pick("x-checksum-sha1"), md5: pick("x-checksum-md5"), sha256: pick("x-checksum-sha256") };
   return Object.fromEntries(Object.entries(digests).filter(([, v]) => v !== undefined));
-}
-
-function buildInfoOf(c: Context<AppEnv>): BuildInfo | null {
-  const actor = c.get("actor");
-  if (actor.kind !== "job_token") return null;
-  return { pipelineId: actor.pipeline.id, ref: actor.pipeline.ref, sha: actor.pipeline.sha, userId: actor.user.id };
 }

@@ -1,11 +1,13 @@
 // The npm format: GitLab's npm registry API (publish, install, dist-tags, deprecate, unpublish, search).
 import type { FormatModule } from "../format";
 import { renderNpmError } from "./errors";
-import { isNpmPath, npmRoutes } from "./routes";
+import { npmRoutes } from "./routes";
+import { npmPageSnippets } from "./snippets";
 
 export const npmFormat: FormatModule = {
-  name: "npm",
+  packageType: "npm",
+  displayName: "npm",
   routes: npmRoutes,
-  ownsPath: isNpmPath,
   renderError: renderNpmError,
+  snippets: npmPageSnippets,
 };

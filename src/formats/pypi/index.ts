@@ -5,6 +5,7 @@ import type { AppEnv } from "../../env";
 import type { FormatModule } from "../format";
 import { renderPypiError } from "./errors";
 import { simpleRoutes } from "./simple";
+import { pypiPageSnippets } from "./snippets";
 import { uploadRoutes } from "./upload";
 
 const routes = new Hono<AppEnv>();
@@ -12,8 +13,9 @@ routes.route("/", uploadRoutes);
 routes.route("/", simpleRoutes);
 
 export const pypiFormat: FormatModule = {
-  name: "pypi",
+  packageType: "pypi",
+  displayName: "PyPI",
   routes,
-  ownsPath: (path) => /^\/(projects\/[^/]+|groups\/[^/]+\/-)\/packages\/pypi(\/|$)/.test(path),
   renderError: renderPypiError,
+  snippets: pypiPageSnippets,
 };

@@ -2,6 +2,7 @@
 // as the Packages API's DELETE routes do (src/api/packages.ts).
 import { and, eq } from "drizzle-orm";
 import { packages } from "../../db/schema";
+import { authorOf } from "../../core/registry";
 import { commitPackage } from "../../core/publish/client";
 import { AppError } from "../../core/errors";
 import { allows } from "../../core/tenancy";
@@ -24,13 +25,13 @@ async function loadForDelete(c: UiContext, projectPath: string, packageId: numbe
 /** POST /<project>/-/packages/<id>/delete */
 export async function deletePackageAction(c: UiContext, projectPath: string, packageId: number) {
   const { ctx, pkg } = await loadForDelete(c, projectPath, packageId, "destroy_package");
-  await commitPackage(c.env, { projectId: ctx.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName, op: { kind: "remove_package", packageId: pkg.id } });
+  await commitPackage(c.env, { projectId: ctx.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName, ops: [{ kind: "remove_package", packageId: pkg.id }], author: authorOf(c.get("actor")) });
   return c.redirect(`${urls.projectPackages(ctx.project.fullPath)}?deleted=${encodeURIComponent(`${pkg.name} ${pkg.version}`)}`, 303);
 }
 
 /** POST /<project>/-/packages/<id>/files/<file id>/delete */
 export async function deleteFileAction(c: UiContext, projectPath: string, packageId: number, fileId: number) {
   const { ctx, pkg } = await loadForDelete(c, projectPath, packageId, "destroy_package_file");
-  await commitPackage(c.env, { projectId: ctx.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName, op: { kind: "remove_file", fileId } });
+  await commitPackage(c.env, { projectId: ctx.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName, ops: [{ kind: "remove_file", fileId }], author: authorOf(c.get("actor")) });
   return c.redirect(`${urls.package(ctx.project.fullPath, pkg.id)}?deleted_file=1`, 303);
 }

@@ -64,7 +64,9 @@ describe("maven instance endpoint", () => {
     expect(await text(await get(`${INSTANCE_BASE}/${fullPath}/lib/1.0.0/lib-1.0.0.jar`))).toBe("below");
     expect(await text(await get(`${INSTANCE_BASE}/${fullPath}/lib/maven-metadata.xml`))).toContain("<version>1.0.0</version>");
     expect(await text(await get(`${INSTANCE_BASE}/${fullPath}/maven-metadata.xml`))).toContain(`<artifactId>${project.path}</artifactId>`);
-    expect((await get(`${INSTANCE_BASE}/com/elsewhere/x/1.0.0/x-1.0.0.jar`)).status).toBe(404);
+    // A path no project owns answers as a private one would (401 anonymous, 404 signed in): existence does not leak.
+    expect((await get(`${INSTANCE_BASE}/com/elsewhere/x/1.0.0/x-1.0.0.jar`)).status).toBe(401);
+    expect((await get(`${INSTANCE_BASE}/com/elsewhere/x/1.0.0/x-1.0.0.jar`, auth)).status).toBe(404);
     expect((await get(`${INSTANCE_BASE}/${fullPath}/lib/9.9.9/lib-9.9.9.jar`)).status).toBe(404);
   });
 
