@@ -20,6 +20,7 @@ import { packageApiRoutes } from "./api/packages";
 import { FORMATS } from "./formats";
 import type { FormatModule } from "./formats/format";
 import { uiRoutes } from "./ui";
+import { inertResponses } from "./http/inert";
 
 const API_PREFIX = "/api/v4";
 
@@ -48,6 +49,7 @@ export function createApp() {
   });
 
   const api = new Hono<AppEnv>();
+  api.use(inertResponses);
   for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, packageApiRoutes]) {
     api.route("/", routes);
   }

@@ -33,7 +33,8 @@ export async function withEdgeCache(c: Context<AppEnv>, scope: CacheScope, build
     return markPrivate(response, "BYPASS");
   }
   const variant = (scope.varyOn ?? []).map((h) => `${h}=${request.headers.get(h) ?? ""}`).join("&");
-  const revision = await sha256Hex(`${scope.revisions.join(",")}|${variant}`);
+  // Scheme and host are part of the key: documents embed absolute URLs built from the request.
+  const revision = await sha256Hex(`${url.protocol}//${url.host}|${scope.revisions.join(",")}|${variant}`);
   const key = new Request(`${CACHE_HOST}/${revision}${url.pathname}?${url.searchParams.toString()}`);
   const cache = caches.default;
   const hit = await cache.match(key);

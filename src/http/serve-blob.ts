@@ -13,8 +13,6 @@ export interface ServableFile {
 
 export interface ServeOptions {
   contentType?: string;
-  /** Send Content-Disposition: attachment with this file name. */
-  attachment?: boolean;
   cacheControl?: string;
   extraHeaders?: Record<string, string>;
 }
@@ -31,7 +29,8 @@ export async function serveBlob(bucket: R2Bucket, request: Request, file: Servab
   if (file.sha1) headers.set("X-Checksum-SHA1", file.sha1);
   if (file.md5) headers.set("X-Checksum-MD5", file.md5);
   headers.set("X-Checksum-SHA256", file.sha256);
-  if (options.attachment) headers.set("Content-Disposition", `attachment; filename="${file.fileName.split("/").pop()!.replace(/"/g, "")}"`);
+  // Always a download, never a page: package bytes are other people's (see src/http/inert.ts).
+  headers.set("Content-Disposition", contentDisposition(file.fileName));
 
   const ifNoneMatch = request.headers.get("if-none-match");
   if (ifNoneMatch && (ifNoneMatch === "*" || ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag))) {
@@ -75,4 +74,11 @@ export function parseRange(header: string | null, size: number): { start: number
   }
   if (start >= size || start > end) return "unsatisfiable";
   return { start, end };
+}
+
+/** `attachment` with an ASCII fallback name and the exact name in RFC 6266's filename*. */
+export function contentDisposition(fileName: string): string {
+  const base = (fileName.split("/").pop() ?? fileName) || "download";
+  const ascii = base.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(base)}`;
 }

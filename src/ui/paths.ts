@@ -64,6 +64,16 @@ export const urls = {
 
 /** Only same-site paths are followed after sign-in (no `//host` or `/\host` open redirects). */
 export function safeReturnTo(value: string | undefined | null): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
-  return value;
+  if (!value || !value.startsWith("/")) return "/";
+  // Judge the URL as a browser will read it: the parser drops tabs and newlines and turns "\\" into "/",
+  // so "/\t/evil.example" is "//evil.example". Only a path on this origin survives, re-serialised.
+  const base = "https://packyard.invalid";
+  let parsed: URL;
+  try {
+    parsed = new URL(value, base);
+  } catch {
+    return "/";
+  }
+  if (parsed.origin !== base) return "/";
+  return `${parsed.pathname}${parsed.search}${parsed.hash}`;
 }

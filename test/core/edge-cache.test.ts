@@ -14,9 +14,9 @@ function appWith(scope: { anonymousPullable: boolean; revision: () => string }, 
       return new Response(`doc ${scope.revision()} for ${c.req.header("accept") ?? "*"}`, { headers: { "Cache-Control": "no-cache", "content-type": "text/plain" } });
     }),
   );
-  return async (headers: Record<string, string> = {}, path = "/doc") => {
+  return async (headers: Record<string, string> = {}, path = "/doc", origin = "http://cache.test") => {
     const ctx = createExecutionContext();
-    const res = await app.fetch(new Request(`http://cache.test${path}`, { headers }), env, ctx);
+    const res = await app.fetch(new Request(`${origin}${path}`, { headers }), env, ctx);
     const body = await res.text();
     await waitOnExecutionContext(ctx);
     return { status: res.headers.get("x-packyard-cache"), body, cacheControl: res.headers.get("cache-control") };
@@ -24,6 +24,17 @@ function appWith(scope: { anonymousPullable: boolean; revision: () => string }, 
 }
 
 describe("edge cache", () => {
+  it("keys on scheme and host, since documents embed absolute URLs", async () => {
+    const builds = { count: 0 };
+    const get = appWith({ anonymousPullable: true, revision: () => "p9r1" }, builds);
+    expect((await get({}, "/doc", "http://one.test")).status).toBe("MISS");
+    expect((await get({}, "/doc", "http://one.test")).status).toBe("HIT");
+    expect((await get({}, "/doc", "https://one.test")).status).toBe("MISS");
+    expect((await get({}, "/doc", "http://two.test")).status).toBe("MISS");
+    expect(builds.count).toBe(3);
+  });
+
+
   it("serves the second anonymous request from the cache with the client's own Cache-Control", async () => {
     const builds = { count: 0 };
     const get = appWith({ anonymousPullable: true, revision: () => "p1r1" }, builds);

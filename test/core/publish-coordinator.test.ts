@@ -1,6 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { putBlob } from "../../src/core/blobs";
+import { runInDurableObject } from "cloudflare:test";
+import { putBlob, type StoredBlob } from "../../src/core/blobs";
+import type { PublishCoordinator } from "../../src/core/publish/coordinator";
+import { coordinatorName } from "../../src/core/publish/types";
 import { commitPackage } from "../../src/core/publish/client";
 import { createDb } from "../../src/db/client";
 import { blobs, packageFiles, packages } from "../../src/db/schema";
@@ -80,6 +83,39 @@ describe("publish coordinator", () => {
     expect(res.status).toBe(200);
     await expect(publish("a.bin")).rejects.toMatchObject({ code: "duplicate_not_allowed" });
     await publish("b.bin"); // a new file name is not a duplicate
+  });
+});
+
+describe("publish coordinator timeouts", () => {
+  it("keeps the blobs of a commit that outlives the timeout, and runs the next commit only after it", async () => {
+    const project = await createProject((await createGroup()).id);
+    const target = { projectId: project.id, packageType: "generic", name: "slow", normalizedName: "slow" };
+    const stub = env.PUBLISH_COORDINATOR.getByName(coordinatorName(project.id, "generic", "slow"));
+    await runInDurableObject(stub, (instance: PublishCoordinator) => {
+      instance.holdNextCommitMs = 800;
+      instance.timeoutOverrideMs = 150;
+    });
+    const late = await storeText("late bytes");
+    const publish = (blob: StoredBlob, fileName: string) =>
+      commitPackage(env, { ...target, ops: [{ kind: "publish", version: "1.0.0", files: [{ blob, fileName }], duplicates: { kind: "allow" } }], author: NO_AUTHOR });
+
+    // The caller gives up after the timeout; the commit itself goes on and lands later.
+    await expect(publish(late, "late.bin")).rejects.toMatchObject({ code: "internal" });
+    expect(await env.BLOBS.head(`blobs/${late.id}`)).not.toBeNull();
+    await runInDurableObject(stub, (instance: PublishCoordinator) => {
+      instance.timeoutOverrideMs = 0;
+    });
+
+    // The next commit of the package waits for the late one: it sees its row, and the two never overlap.
+    const next = await storeText("next bytes");
+    await publish(next, "next.bin");
+    const db = createDb(env.DB);
+    const files = await db.select().from(packageFiles).innerJoin(packages, eq(packages.id, packageFiles.packageId)).where(eq(packages.projectId, project.id)).all();
+    expect(files.map((f) => f.package_files.fileName).sort()).toEqual(["late.bin", "next.bin"]);
+    // No row points at a missing object.
+    for (const f of files) expect(await env.BLOBS.head(`blobs/${f.package_files.blobId}`), f.package_files.fileName).not.toBeNull();
+    const maxRunning = await runInDurableObject(stub, (instance: PublishCoordinator) => instance.maxRunning);
+    expect(maxRunning).toBe(1);
   });
 });
 

@@ -6,7 +6,7 @@ import { serveBlob } from "../../src/http/serve-blob";
 
 let blob: StoredBlob;
 const file = () => ({ blobId: blob.id, fileName: "dir/digits.txt", size: blob.size, sha256: blob.sha256, sha1: blob.sha1, md5: blob.md5 });
-const get = (headers: Record<string, string> = {}, method = "GET") => serveBlob(env.BLOBS, new Request("http://x/f", { method, headers }), file(), { attachment: true });
+const get = (headers: Record<string, string> = {}, method = "GET") => serveBlob(env.BLOBS, new Request("http://x/f", { method, headers }), file());
 
 beforeAll(async () => {
   blob = await putBlob(env, new Response("0123456789").body, { contentLength: 10, maxBytes: 100 });
@@ -20,7 +20,7 @@ describe("serving a stored file", () => {
     expect(res.headers.get("content-length")).toBe("10");
     expect(res.headers.get("etag")).toBe(`"${blob.sha256}"`);
     expect(res.headers.get("x-checksum-sha1")).toBe(blob.sha1);
-    expect(res.headers.get("content-disposition")).toBe('attachment; filename="digits.txt"');
+    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="digits.txt"; filename*=UTF-8''digits.txt`);
   });
 
   it("answers byte ranges with 206 and impossible ones with 416", async () => {

@@ -95,3 +95,13 @@ describe("credential resolution", () => {
     expect((await call(`/api/v4/projects/${otherProject.id}/packages`, { headers: { "PRIVATE-TOKEN": userToken } })).status).toBe(200);
   });
 });
+
+describe("admin token comparison", () => {
+  it("compares digests, so secrets of any length compare in constant work and only equal ones match", async () => {
+    const { secretsEqual } = await import("../../src/core/auth/secrets");
+    expect(await secretsEqual("packyard-admin", "packyard-admin")).toBe(true);
+    for (const other of ["", "p", "packyard-admi", "packyard-admin-", "packyard-admiN", "x".repeat(10_000)]) {
+      expect(await secretsEqual(other, "packyard-admin"), other.slice(0, 20)).toBe(false);
+    }
+  });
+});

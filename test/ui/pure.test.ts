@@ -51,7 +51,9 @@ describe("page routing", () => {
 
   it("keeps return_to on this site", () => {
     expect(safeReturnTo("/acme/tools/-/packages?x=1")).toBe("/acme/tools/-/packages?x=1");
-    for (const bad of ["//evil.example", "/\\evil.example", "https://evil.example", "", null]) expect(safeReturnTo(bad)).toBe("/");
+    for (const bad of ["//evil.example", "/\\evil.example", "https://evil.example", "", null, "/\t/evil.example", "/\n/evil.example", "/\\/evil.example", " //evil.example"]) {
+      expect(safeReturnTo(bad), JSON.stringify(bad)).toBe("/");
+    }
   });
 });
 

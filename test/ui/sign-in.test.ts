@@ -88,8 +88,10 @@ describe("sign-in", () => {
     const user = await createUser();
     const b = browser();
     const form = await b.get("/users/sign_in");
-    const res = await b.post("/users/sign_in?return_to=%2F%2Fevil.example%2F", { authenticity_token: csrfTokenIn(form.html), username: user.username, password: "password123" });
-    expect(res.headers.get("location")).toBe("/");
+    for (const returnTo of ["%2F%2Fevil.example%2F", "/%09/evil.example", "/%0a/evil.example", "/%5C/evil.example"]) {
+      const res = await b.post(`/users/sign_in?return_to=${returnTo}`, { authenticity_token: csrfTokenIn(form.html), username: user.username, password: "password123" });
+      expect(res.headers.get("location"), returnTo).toBe("/");
+    }
   });
 
   it("signs out: the session row is deleted, the cookie cleared, and the old cookie no longer works", async () => {

@@ -6,7 +6,7 @@ import { deployTokens, jobTokens, personalAccessTokens, users } from "../../db/s
 import { AppError } from "../errors";
 import { ANONYMOUS, type Actor, type UserRecord } from "./actor";
 import type { Credential } from "./credentials";
-import { timingSafeEqual, tokenDigest } from "./secrets";
+import { secretsEqual, tokenDigest } from "./secrets";
 
 export const ROOT_USER_ID = 1;
 const LAST_USED_RESOLUTION_MS = 10 * 60 * 1000;
@@ -23,7 +23,7 @@ export async function resolveActor(db: Db, credential: Credential | null, option
   const now = options.now ?? Date.now();
   const { token, source } = credential;
 
-  if (options.adminToken && source !== "deploy_token" && source !== "job_token" && timingSafeEqual(token, options.adminToken)) {
+  if (options.adminToken && source !== "deploy_token" && source !== "job_token" && (await secretsEqual(token, options.adminToken))) {
     const root = await getActiveUser(db, ROOT_USER_ID);
     if (root) return { kind: "user", user: root, scopes: ["api"], via: "admin_token" };
   }

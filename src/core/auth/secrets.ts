@@ -22,6 +22,15 @@ export function toHex(buffer: ArrayBuffer): string {
 /** Tokens are stored as their SHA-256: they are long and random, so no slow hash is needed. */
 export const tokenDigest = sha256Hex;
 
+/**
+ * Compare a presented secret with a configured one without leaking its length or content through
+ * timing: both sides are hashed first, so the comparison always runs over 32 equal-length bytes.
+ */
+export async function secretsEqual(presented: string, configured: string): Promise<boolean> {
+  const [a, b] = await Promise.all([sha256Hex(presented), sha256Hex(configured)]);
+  return timingSafeEqual(a, b);
+}
+
 export function timingSafeEqual(a: string, b: string): boolean {
   const ea = new TextEncoder().encode(a);
   const eb = new TextEncoder().encode(b);

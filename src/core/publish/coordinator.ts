@@ -24,13 +24,15 @@ export class PublishCoordinator extends DurableObject<Bindings> {
   maxRunning = 0;
   /** Tests only (set with runInDurableObject): hold the next commit this long before it plans, to outlive the timeout. */
   holdNextCommitMs = 0;
+  /** Tests only: this object's timeout instead of COMMIT_TIMEOUT_MS. */
+  timeoutOverrideMs = 0;
 
   async commit(request: CommitRequest): Promise<CommitResult> {
     const hold = this.holdNextCommitMs;
     this.holdNextCommitMs = 0;
     const work = this.queue.then(() => this.run(request, hold));
     this.queue = work.catch(() => undefined);
-    const timeoutMs = Number(this.env.COMMIT_TIMEOUT_MS) || DEFAULT_COMMIT_TIMEOUT_MS;
+    const timeoutMs = this.timeoutOverrideMs || Number(this.env.COMMIT_TIMEOUT_MS) || DEFAULT_COMMIT_TIMEOUT_MS;
     try {
       const outcome = await settleWithin(work, timeoutMs);
       if (outcome === "timeout") {
