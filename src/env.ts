@@ -1,18 +1,22 @@
 // Bindings and per-request context variables, in one place.
 import type { Actor } from "./core/auth/actor";
-import type { PublishCoordinator } from "./core/publish/coordinator";
 import type { ProjectContext, ReadScope, Registry } from "./core/registry";
 
-export interface Bindings {
-  DB: D1Database;
-  BLOBS: R2Bucket;
-  PUBLISH_COORDINATOR: DurableObjectNamespace<PublishCoordinator>;
+/**
+ * The bindings of wrangler.toml, as `wrangler types` generates them (worker-configuration.d.ts, `npm run
+ * types`), plus the secret and the optional settings an operator may set with `wrangler secret put` or
+ * in `.dev.vars`. Vars are plain strings at run time, whatever default wrangler.toml gives them.
+ */
+export type Bindings = Omit<Env, "MAX_UPLOAD_BYTES" | "BLOB_GRACE_SECONDS"> & {
+  /** Authenticates as the instance administrator `root`. */
   ADMIN_TOKEN?: string;
+  /** Largest single upload (bytes). */
   MAX_UPLOAD_BYTES?: string;
+  /** How long an unreferenced blob is kept before the scheduled cleanup removes it (seconds). */
   BLOB_GRACE_SECONDS?: string;
   /** How long a route waits for the publish coordinator before answering 500 (default 25 s). */
   COMMIT_TIMEOUT_MS?: string;
-}
+};
 
 export interface Variables {
   requestId: string;
