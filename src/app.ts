@@ -1,10 +1,10 @@
 // Builds the Hono app: request id → credentials → management API, Packages API and every format
 // under /api/v4 → web pages. Errors render in the shape the caller's client understands.
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { AppEnv } from "./env";
 import { matchedRoutes } from "hono/route";
 import { Registry } from "./core/registry";
-import { readCredential } from "./core/auth/credentials";
+import { readCredential, type CredentialSource } from "./core/auth/credentials";
 import { resolveActor } from "./core/auth/resolve-actor";
 import { resolveSessionActor } from "./core/auth/sessions";
 import { ANONYMOUS } from "./core/auth/actor";
@@ -26,6 +26,11 @@ const API_PREFIX = "/api/v4";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
+  // The format whose handler a request matched renders its errors (even those thrown before the handler
+  // ran) and decides which credential forms are accepted.
+  const formatOfHandler = new WeakMap<object, FormatModule>();
+  for (const format of FORMATS) for (const route of format.routes.routes) formatOfHandler.set(route.handler, format);
+  const formatOf = (c: Context<AppEnv>) => matchedRoutes(c).map((route) => formatOfHandler.get(route.handler)).find((f) => f !== undefined);
 
   app.use(async (c, next) => {
     const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
@@ -37,7 +42,14 @@ export function createApp() {
 
   app.use(async (c, next) => {
     rejectPathTricks(new URL(c.req.url).pathname);
-    const credential = readCredential(c.req.raw.headers, new URL(c.req.url));
+    let credential = readCredential(c.req.raw.headers, new URL(c.req.url));
+    if (credential && BROWSER_KEPT.has(credential.source) && !formatOf(c)) {
+      // A browser replays Basic credentials it was once given on cross-site requests to this host: outside
+      // package endpoints they carry no authority, so a forged form post cannot use them. Pages ignore them
+      // (the session cookie decides); the management API refuses them.
+      if (!isApiPath(c.req.path)) credential = null;
+      else throw new AppError("unauthorized", "401 Unauthorized - this endpoint accepts a token header (PRIVATE-TOKEN, JOB-TOKEN or Authorization: Bearer), not Basic credentials", { challenge: 'Bearer realm="GitLab API"' });
+    }
     const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch(() => undefined));
     const anonymous = new Registry(c.env, ANONYMOUS);
     // Web pages (never /api/v4, so API clients keep token semantics) accept the session cookie.
@@ -53,25 +65,21 @@ export function createApp() {
   for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, packageApiRoutes]) {
     api.route("/", routes);
   }
-  // The format whose handler a request matched renders its errors, even those thrown before the handler ran.
-  const formatOfHandler = new WeakMap<object, FormatModule>();
-  for (const format of FORMATS) {
-    for (const route of format.routes.routes) formatOfHandler.set(route.handler, format);
-    api.route("/", format.routes);
-  }
+  for (const format of FORMATS) api.route("/", format.routes);
   api.all("*", (c) => c.json({ error: "404 Not Found" }, 404));
   app.route(API_PREFIX, api);
   app.route("/", uiRoutes);
 
   app.notFound((c) => c.json({ error: "404 Not Found" }, 404));
   app.onError((error, c) => {
-    const format = matchedRoutes(c)
-      .map((route) => formatOfHandler.get(route.handler))
-      .find((f) => f !== undefined);
+    const format = formatOf(c);
     return format ? format.renderError(c, toAppError(c, error)) : renderGitlabError(c, error);
   });
   return app;
 }
+
+/** Credential forms only package clients send; everything else under /api/v4 takes token headers. */
+const BROWSER_KEPT = new Set<CredentialSource>(["basic", "raw", "nuget_api_key"]);
 
 const isApiPath = (path: string) => path === API_PREFIX || path.startsWith(`${API_PREFIX}/`);
 

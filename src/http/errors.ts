@@ -10,7 +10,8 @@ export const BASIC_CHALLENGE = 'Basic realm="GitLab Packages Registry"';
 /** GitLab's `{"message": …}` body with the status the core assigns to the code. */
 export function renderGitlabError(c: Context<AppEnv>, error: unknown): Response {
   const appError = toAppError(c, error);
-  return errorResponse(c, { message: appError.message }, statusOf(appError.code));
+  const challenge = typeof appError.details?.challenge === "string" ? appError.details.challenge : undefined;
+  return errorResponse(c, { message: appError.message }, statusOf(appError.code), { challenge });
 }
 
 /** Any thrown value as an AppError; unknown errors are logged and become `internal` with the request id. */

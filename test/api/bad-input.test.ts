@@ -48,3 +48,19 @@ describe("bad input", () => {
     expect(res.headers.get("x-request-id")).toMatch(/[0-9a-f-]{36}/);
   });
 });
+
+describe("browser-kept credentials on the management API (issue 11, finding 8)", () => {
+  it("refuses Basic and bare Authorization outside package endpoints, without a Basic challenge", async () => {
+    const { basic, createUser } = await import("../support/api");
+    const user = await createUser();
+    for (const authorization of [basic(user.username, user.token), user.token]) {
+      const res = await call("/api/v4/user", { headers: { authorization } });
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).not.toMatch(/^Basic/i);
+      const post = await call("/api/v4/groups", { method: "POST", headers: { authorization, "content-type": "application/json" }, body: JSON.stringify({ name: "x", path: "x-basic" }) });
+      expect(post.status).toBe(401);
+    }
+    expect((await call("/api/v4/user", { headers: { authorization: `Bearer ${user.token}` } })).status).toBe(200);
+    expect((await call("/api/v4/user", { token: user.token })).status).toBe(200);
+  });
+});

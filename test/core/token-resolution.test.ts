@@ -1,4 +1,5 @@
-// One resolver for every credential form GitLab accepts, probed through a private project's package list.
+// One resolver for every credential form GitLab accepts, probed through a file of a private project's
+// package endpoint (package clients send Basic and bare Authorization; the management API takes only tokens).
 import { describe, expect, it, beforeAll } from "vitest";
 import { ADMIN_TOKEN, addMember, basic, call, createDeployToken, createGroup, createJobToken, createPersonalToken, createProject, createUser, ok } from "../support/api";
 
@@ -7,7 +8,8 @@ let userToken: string;
 let userId: number;
 let deployToken: string;
 let jobToken: string;
-const probe = (headers: Record<string, string>, query = "") => call(`/api/v4/projects/${projectId}/packages${query}`, { headers });
+const PROBE_FILE = "com/acme/probe/1.0.0/probe-1.0.0.jar";
+const probe = (headers: Record<string, string>, query = "") => call(`/api/v4/projects/${projectId}/packages/maven/${PROBE_FILE}${query}`, { headers });
 
 beforeAll(async () => {
   const group = await createGroup(undefined, { visibility: "private" });
@@ -17,6 +19,7 @@ beforeAll(async () => {
   userId = user.id;
   userToken = user.token;
   await addMember("projects", projectId, user.id, 30);
+  await ok(call(`/api/v4/projects/${projectId}/packages/maven/${PROBE_FILE}`, { method: "PUT", token: ADMIN_TOKEN, body: "probe" }));
   deployToken = (await createDeployToken("projects", projectId, ["read_package_registry"])).token;
   jobToken = (await createJobToken(projectId, userToken)).token;
 });
