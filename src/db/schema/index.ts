@@ -2,3 +2,4 @@ export * from "./accounts";
 export * from "./tokens";
 export * from "./packages";
 export * from "./blobs";
+export * from "./throttle";
