@@ -3,11 +3,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { statusOf, type AppError } from "../../core/errors";
-import { BASIC_CHALLENGE } from "../../http/errors";
+import { errorResponse } from "../../http/errors";
 
 export function renderPypiError(c: Context<AppEnv>, error: AppError): Response {
-  const status = error.code === "package_exists" ? 400 : statusOf(error.code);
-  const headers: Record<string, string> = { "Cache-Control": "private, no-store" };
-  if (status === 401) headers["WWW-Authenticate"] = BASIC_CHALLENGE;
-  return c.json({ message: error.message }, status, headers);
+  return errorResponse(c, { message: error.message }, error.code === "package_exists" ? 400 : statusOf(error.code));
 }

@@ -54,6 +54,20 @@ export interface DistributionFile {
   pythonVersion: string;
 }
 
+/**
+ * Characters a stored file name may not hold: C0 and C1 controls (NUL, CR, LF, TAB, …), DEL, and path
+ * separators. Such a name breaks its download (a `Content-Disposition` header cannot carry CR/LF/NUL,
+ * a `/` splits the URL), so it is refused at upload instead of being stored.
+ */
+const UNSAFE_FILE_NAME_CHARACTER = /[\u0000-\u001f\u007f-\u009f/\\]/;
+
+/** A distribution file name must be 1–255 characters, none of them a control character or a path separator. */
+export function checkFileNameCharacters(fileName: string) {
+  if (fileName.length === 0 || fileName.length > 255 || UNSAFE_FILE_NAME_CHARACTER.test(fileName)) {
+    throw badRequest(`Invalid file name ${JSON.stringify(fileName)}`);
+  }
+}
+
 const SDIST_EXTENSIONS = [".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz"];
 
 /**
@@ -64,7 +78,7 @@ const SDIST_EXTENSIONS = [".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar.xz"];
  * A name that does not fit is a 400.
  */
 export function checkDistributionFileName(fileName: string, name: string, version: string): DistributionFile {
-  if (!/^[^/\\\0]+$/.test(fileName) || fileName.length > 255) throw badRequest(`Invalid file name ${JSON.stringify(fileName)}`);
+  checkFileNameCharacters(fileName);
   const wantName = normalizeName(name);
   const wantVersion = canonicalVersion(version);
   const matches = (n: string, v: string) => normalizeName(n) === wantName && canonicalVersion(v) !== null && canonicalVersion(v) === wantVersion;

@@ -4,17 +4,13 @@
 // Spec: gitlab-spec.md §2, https://docs.pypi.org/api/upload/
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
-import { createDb } from "../../db/client";
-import { authorizeProject } from "../../core/tenancy";
-import { userOf } from "../../core/auth/actor";
-import { discardBlob, putBlob, type StoredBlob } from "../../core/blobs";
+import type { StoredBlob } from "../../core/blobs";
 import { AppError, badRequest } from "../../core/errors";
-import { commitPackage } from "../../core/publish/client";
-import type { BuildInfo } from "../../core/publish/types";
+import { projectAccess, projectOf } from "../../http/access";
+import { boundaryOf, MultipartReader, readPartText, type MultipartPart } from "../../http/multipart";
 import { declaredLength, maxUploadBytes } from "../../http/request-body";
 import { Blake2b } from "./blake2b";
-import { boundaryOf, MultipartReader, readPartText, type MultipartPart } from "./multipart";
-import { checkDistributionFileName, isValidName, isValidVersion, normalizeName } from "./names";
+import { checkDistributionFileName, checkFileNameCharacters, isValidName, isValidVersion, normalizeName } from "./names";
 import { declaredDigests, fileMetadata, UploadFields, versionMetadata } from "./metadata";
 
 export const PACKAGE_TYPE = "pypi";
@@ -35,13 +31,12 @@ export const uploadRoutes = new Hono<AppEnv>();
 //     name, version, filetype, pyversion, metadata_version, summary, …, sha256_digest, md5_digest,
 //     blake2_256_digest, :action=file_upload, protocol_version=1, content (the file)
 //   ← 201 {"message":"201 Created"}; 400 for invalid input, a digest mismatch or a file already uploaded.
-uploadRoutes.post("/projects/:id/packages/pypi", upload);
-uploadRoutes.post("/projects/:id/packages/pypi/", upload);
+// Access is decided before a byte of the body is read.
+uploadRoutes.post("/projects/:id/packages/pypi", projectAccess("create_package"), upload);
+uploadRoutes.post("/projects/:id/packages/pypi/", projectAccess("create_package"), upload);
 
 async function upload(c: Context<AppEnv>) {
-  const db = createDb(c.env.DB);
-  const actor = c.get("actor");
-  const ctx = await authorizeProject(db, actor, c.req.param("id")!, "create_package");
+  const registry = c.var.registry;
   const boundary = boundaryOf(c.req.header("content-type"));
   declaredLength(c); // a Content-Length over the limit is a 413 before any byte is read
   if (!c.req.raw.body) throw badRequest("content is missing");
@@ -68,24 +63,18 @@ async function upload(c: Context<AppEnv>) {
     const dist = checkDistributionFileName(content.fileName, name, version);
     checkDigests(fields, content);
     const stored = content;
-    content = null; // from here the coordinator owns the blob (it discards it on a refusal)
-    await commitPackage(c.env, {
-      projectId: ctx.project.id,
-      packageType: PACKAGE_TYPE,
-      name,
-      normalizedName: normalizeName(name),
-      op: {
+    content = null; // from here the commit owns the blob (a refused commit discards it)
+    await registry.commit({ projectId: projectOf(c).project.id, packageType: PACKAGE_TYPE, name, normalizedName: normalizeName(name) }, [
+      {
         kind: "publish",
         version,
         files: [{ blob: stored.blob, fileName: stored.fileName, metadata: fileMetadata(fields, dist) }],
         duplicates: { kind: "reject_file_name" },
         metadata: { name, ...versionMetadata(fields) },
-        creatorId: userOf(actor)?.id ?? null,
-        buildInfo: buildInfoOf(actor),
       },
-    });
+    ]);
   } catch (error) {
-    if (content) await discardBlob(c.env, content.blob.id).catch(() => undefined);
+    if (content) await registry.discardBlob(content.blob);
     throw error;
   }
   return c.json({ message: "201 Created" }, 201);
@@ -93,8 +82,10 @@ async function upload(c: Context<AppEnv>) {
 
 /** Stream the file into the blob store, hashing BLAKE2b-256 on the way. Fields already seen are checked first. */
 async function storeContent(c: Context<AppEnv>, part: MultipartPart, fields: UploadFields): Promise<StoredContent> {
-  const fileName = part.filename?.split(/[\\/]/).pop() ?? "";
+  const fileName = part.filename ?? "";
   if (!fileName) throw badRequest("content has no file name");
+  // Whatever the field order, a name that could never be downloaded again is refused before any byte is stored.
+  checkFileNameCharacters(fileName);
   // twine sends the fields before the file: refuse a bad name or version before taking the bytes.
   if (fields.get("name") !== undefined && fields.get("version") !== undefined) {
     const { name, version } = checkIdentity(fields, fileName);
@@ -108,7 +99,7 @@ async function storeContent(c: Context<AppEnv>, part: MultipartPart, fields: Upl
       controller.enqueue(chunk);
     },
   });
-  const blob = await putBlob(c.env, part.body.pipeThrough(tap), {
+  const blob = await c.var.registry.putBlob(part.body.pipeThrough(tap), {
     contentLength: null,
     maxBytes: maxUploadBytes(c),
     expected: { sha256: known.sha256, md5: known.md5 },
@@ -139,9 +130,4 @@ function checkDigests(fields: UploadFields, content: StoredContent) {
       throw new AppError("digest_mismatch", `${key}_digest mismatch: declared ${want}, received ${actual[key]}`);
     }
   }
-}
-
-function buildInfoOf(actor: AppEnv["Variables"]["actor"]): BuildInfo | null {
-  if (actor.kind !== "job_token") return null;
-  return { pipelineId: actor.pipeline.id, ref: actor.pipeline.ref, sha: actor.pipeline.sha, userId: actor.user.id };
 }

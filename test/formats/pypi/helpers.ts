@@ -1,6 +1,10 @@
-// Builds twine-shaped multipart uploads for the PyPI workerd tests.
+// Builds twine-shaped multipart uploads for the PyPI workerd tests, and sends them with real or
+// recording bindings.
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createApp } from "../../../src/app";
 import { Blake2b } from "../../../src/formats/pypi/blake2b";
-import { call } from "../../support/api";
+import { BASE, call } from "../../support/api";
 
 const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
@@ -21,6 +25,8 @@ export interface UploadOptions {
   fields?: Record<string, string | null>;
   /** Put the text fields after the file. */
   fieldsAfterContent?: boolean;
+  /** The `content` part's file name parameter as sent (default `filename="<fileName>"`), e.g. `filename*=UTF-8''a%0A.whl`. */
+  fileNameParam?: string;
   /** Other file parts sent before `content` (twine --sign sends `gpg_signature`). */
   extraFiles?: { name: string; filename: string; text: string }[];
 }
@@ -56,7 +62,7 @@ export async function twineBody(options: UploadOptions) {
   const fieldChunks = Object.entries(base)
     .filter(([, v]) => v !== null)
     .map(([k, v]) => enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  const content = [enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="${options.fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`), bytes, enc.encode("\r\n")];
+  const content = [enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="content"; ${options.fileNameParam ?? `filename="${options.fileName}"`}\r\nContent-Type: application/octet-stream\r\n\r\n`), bytes, enc.encode("\r\n")];
   for (const extra of options.extraFiles ?? []) {
     fieldChunks.push(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${extra.name}"; filename="${extra.filename}"\r\n\r\n${extra.text}\r\n`));
   }
@@ -84,3 +90,30 @@ export async function twineUpload(projectRef: string | number, options: UploadOp
 }
 
 export const PIP_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
+
+/** An R2 binding that records every key written (put or multipart), so a test can show nothing was stored. */
+export function recordingBucket(bucket: R2Bucket): { bucket: R2Bucket; keys: string[] } {
+  const keys: string[] = [];
+  const proxy = new Proxy(bucket, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (typeof value !== "function") return value;
+      if (prop !== "put" && prop !== "createMultipartUpload") return value.bind(target);
+      return (key: string, ...rest: unknown[]) => {
+        keys.push(key);
+        return value.call(target, key, ...rest);
+      };
+    },
+  });
+  return { bucket: proxy, keys };
+}
+
+/** A twine upload through the app with some bindings replaced (a recording bucket). */
+export async function twineUploadWith(bindings: Partial<typeof env>, projectRef: string | number, options: UploadOptions, token: string) {
+  const { body, contentType } = await twineBody(options);
+  const request = new Request(`${BASE}/api/v4/projects/${projectRef}/packages/pypi`, { method: "POST", body, headers: { "content-type": contentType, "PRIVATE-TOKEN": token } });
+  const ctx = createExecutionContext();
+  const response = await createApp().fetch(request, { ...env, ...bindings }, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}

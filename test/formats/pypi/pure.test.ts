@@ -1,9 +1,8 @@
-// The pure parts of the PyPI format: names, versions, file names, the multipart reader, BLAKE2b,
-// content negotiation and the simple pages.
+// The pure parts of the PyPI format: names, versions, file names, BLAKE2b, content negotiation and the
+// simple pages (the multipart reader's tests are in test/http/multipart.test.ts).
 import { describe, expect, it } from "vitest";
 import { Blake2b } from "../../../src/formats/pypi/blake2b";
-import { canonicalVersion, checkDistributionFileName, isValidName, isValidVersion, normalizeName } from "../../../src/formats/pypi/names";
-import { boundaryOf, MultipartReader, parseDisposition, readPartText } from "../../../src/formats/pypi/multipart";
+import { canonicalVersion, checkDistributionFileName, checkFileNameCharacters, isValidName, isValidVersion, normalizeName } from "../../../src/formats/pypi/names";
 import { declaredDigests, UploadFields, versionMetadata } from "../../../src/formats/pypi/metadata";
 import { negotiate, renderIndex, renderProjectPage } from "../../../src/formats/pypi/simple-pages";
 
@@ -40,6 +39,13 @@ describe("names and versions", () => {
     expect(() => checkDistributionFileName("acme-hello-1.0.1.tar.gz", "acme-hello", "1.0.0")).toThrow(/source distribution/);
     expect(() => checkDistributionFileName("acme-hello-1.0.0.exe", "acme-hello", "1.0.0")).toThrow(/Unsupported/);
   });
+  it("refuses control characters, DEL and separators anywhere in a file name, even where tags are free-form", () => {
+    for (const bad of ["acme-hello-1.0.0\n.tar.gz", "acme_hello-1.0.0-py3-none-any\r.whl", "acme_hello-1.0.0-py3\u0000-none-any.whl", "acme_hello-1.0.0-py3-none-any\u007f.whl", "acme_hello-1.0.0-py3-none-any\u0085.whl", "d/acme-hello-1.0.0.tar.gz", "d\\acme-hello-1.0.0.tar.gz", ""]) {
+      expect(() => checkFileNameCharacters(bad), JSON.stringify(bad)).toThrow(/Invalid file name/);
+      expect(() => checkDistributionFileName(bad, "acme-hello", "1.0.0"), JSON.stringify(bad)).toThrow(/Invalid file name/);
+    }
+    expect(() => checkFileNameCharacters("acme hello-1.0.0.tar.gz")).not.toThrow();
+  });
 });
 
 describe("BLAKE2b", () => {
@@ -75,96 +81,6 @@ describe("BLAKE2b", () => {
     expect(new Blake2b(64).update(enc.encode("abc")).hex()).toBe(
       "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923",
     );
-  });
-});
-
-/** A stream that hands out `bytes` in pieces of `size`, to split boundaries across chunks. */
-function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(offset, offset + size));
-      offset += size;
-    },
-  });
-}
-
-/** A byte stream (as a request body is) that answers each read with at most `size` bytes. */
-function byteStream(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream({
-    type: "bytes",
-    pull(controller) {
-      if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(offset, offset + size));
-      offset += size;
-    },
-  });
-}
-
-describe("multipart reader", () => {
-  const body = enc.encode(
-    "preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nacme\r\n" +
-      "--XyZ\r\nContent-Disposition: form-data; name=\"content\"; filename=\"a \\\"b\\\".whl\"\r\nContent-Type: application/octet-stream\r\n\r\n" +
-      "\r\n--XY not a boundary\r\n--XyQ-ish\r\n" +
-      "\r\n--XyZ  \r\nContent-Disposition: form-data; name=\"empty\"\r\n\r\n\r\n--XyZ--\r\nepilogue",
-  );
-
-  it("reads fields and file bytes with the boundary split at every chunk size", async () => {
-    for (const size of [1, 2, 3, 5, 8, 64, 4096]) {
-      const reader = new MultipartReader(chunked(body, size), "XyZ");
-      const first = (await reader.next())!;
-      expect(first.name).toBe("name");
-      expect(await readPartText(first, 100)).toBe("acme");
-      const file = (await reader.next())!;
-      expect(file).toMatchObject({ name: "content", filename: 'a "b".whl', contentType: "application/octet-stream" });
-      expect(await readPartText(file, 100)).toBe("\r\n--XY not a boundary\r\n--XyQ-ish\r\n");
-      const empty = (await reader.next())!;
-      expect(await readPartText(empty, 100)).toBe("");
-      expect(await reader.next()).toBeNull();
-    }
-  });
-
-  it("reads a byte stream in BYOB mode with the same result", async () => {
-    for (const size of [1, 7, 4096]) {
-      const reader = new MultipartReader(byteStream(body, size), "XyZ");
-      expect(await readPartText((await reader.next())!, 100)).toBe("acme");
-      expect(await readPartText((await reader.next())!, 100)).toBe("\r\n--XY not a boundary\r\n--XyQ-ish\r\n");
-      expect(await readPartText((await reader.next())!, 100)).toBe("");
-      expect(await reader.next()).toBeNull();
-    }
-    const big = new Uint8Array(700_000).map((_, i) => (i * 13) & 255);
-    const framed = new Uint8Array([...enc.encode('--b\r\nContent-Disposition: form-data; name="content"; filename="x.whl"\r\n\r\n'), ...big, ...enc.encode("\r\n--b--\r\n")]);
-    const reader = new MultipartReader(byteStream(framed, 8192), "b");
-    const part = (await reader.next())!;
-    const received = new Uint8Array(await new Response(part.body).arrayBuffer());
-    expect(received.length).toBe(big.length);
-    expect(received).toEqual(big);
-    expect(await reader.next()).toBeNull();
-  });
-
-  it("skips an unread part and fails on a body cut before its closing boundary", async () => {
-    const reader = new MultipartReader(chunked(body, 3), "XyZ");
-    await reader.next();
-    expect((await reader.next())!.name).toBe("content");
-    expect((await reader.next())!.name).toBe("empty");
-    const cut = new MultipartReader(chunked(body.slice(0, 120), 16), "XyZ");
-    await cut.next();
-    await expect((async () => {
-      const part = await cut.next();
-      await readPartText(part!, 1000);
-    })()).rejects.toThrow(/ended before its closing boundary/);
-  });
-
-  it("caps text fields and reads boundaries and dispositions", async () => {
-    const reader = new MultipartReader(chunked(body, 4096), "XyZ");
-    await expect(readPartText((await reader.next())!, 2)).rejects.toThrow(/longer than 2 bytes/);
-    expect(boundaryOf('multipart/form-data; charset=utf-8; boundary="a b"')).toBe("a b");
-    expect(boundaryOf("multipart/form-data; boundary=abc")).toBe("abc");
-    expect(() => boundaryOf("application/json")).toThrow(/multipart/);
-    expect(parseDisposition("form-data; name=content; filename*=UTF-8''na%C3%AFve.whl")).toEqual({ name: "content", filename: "naïve.whl" });
-    expect(() => parseDisposition("attachment; name=x")).toThrow();
   });
 });
 

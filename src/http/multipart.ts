@@ -1,8 +1,8 @@
-// A streaming multipart/form-data reader (pure): parts come one at a time, each with its bytes as a
-// stream, so a multi-gigabyte `content` part flows to storage without being held in memory.
-// Spec: RFC 7578 (multipart/form-data), RFC 2046 §5.1.1 (boundaries).
-import { badRequest } from "../../core/errors";
-import { readCappedText } from "../../core/bytes";
+// A streaming multipart/form-data reader for any format's uploads (twine; NuGet, Helm, Composer push
+// forms too): parts come one at a time, each with its bytes as a stream, so a multi-gigabyte file part
+// flows to storage without being held in memory. Spec: RFC 7578 (multipart/form-data), RFC 2046 §5.1.1.
+import { badRequest } from "../core/errors";
+import { readCappedText } from "../core/bytes";
 
 export interface MultipartPart {
   name: string;
@@ -217,7 +217,7 @@ export async function readPartText(part: MultipartPart, maxBytes: number): Promi
 }
 
 /** Position of `needle` in `haystack` from `from`, or -1 (native indexOf finds candidates for the first byte). */
-export function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
+function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
   const first = needle[0];
   const last = haystack.length - needle.length;
   for (let i = haystack.indexOf(first, from); i >= 0 && i <= last; i = haystack.indexOf(first, i + 1)) {
