@@ -87,7 +87,7 @@ async function download(c: Context<AppEnv>, scope: ReadScope) {
   return withEdgeCache(c, { ...scope.cache, varyOn: ["Range"] }, async () => {
     const found = await c.var.registry.fileBySha256(scope, PACKAGE_TYPE, sha256, fileName);
     if (!found) throw missIn(scope);
-    return serveBlob(c.env.BLOBS, c.req.raw, found.file, { contentType: "application/octet-stream", attachment: true, cacheControl: "public, max-age=31536000, immutable" });
+    return serveBlob(c.env.BLOBS, c.req.raw, found.file, { contentType: "application/octet-stream", cacheControl: "public, max-age=31536000, immutable" });
   });
 }
 

@@ -43,6 +43,6 @@ describe("PyPI upload file names", () => {
     expect(res.status).toBe(201);
     const download = await call(`/api/v4/projects/${project.id}/packages/pypi/files/${digests.sha256}/${fileName}`, { token: ADMIN_TOKEN });
     expect(download.status).toBe(200);
-    expect(download.headers.get("content-disposition")).toBe(`attachment; filename="${fileName}"`);
+    expect(download.headers.get("content-disposition")).toBe(`attachment; filename="${fileName}"; filename*=UTF-8''${fileName}`);
   });
 });
