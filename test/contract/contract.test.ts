@@ -61,7 +61,7 @@ for (const format of FORMATS) {
       expect(files.map((f) => [f.file_name, f.file_sha256])).toEqual([[published.v.fileName, published.digests.sha256]]);
     });
 
-    it("serves the file with its bytes, ETag and X-Checksum-* headers, HEAD and Range, at every level it has", async () => {
+    it("serves the file with its bytes, ETag and X-Checksum-* headers, HEAD and Range, inert and as an attachment, at every level it has", async () => {
       const seed = seeds.public;
       const auth = format.credentials(fx.developer);
       for (const level of levelsOf(format, fx.tenants.public)) {
@@ -73,6 +73,10 @@ for (const format of FORMATS) {
         expect(res.headers.get("x-checksum-sha256")).toBe(seed.digests.sha256);
         expect(res.headers.get("x-checksum-sha1")).toBe(seed.digests.sha1);
         expect(res.headers.get("x-checksum-md5")).toBe(seed.digests.md5);
+        // Other people's bytes on the web pages' origin never run as a page (docs/security.md).
+        expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+        expect(res.headers.get("content-security-policy")).toMatch(/(^|; )sandbox(;|$)/);
+        expect(res.headers.get("content-disposition")).toMatch(/^attachment;/);
         const head = await get(path, auth, "HEAD");
         expect(head.status).toBe(200);
         expect(head.headers.get("content-length")).toBe(String(seed.bytes.byteLength));
@@ -88,6 +92,8 @@ for (const format of FORMATS) {
       for (const level of levelsOf(format, fx.tenants.public)) {
         const res = await get(metadata!.path(level, seed.v), { ...metadata!.headers, ...format.credentials(fx.developer) });
         expect(res.status).toBe(200);
+        expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+        expect(res.headers.get("content-security-policy")).toMatch(/(^|; )sandbox(;|$)/);
         expect(metadata!.versions(await res.text())).toContain(seed.v.version);
       }
     });
