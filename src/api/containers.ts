@@ -2,29 +2,36 @@
 // administers it (Maintainer, as GitLab requires for members and deploy tokens).
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { createDb } from "../db/client";
 import { ACCESS_LEVELS } from "../core/auth/actor";
+import { callerRoleOf, type DeployTokenOwner, type MemberSource } from "../core/accounts";
 import { AppError } from "../core/errors";
-import { authorizeGroupRead, authorizeProject, loadRoles, roleOnNamespace, type NamespaceRow, type ProjectContext } from "../core/tenancy";
+import { authorizeGroupRead, roleOnNamespace, type NamespaceRow, type ProjectContext } from "../core/tenancy";
 
 export type ContainerKind = "projects" | "groups";
 
-export type Container =
-  | { kind: "projects"; sourceType: "Project"; id: number; project: ProjectContext }
-  | { kind: "groups"; sourceType: "Namespace"; id: number; group: NamespaceRow };
+interface Administered {
+  /** Where memberships and deploy tokens of this container are written (src/core/accounts). */
+  source: MemberSource;
+  tokenOwner: DeployTokenOwner;
+  /** The caller's role here, administrators counting as Owners (src/core/accounts/roles.ts). */
+  callerRole: number;
+}
+
+export type Container = Administered & ({ kind: "projects"; project: ProjectContext } | { kind: "groups"; group: NamespaceRow });
 
 export async function loadAdministeredContainer(c: Context<AppEnv>, kind: ContainerKind, ref: string, minimum: number = ACCESS_LEVELS.maintainer): Promise<Container> {
-  const db = createDb(c.env.DB);
-  const actor = c.get("actor");
-  if (kind === "projects") {
-    const project = await authorizeProject(db, actor, ref, "read_project");
-    const isAdmin = actor.kind === "user" && actor.user.isAdmin;
-    if (!(actor.kind === "user" && actor.scopes.includes("api")) || (!isAdmin && project.accessLevel < minimum)) throw new AppError("forbidden");
-    return { kind, sourceType: "Project", id: project.project.id, project };
-  }
-  const group = await authorizeGroupRead(db, actor, ref);
+  const registry = c.var.registry;
+  const actor = registry.actor;
   const isAdmin = actor.kind === "user" && actor.user.isAdmin;
+  if (kind === "projects") {
+    const project = await registry.authorize(ref, "read_project");
+    if (!(actor.kind === "user" && actor.scopes.includes("api")) || (!isAdmin && project.accessLevel < minimum)) throw new AppError("forbidden");
+    const id = project.project.id;
+    return { kind, project, source: { sourceType: "Project", id }, tokenOwner: { projectId: id }, callerRole: callerRoleOf(actor, project.accessLevel) };
+  }
+  const group = await authorizeGroupRead(registry.db, actor, ref, registry.roles);
   if (!(actor.kind === "user" && actor.scopes.includes("api"))) throw new AppError("forbidden");
-  if (!isAdmin && roleOnNamespace(await loadRoles(db, actor), group) < minimum) throw new AppError("forbidden");
-  return { kind, sourceType: "Namespace", id: group.id, group };
+  const role = roleOnNamespace(await registry.roles(), group);
+  if (!isAdmin && role < minimum) throw new AppError("forbidden");
+  return { kind, group, source: { sourceType: "Namespace", id: group.id }, tokenOwner: { namespaceId: group.id }, callerRole: callerRoleOf(actor, role) };
 }

@@ -4,10 +4,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { createDb } from "../db/client";
-import { jobTokens } from "../db/schema";
-import { generateToken, tokenDigest } from "../core/auth/secrets";
-import { authorizeProject } from "../core/tenancy";
+import { createJobToken } from "../core/accounts";
 import { parseBody } from "./validate";
 import { requireUser } from "./current-actor";
 
@@ -22,12 +19,10 @@ export const jobTokenRoutes = new Hono<AppEnv>();
 
 jobTokenRoutes.post("/projects/:id/job_tokens", async (c) => {
   const me = requireUser(c, true);
-  const db = createDb(c.env.DB);
-  const project = await authorizeProject(db, c.get("actor"), c.req.param("id"), "create_package");
+  const project = await c.var.registry.authorize(c.req.param("id"), "create_package");
   const body = await parseBody(c, createSchema);
-  const token = generateToken("glcbt-");
   const pipelineId = body.pipeline_id ?? Math.floor(Date.now() / 1000);
   const expiresAt = new Date(Date.now() + body.expires_in * 1000);
-  await db.insert(jobTokens).values({ projectId: project.project.id, userId: me.id, tokenDigest: await tokenDigest(token), pipelineId, ref: body.ref, sha: body.sha, expiresAt }).run();
+  const { token } = await createJobToken(c.var.registry.db, { projectId: project.project.id, userId: me.id, pipelineId, ref: body.ref, sha: body.sha, expiresAt });
   return c.json({ token, project_id: project.project.id, pipeline_id: pipelineId, ref: body.ref, sha: body.sha, user_id: me.id, expires_at: expiresAt.toISOString() }, 201);
 });

@@ -5,11 +5,9 @@ import { Hono, type Context } from "hono";
 import { and, asc, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { createDb, type Db } from "../db/client";
+import { inIds, type Db } from "../db/client";
 import { packageBuildInfos, packageFiles, packages, projects, users, PACKAGE_STATUSES } from "../db/schema";
-import { allows, authorizeGroupRead, authorizeProject, readableProjectsInGroup, type ProjectContext } from "../core/tenancy";
-import { commitPackage } from "../core/publish/client";
-import { authorOf } from "../core/registry";
+import type { ProjectContext } from "../core/tenancy";
 import { AppError } from "../core/errors";
 import { parseQuery, booleanish } from "./validate";
 import { readPage, setPaginationHeaders } from "./pagination";
@@ -30,18 +28,15 @@ const listSchema = z.object({
 export const packageApiRoutes = new Hono<AppEnv>();
 
 packageApiRoutes.get("/projects/:id/packages", async (c) => {
-  const db = createDb(c.env.DB);
-  const ctx = await authorizeProject(db, c.get("actor"), c.req.param("id"), "read_package");
-  return listPackages(c, db, [ctx]);
+  const ctx = await c.var.registry.authorize(c.req.param("id"), "read_package");
+  return listPackages(c, c.var.registry.db, [ctx]);
 });
 
 packageApiRoutes.get("/groups/:id/packages", async (c) => {
-  const db = createDb(c.env.DB);
-  const actor = c.get("actor");
-  const group = await authorizeGroupRead(db, actor, c.req.param("id"));
-  const query = parseQuery(c, listSchema);
-  const readable = await readableProjectsInGroup(db, actor, group, !query.exclude_subgroups);
-  return listPackages(c, db, readable);
+  // Authorise before validating the query (listPackages validates it), as every route does.
+  const includeSubgroups = c.req.query("exclude_subgroups") !== "true";
+  const scope = await c.var.registry.readScope({ kind: "group", ref: c.req.param("id"), includeSubgroups });
+  return listPackages(c, c.var.registry.db, scope.projects);
 });
 
 async function listPackages(c: Context<AppEnv>, db: Db, contexts: ProjectContext[]) {
@@ -52,7 +47,7 @@ async function listPackages(c: Context<AppEnv>, db: Db, contexts: ProjectContext
     setPaginationHeaders(c, page, 0);
     return c.json([]);
   }
-  const conditions: SQL[] = [inArray(packages.projectId, [...byId.keys()])];
+  const conditions: SQL[] = [inIds(packages.projectId, [...byId.keys()])];
   conditions.push(query.status ? eq(packages.status, query.status) : inArray(packages.status, ["default", "deprecated", "error"]));
   if (query.package_type) conditions.push(eq(packages.packageType, query.package_type));
   if (query.package_name) conditions.push(sql`instr(lower(${packages.name}), lower(${query.package_name})) > 0`);
@@ -79,7 +74,7 @@ async function listPackages(c: Context<AppEnv>, db: Db, contexts: ProjectContext
 }
 
 packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}", async (c) => {
-  const db = createDb(c.env.DB);
+  const db = c.var.registry.db;
   const { ctx, pkg } = await loadPackage(c, db, "read_package");
   if (pkg.status !== "default" && pkg.status !== "deprecated") throw new AppError("not_found", "404 Package Not Found");
   const [pipelines, versions] = await Promise.all([
@@ -99,7 +94,7 @@ packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}", async (c) => 
 });
 
 packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}/package_files", async (c) => {
-  const db = createDb(c.env.DB);
+  const db = c.var.registry.db;
   const { pkg } = await loadPackage(c, db, "read_package");
   const page = readPage(c);
   const [rows, total] = await Promise.all([
@@ -122,39 +117,33 @@ packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}/package_files",
 });
 
 packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}/pipelines", async (c) => {
-  const db = createDb(c.env.DB);
+  const db = c.var.registry.db;
   const { pkg } = await loadPackage(c, db, "read_package");
   const all = await latestPipelines(db, [pkg.id], 20);
   return c.json(all.get(pkg.id) ?? []);
 });
 
-packageApiRoutes.delete("/projects/:id/packages/:package_id{[0-9]+}", async (c) => {
-  const db = createDb(c.env.DB);
-  const { ctx, pkg } = await loadPackage(c, db, "destroy_package");
-  await commitPackage(c.env, { projectId: ctx.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName, ops: [{ kind: "remove_package", packageId: pkg.id }], author: authorOf(c.get("actor")) });
+// Deletes are commits through the package's coordinator (`.on("DELETE")`: table writes are found by grepping for drizzle's write methods).
+packageApiRoutes.on("DELETE", "/projects/:id/packages/:package_id{[0-9]+}", async (c) => {
+  const { ctx, pkg } = await loadPackage(c, c.var.registry.db, "destroy_package");
+  await c.var.registry.commit(targetOf(ctx, pkg), [{ kind: "remove_package", packageId: pkg.id }]);
   return c.body(null, 204);
 });
 
-packageApiRoutes.delete("/projects/:id/packages/:package_id{[0-9]+}/package_files/:file_id{[0-9]+}", async (c) => {
-  const db = createDb(c.env.DB);
-  const { ctx, pkg } = await loadPackage(c, db, "destroy_package_file");
-  await commitPackage(c.env, {
-    projectId: ctx.project.id,
-    packageType: pkg.packageType,
-    name: pkg.name,
-    normalizedName: pkg.normalizedName,
-    ops: [{ kind: "remove_file", fileId: Number(c.req.param("file_id")) }],
-    author: authorOf(c.get("actor")),
-  });
+packageApiRoutes.on("DELETE", "/projects/:id/packages/:package_id{[0-9]+}/package_files/:file_id{[0-9]+}", async (c) => {
+  const { ctx, pkg } = await loadPackage(c, c.var.registry.db, "destroy_package_file");
+  await c.var.registry.commit(targetOf(ctx, pkg), [{ kind: "remove_file", fileId: Number(c.req.param("file_id")) }]);
   return c.body(null, 204);
 });
+
+const targetOf = (ctx: ProjectContext, pkg: typeof packages.$inferSelect) => ({ projectId: ctx.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName });
 
 async function loadPackage(c: Context<AppEnv>, db: Db, action: "read_package" | "destroy_package" | "destroy_package_file") {
-  const actor = c.get("actor");
-  const ctx = await authorizeProject(db, actor, c.req.param("id")!, "read_package");
+  const registry = c.var.registry;
+  const ctx = await registry.authorize(c.req.param("id")!, "read_package");
   const pkg = await db.select().from(packages).where(and(eq(packages.id, Number(c.req.param("package_id"))), eq(packages.projectId, ctx.project.id))).get();
   if (!pkg) throw new AppError("not_found", "404 Package Not Found");
-  if (action !== "read_package") await authorizeProject(db, actor, String(ctx.project.id), action);
+  if (action !== "read_package") await registry.authorize(String(ctx.project.id), action);
   return { ctx, pkg };
 }
 
@@ -195,7 +184,7 @@ function pipelineJson(info: typeof packageBuildInfos.$inferSelect, user: typeof 
 
 function packageJson(c: Context<AppEnv>, ctx: ProjectContext, pkg: typeof packages.$inferSelect, pipelines: PipelineJson[]) {
   const origin = originOf(c);
-  const canDelete = allows(c.get("actor"), ctx, "destroy_package");
+  const canDelete = c.var.registry.allows(ctx, "destroy_package");
   return {
     id: pkg.id,
     name: pkg.name,

@@ -4,12 +4,12 @@ import { Hono } from "hono";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { createDb } from "../db/client";
 import { namespaces, projects } from "../db/schema";
 import { ACCESS_LEVELS } from "../core/auth/actor";
 import { decide } from "../core/auth/policy";
+import { callerRoleOf, createProject, updateProject } from "../core/accounts";
 import { AppError } from "../core/errors";
-import { authorizeProject, getNamespaceByRef, loadRoles, roleOn, roleOnNamespace, subjectOf, throwFor } from "../core/tenancy";
+import { getNamespaceByRef, roleOn, roleOnNamespace, subjectOf, throwFor } from "../core/tenancy";
 import { booleanish, parseBody, pathSchema, visibilitySchema } from "./validate";
 import { originOf, requireUser } from "./current-actor";
 import { projectJson } from "./serializers";
@@ -40,34 +40,27 @@ export const projectRoutes = new Hono<AppEnv>();
 projectRoutes.post("/projects", async (c) => {
   const me = requireUser(c, true);
   const body = await parseBody(c, createProjectSchema);
-  const db = createDb(c.env.DB);
+  const registry = c.var.registry;
   const namespace = body.namespace_id
-    ? await getNamespaceByRef(db, String(body.namespace_id))
-    : await db.select().from(namespaces).where(sql`${namespaces.kind} = 'user' AND ${namespaces.ownerId} = ${me.id}`).get();
+    ? await getNamespaceByRef(registry.db, String(body.namespace_id))
+    : await registry.db.select().from(namespaces).where(sql`${namespaces.kind} = 'user' AND ${namespaces.ownerId} = ${me.id}`).get();
   if (!namespace) throw new AppError("not_found", "404 Namespace Not Found");
-  const role = roleOnNamespace(await loadRoles(db, c.get("actor")), namespace);
+  const role = roleOnNamespace(await registry.roles(), namespace);
   if (!me.isAdmin && role < ACCESS_LEVELS.maintainer) throw new AppError("forbidden", "403 Forbidden - creating a project here needs the Maintainer role");
   const path = body.path ?? slugify(body.name);
   if (!pathSchema.safeParse(path).success) throw new AppError("bad_request", "400 Bad request - path is invalid");
-  const fullPath = `${namespace.fullPath}/${path}`;
-  const taken = await db.select({ id: projects.id }).from(projects).where(sql`lower(${projects.fullPath}) = lower(${fullPath})`).get();
-  if (taken) throw new AppError("bad_request", '400 Bad request - {"path":["has already been taken"]}');
-  const level = body.package_registry_access_level ?? (body.packages_enabled === false ? "disabled" : "enabled");
-  const [project] = await db
-    .insert(projects)
-    .values({ namespaceId: namespace.id, name: body.name, path, fullPath, visibility: body.visibility, description: body.description ?? "", packageRegistryAccessLevel: level, creatorId: me.id })
-    .returning();
+  const registryAccessLevel = body.package_registry_access_level ?? (body.packages_enabled === false ? "disabled" : "enabled");
+  const project = await createProject(registry.db, namespace, { name: body.name, path, visibility: body.visibility, description: body.description ?? "", registryAccessLevel }, me.id);
   return c.json(projectJson(originOf(c), project, namespace), 201);
 });
 
 projectRoutes.get("/projects", async (c) => {
-  const db = createDb(c.env.DB);
-  const actor = c.get("actor");
+  const { db, actor } = c.var.registry;
   const page = readPage(c);
   const search = c.req.query("search")?.toLowerCase();
   const [rows, roles] = await Promise.all([
     db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).orderBy(projects.id).all(),
-    loadRoles(db, actor),
+    c.var.registry.roles(),
   ]);
   const visible = rows.filter((r) => {
     if (search && !r.project.fullPath.toLowerCase().includes(search) && !r.project.name.toLowerCase().includes(search)) return false;
@@ -79,28 +72,18 @@ projectRoutes.get("/projects", async (c) => {
 });
 
 projectRoutes.get("/projects/:id", async (c) => {
-  const ctx = await authorizeProject(createDb(c.env.DB), c.get("actor"), c.req.param("id"), "read_project").catch(asNotFoundForAnonymous);
+  const ctx = await c.var.registry.authorize(c.req.param("id"), "read_project").catch(asNotFoundForAnonymous);
   return c.json(projectJson(originOf(c), ctx.project, ctx.namespace));
 });
 
 projectRoutes.put("/projects/:id", async (c) => {
   requireUser(c, true);
-  const db = createDb(c.env.DB);
-  const ctx = await authorizeProject(db, c.get("actor"), c.req.param("id"), "admin_project");
+  const registry = c.var.registry;
+  const ctx = await registry.authorize(c.req.param("id"), "admin_project");
   const body = await parseBody(c, updateProjectSchema);
-  const changes: Partial<typeof projects.$inferInsert> = {};
-  if (body.name !== undefined) changes.name = body.name;
-  if (body.description !== undefined) changes.description = body.description;
-  if (body.visibility !== undefined) changes.visibility = body.visibility;
-  if (body.packages_enabled !== undefined) changes.packageRegistryAccessLevel = body.packages_enabled ? "enabled" : "disabled";
-  if (body.package_registry_access_level !== undefined) changes.packageRegistryAccessLevel = body.package_registry_access_level;
-  if (!Object.keys(changes).length) return c.json(projectJson(originOf(c), ctx.project, ctx.namespace));
-  // Access changes alter who may read cached responses: bump the revision every cache key carries.
-  const [row] = await db
-    .update(projects)
-    .set({ ...changes, packagesRevision: sql`${projects.packagesRevision} + 1` })
-    .where(eq(projects.id, ctx.project.id))
-    .returning();
+  const registryAccessLevel = body.package_registry_access_level ?? (body.packages_enabled === undefined ? undefined : body.packages_enabled ? "enabled" : "disabled");
+  const changes = { name: body.name, description: body.description, visibility: body.visibility, registryAccessLevel };
+  const row = await updateProject(registry.db, ctx.project, changes, callerRoleOf(registry.actor, ctx.accessLevel));
   return c.json(projectJson(originOf(c), row, ctx.namespace));
 });
 

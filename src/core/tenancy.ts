@@ -115,9 +115,9 @@ export async function readableProjectsInGroup(db: Db, actor: Actor, group: Names
 }
 
 /** Every project of the instance whose packages the actor may read (the home page's scope). */
-export async function readableProjects(db: Db, actor: Actor): Promise<ProjectContext[]> {
+export async function readableProjects(db: Db, actor: Actor, roles: RolesLoader = () => loadRoles(db, actor)): Promise<ProjectContext[]> {
   const all = db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).all();
-  return keepReadable(actor, ...(await Promise.all([all, loadRoles(db, actor)])));
+  return keepReadable(actor, ...(await Promise.all([all, roles()])));
 }
 
 function keepReadable(actor: Actor, rows: { project: ProjectRow; namespace: NamespaceRow }[], roles: Map<string, number>): ProjectContext[] {

@@ -1,14 +1,15 @@
-// Per-request state of a web page: a query-counting database, who is looking, their CSRF token and the
-// nonce of the inline style and script. Set once by a middleware in index.ts.
+// Per-request state of a web page: the page's registry context (whose D1 counts statements), who is
+// looking, their CSRF token and the nonce of the inline style and script. Set once by a middleware in index.ts.
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { createDb, type Db } from "../db/client";
+import { Registry } from "../core/registry";
 import { userOf, type Actor, type UserRecord } from "../core/auth/actor";
 import { sessionOfRequest, type WebSession } from "../core/auth/sessions";
 import { countingD1 } from "./query-counter";
 
 export interface UiRequest {
-  db: Db;
+  /** The same object as `c.var.registry`, made for this page over the counting D1. */
+  registry: Registry;
   /** D1 statements prepared so far by this page. */
   queries: () => number;
   actor: Actor;
@@ -25,12 +26,15 @@ export interface UiRequest {
 export type UiEnv = { Bindings: AppEnv["Bindings"]; Variables: AppEnv["Variables"] & { ui: UiRequest } };
 export type UiContext = Context<UiEnv>;
 
+/** Replaces the request's registry with one over a counting D1, so every page reports its statements. */
 export function createUiRequest(c: Context<AppEnv>): UiRequest {
   const counter = countingD1(c.env.DB);
-  const actor = c.get("actor");
+  const actor = c.var.actor;
+  const registry = new Registry(c.env, actor, counter.d1);
+  c.set("registry", registry);
   const url = new URL(c.req.url);
   return {
-    db: createDb(counter.d1),
+    registry,
     queries: counter.count,
     actor,
     user: userOf(actor),

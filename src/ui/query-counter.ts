@@ -1,13 +1,18 @@
 // Counts the D1 statements a page prepares, so every page can report its query budget in a
-// `Server-Timing` header (tests and the list-page measurement read it).
+// `Server-Timing` header (tests and the list-page measurement read it), and the round trips they
+// took (a batch of several statements is one), so tests can show that a write is one batch.
 
 export interface CountingD1 {
   d1: D1Database;
   count: () => number;
+  /** Statements sent alone, plus batches. */
+  roundTrips: () => number;
 }
 
 export function countingD1(target: D1Database): CountingD1 {
   let statements = 0;
+  let batched = 0;
+  let batches = 0;
   const d1 = new Proxy(target, {
     get(object, property) {
       const value = Reflect.get(object, property, object);
@@ -24,8 +29,15 @@ export function countingD1(target: D1Database): CountingD1 {
           return object.exec(query);
         };
       }
+      if (property === "batch") {
+        return (list: D1PreparedStatement[]) => {
+          batches++;
+          batched += list.length;
+          return object.batch(list);
+        };
+      }
       return value.bind(object);
     },
   });
-  return { d1, count: () => statements };
+  return { d1, count: () => statements, roundTrips: () => statements - batched + batches };
 }

@@ -1,13 +1,12 @@
 // The three package lists: home (every package the viewer may read), a project's and a group's
 // (every readable project of the group and its subgroups). Search, type, sort and page live in the URL.
 // Spec: ../shared/seed/package-registry.md "View packages".
-import { allows, authorizeProject, readableProjectsInGroup } from "../../core/tenancy";
+import { allows, readableProjects } from "../../core/tenancy";
 import { AppError } from "../../core/errors";
 import type { UiContext } from "../context";
 import { renderPage } from "../layout";
 import { ListFilters, PackageTable, Pager } from "../components";
 import { listPackagePage, type PackagePage } from "../list-data";
-import { readableProjects } from "../../core/tenancy";
 import { parseListState, type ListState } from "../list-query";
 import { loadGroupPage, loadProjectPage } from "../access";
 import { urls } from "../paths";
@@ -27,8 +26,9 @@ function ListBody({ state, page, withProject, action, caption }: { state: ListSt
 export async function homePage(c: UiContext) {
   const ui = c.get("ui");
   const state = parseListState(new URL(c.req.url).searchParams, true);
-  const projects = await readableProjects(ui.db, ui.actor);
-  const page = await listPackagePage(ui.db, projects.map((p) => p.project.id), state);
+  const { db, actor, roles } = ui.registry;
+  const projects = await readableProjects(db, actor, roles);
+  const page = await listPackagePage(db, projects.map((p) => p.project.id), state);
   return renderPage(c, {
     title: "Packages",
     body: (
@@ -47,7 +47,7 @@ export async function projectPackagesPage(c: UiContext, projectPath: string) {
   const ctx = await loadProjectPage(ui, projectPath, "read_package").catch((error) => registryDisabledPage(c, projectPath, error));
   if (ctx instanceof Response) return ctx;
   const state = parseListState(new URL(c.req.url).searchParams, false);
-  const page = await listPackagePage(ui.db, [ctx.project.id], state);
+  const page = await listPackagePage(ui.registry.db, [ctx.project.id], state);
   const action = urls.projectPackages(ctx.project.fullPath);
   return renderPage(c, {
     title: `Packages · ${ctx.project.fullPath}`,
@@ -76,7 +76,7 @@ export async function projectPackagesPage(c: UiContext, projectPath: string) {
 async function registryDisabledPage(c: UiContext, projectPath: string, error: unknown): Promise<Response> {
   if (!(error instanceof AppError) || error.code !== "registry_disabled") throw error;
   const ui = c.get("ui");
-  const admin = await authorizeProject(ui.db, ui.actor, projectPath, "admin_project").catch(() => null);
+  const admin = await ui.registry.authorize(projectPath, "admin_project").catch(() => null);
   return renderPage(c, {
     title: "Package registry disabled",
     status: 403,
@@ -97,10 +97,9 @@ async function registryDisabledPage(c: UiContext, projectPath: string, error: un
 /** GET /groups/<group>/-/packages: only projects the viewer may read are included. */
 export async function groupPackagesPage(c: UiContext, groupPath: string) {
   const ui = c.get("ui");
-  const group = await loadGroupPage(ui, groupPath);
-  const readable = await readableProjectsInGroup(ui.db, ui.actor, group);
+  const { namespace: group, projectIds } = await loadGroupPage(ui, groupPath);
   const state = parseListState(new URL(c.req.url).searchParams, true);
-  const page = await listPackagePage(ui.db, readable.map((p) => p.project.id), state);
+  const page = await listPackagePage(ui.registry.db, projectIds, state);
   const action = urls.groupPackages(group.fullPath);
   return renderPage(c, {
     title: `Packages · ${group.fullPath}`,

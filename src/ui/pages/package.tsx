@@ -15,7 +15,7 @@ import { AppError } from "../../core/errors";
 export async function packagePage(c: UiContext, projectPath: string, packageId: number) {
   const ui = c.get("ui");
   const ctx = await loadProjectPage(ui, projectPath, "read_package");
-  const details = await getPackageDetails(ui.db, ctx.project.id, packageId);
+  const details = await getPackageDetails(ui.registry.db, ctx.project.id, packageId);
   if (!details) throw new AppError("not_found", "Page not found");
   const { pkg } = details;
   const canDeletePackage = !!ui.session && allows(ui.actor, ctx, "destroy_package");

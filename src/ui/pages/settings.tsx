@@ -1,11 +1,10 @@
 // Project settings for Maintainers: the package registry access level (disabled / private / enabled /
 // "allow anyone to pull") and the project's deploy tokens (list, create — shown once —, revoke).
 // Spec: ../shared/reference/gitlab-spec.md §14 (package_registry_access_level), GitLab doc/api/deploy_tokens.md.
-import { and, desc, eq, sql } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { deployTokens, projects } from "../../db/schema";
-import { generateToken, tokenDigest } from "../../core/auth/secrets";
-import { AppError } from "../../core/errors";
+import { deployTokens } from "../../db/schema";
+import { callerRoleOf, createDeployToken, revokeDeployToken, updateProject } from "../../core/accounts";
 import type { ProjectContext } from "../../core/tenancy";
 import type { UiContext } from "../context";
 import { CsrfField, renderPage } from "../layout";
@@ -43,7 +42,7 @@ interface Flash {
 export async function settingsPage(c: UiContext, projectPath: string, flash?: Flash, status: 200 | 201 | 400 = 200) {
   const ui = c.get("ui");
   const ctx = await loadProjectPage(ui, projectPath, "admin_project");
-  const tokens = await ui.db.select().from(deployTokens).where(eq(deployTokens.projectId, ctx.project.id)).orderBy(desc(deployTokens.id)).all();
+  const tokens = await ui.registry.db.select().from(deployTokens).where(eq(deployTokens.projectId, ctx.project.id)).orderBy(desc(deployTokens.id)).all();
   const listUrl = urls.projectPackages(ctx.project.fullPath);
   const notice = flash ?? (c.req.query("saved") ? { kind: "ok" as const, text: "Saved." } : c.req.query("revoked") ? { kind: "ok" as const, text: "Deploy token revoked." } : undefined);
   return renderPage(c, {
@@ -191,17 +190,13 @@ async function authorizeSettingsForm(c: UiContext, projectPath: string) {
   return { ctx, form };
 }
 
-/** POST /<project>/-/settings/packages: change the access level (bumps the cache revision, as the API does). */
+/** POST /<project>/-/settings/packages: change the access level (the same core write as PUT /projects/:id). */
 export async function saveAccessLevel(c: UiContext, projectPath: string) {
   const { ctx, form } = await authorizeSettingsForm(c, projectPath);
   const parsed = accessSchema.safeParse(form);
   if (!parsed.success) return settingsPage(c, projectPath, { kind: "error", text: "Choose one of the access levels." }, 400);
-  await c
-    .get("ui")
-    .db.update(projects)
-    .set({ packageRegistryAccessLevel: parsed.data.package_registry_access_level, packagesRevision: sql`${projects.packagesRevision} + 1` })
-    .where(eq(projects.id, ctx.project.id))
-    .run();
+  const registry = c.var.registry;
+  await updateProject(registry.db, ctx.project, { registryAccessLevel: parsed.data.package_registry_access_level }, callerRoleOf(registry.actor, ctx.accessLevel));
   return c.redirect(`${urls.settings(ctx.project.fullPath)}?saved=1`, 303);
 }
 
@@ -211,33 +206,15 @@ export async function createDeployTokenAction(c: UiContext, projectPath: string)
   const scopes = form.scopes === undefined ? [] : Array.isArray(form.scopes) ? form.scopes : [form.scopes];
   const parsed = tokenSchema.safeParse({ ...form, scopes });
   if (!parsed.success) return settingsPage(c, projectPath, { kind: "error", text: parsed.error.issues[0].message }, 400);
-  const db = c.get("ui").db;
-  const token = generateToken("gldt-");
-  const [row] = await db
-    .insert(deployTokens)
-    .values({
-      projectId: ctx.project.id,
-      name: parsed.data.name,
-      username: parsed.data.username || "pending",
-      scopes: parsed.data.scopes,
-      expiresAt: parsed.data.expires_at ? new Date(`${parsed.data.expires_at}T00:00:00Z`) : null,
-      tokenDigest: await tokenDigest(token),
-    })
-    .returning();
-  const username = parsed.data.username || `gitlab+deploy-token-${row.id}`;
-  if (!parsed.data.username) await db.update(deployTokens).set({ username }).where(eq(deployTokens.id, row.id)).run();
-  return settingsPage(c, ctx.project.fullPath, { kind: "ok", text: `Deploy token "${parsed.data.name}" created.`, token: { username, token } }, 201);
+  const { name, username, expires_at: expires } = parsed.data;
+  const input = { name, username: username || null, scopes: parsed.data.scopes, expiresAt: expires ? new Date(`${expires}T00:00:00Z`) : null };
+  const { row, token } = await createDeployToken(c.var.registry.db, { projectId: ctx.project.id }, input);
+  return settingsPage(c, ctx.project.fullPath, { kind: "ok", text: `Deploy token "${name}" created.`, token: { username: row.username, token } }, 201);
 }
 
-/** POST …/deploy_tokens/<id>/revoke */
+/** POST …/deploy_tokens/<id>/revoke (another project's token id is a 404 page). */
 export async function revokeDeployTokenAction(c: UiContext, projectPath: string, tokenId: number) {
   const { ctx } = await authorizeSettingsForm(c, projectPath);
-  const [row] = await c
-    .get("ui")
-    .db.update(deployTokens)
-    .set({ revoked: true })
-    .where(and(eq(deployTokens.projectId, ctx.project.id), eq(deployTokens.id, tokenId)))
-    .returning();
-  if (!row) throw new AppError("not_found", "Page not found");
+  await revokeDeployToken(c.var.registry.db, { projectId: ctx.project.id }, tokenId);
   return c.redirect(`${urls.settings(ctx.project.fullPath)}?revoked=1`, 303);
 }

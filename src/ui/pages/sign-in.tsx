@@ -52,7 +52,7 @@ export async function signInAction(c: UiContext) {
   verifyCsrf(c, form, "pre_session");
   const username = typeof form.username === "string" ? form.username.trim().slice(0, 255) : "";
   const password = typeof form.password === "string" ? form.password.slice(0, 1024) : "";
-  const db = c.get("ui").db;
+  const db = c.var.registry.db;
   const user = username ? await db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`).get() : undefined;
   const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !valid || user.state !== "active" || !user.passwordHash) return signInPage(c, "Invalid username or password.", username);
@@ -67,7 +67,7 @@ export async function signOutAction(c: UiContext) {
   // Without a live session there is nothing to end; only clearing the cookie is left to do.
   if (session) {
     verifyCsrf(c, await readForm(c), "session");
-    await removeSession(c.get("ui").db, session.id);
+    await removeSession(c.var.registry.db, session.id);
   }
   deleteCookie(c, SESSION_COOKIE, { path: "/", secure: !isLocalHost(new URL(c.req.url).hostname) });
   return c.redirect(urls.home(), 303);

@@ -1,0 +1,92 @@
+// Token writes: personal access tokens, deploy tokens of a project or group, CI job tokens. A token is
+// returned once, at creation; only its SHA-256 digest is stored (src/core/auth/secrets.ts).
+// Spec: GitLab doc/api/personal_access_tokens.md, doc/api/deploy_tokens.md.
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { deployTokens, jobTokens, personalAccessTokens, users } from "../../db/schema";
+import { generateToken, tokenDigest } from "../auth/secrets";
+import { AppError } from "../errors";
+
+export type PersonalTokenRow = typeof personalAccessTokens.$inferSelect;
+export type DeployTokenRow = typeof deployTokens.$inferSelect;
+
+export interface NewPersonalToken {
+  name: string;
+  scopes: string[];
+  /** YYYY-MM-DD, the first day the token no longer works; null = never. */
+  expiresAt: string | null;
+}
+
+export async function createPersonalAccessToken(db: Db, userId: number, input: NewPersonalToken): Promise<{ row: PersonalTokenRow; token: string }> {
+  const user = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).get();
+  if (!user) throw new AppError("not_found", "404 User Not Found");
+  const token = generateToken("glpat-");
+  const [row] = await db
+    .insert(personalAccessTokens)
+    .values({ userId, name: input.name, scopes: input.scopes, expiresAt: input.expiresAt, tokenDigest: await tokenDigest(token) })
+    .returning();
+  return { row: row!, token };
+}
+
+/** Revoke a token of `ownerId` (null: of anyone, for administrators). */
+export async function revokePersonalAccessToken(db: Db, id: number, ownerId: number | null): Promise<void> {
+  const where = ownerId === null ? eq(personalAccessTokens.id, id) : and(eq(personalAccessTokens.id, id), eq(personalAccessTokens.userId, ownerId));
+  const [row] = await db.update(personalAccessTokens).set({ revoked: true }).where(where).returning({ id: personalAccessTokens.id });
+  if (!row) throw new AppError("not_found", "404 Personal access token Not Found");
+}
+
+/** What a deploy token belongs to: one project, or a group (and so its subgroups' projects). */
+export type DeployTokenOwner = { projectId: number } | { namespaceId: number };
+
+export interface NewDeployToken {
+  name: string;
+  /** null: GitLab's default, `gitlab+deploy-token-<id>`. */
+  username: string | null;
+  scopes: string[];
+  expiresAt: Date | null;
+}
+
+/** One round trip: the row, and its default username once its id is known. */
+export async function createDeployToken(db: Db, owner: DeployTokenOwner, input: NewDeployToken): Promise<{ row: DeployTokenRow; token: string }> {
+  const token = generateToken("gldt-");
+  const digest = await tokenDigest(token);
+  const [, named] = await db.batch([
+    db.insert(deployTokens).values({
+      projectId: "projectId" in owner ? owner.projectId : null,
+      namespaceId: "namespaceId" in owner ? owner.namespaceId : null,
+      name: input.name,
+      username: input.username ?? "",
+      scopes: input.scopes,
+      expiresAt: input.expiresAt,
+      tokenDigest: digest,
+    }),
+    db
+      .update(deployTokens)
+      .set({ username: input.username ?? sql`'gitlab+deploy-token-' || ${deployTokens.id}` })
+      .where(eq(deployTokens.tokenDigest, digest))
+      .returning(),
+  ]);
+  return { row: named[0]!, token };
+}
+
+export async function revokeDeployToken(db: Db, owner: DeployTokenOwner, tokenId: number): Promise<void> {
+  const ownedBy = "projectId" in owner ? eq(deployTokens.projectId, owner.projectId) : eq(deployTokens.namespaceId, owner.namespaceId);
+  const [row] = await db.update(deployTokens).set({ revoked: true }).where(and(ownedBy, eq(deployTokens.id, tokenId))).returning({ id: deployTokens.id });
+  if (!row) throw new AppError("not_found", "404 Deploy Token Not Found");
+}
+
+export interface NewJobToken {
+  projectId: number;
+  userId: number;
+  pipelineId: number;
+  ref: string;
+  sha: string;
+  expiresAt: Date;
+}
+
+/** A CI job's token: acts as `userId`, inside `projectId` only, until `expiresAt`. */
+export async function createJobToken(db: Db, input: NewJobToken): Promise<{ token: string }> {
+  const token = generateToken("glcbt-");
+  await db.insert(jobTokens).values({ ...input, tokenDigest: await tokenDigest(token) }).run();
+  return { token };
+}
