@@ -3,17 +3,24 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { AppError } from "../core/errors";
-import { readLimitedJson } from "../http/request-body";
+import { readLimitedJson, readLimitedText } from "../http/request-body";
 
-/** Reads JSON or form bodies (GitLab clients send both) and validates them. */
+/**
+ * Reads JSON or form bodies (GitLab clients send both) and validates them. Any other content type with a
+ * body is a 415: a cross-site form can send text/plain without a preflight, and it must not parse as JSON.
+ */
 export async function parseBody<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.infer<T>> {
-  const type = c.req.header("content-type") ?? "";
+  const type = (c.req.header("content-type") ?? "").toLowerCase();
   let raw: unknown;
   if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
     const form = await c.req.parseBody({ all: true });
     raw = Object.fromEntries(Object.entries(form).map(([k, v]) => [k.replace(/\[\]$/, ""), v]));
-  } else {
+  } else if (/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/.test(type)) {
     raw = await readLimitedJson(c, 256 * 1024);
+  } else {
+    const text = await readLimitedText(c, 256 * 1024);
+    if (text.trim() !== "") throw new AppError("unsupported_media_type", "415 Unsupported Media Type - send application/json or a form");
+    raw = {};
   }
   return parseWith(schema, raw);
 }

@@ -13,6 +13,7 @@ export type ErrorCode =
   | "digest_mismatch" // bytes do not match the digest the client declared
   | "payload_too_large"
   | "length_required"
+  | "unsupported_media_type" // a body in a content type the endpoint does not take
   | "method_not_allowed"
   | "internal";
 
@@ -51,6 +52,8 @@ export function defaultMessage(code: ErrorCode): string {
       return "413 Request Entity Too Large";
     case "length_required":
       return "411 Length Required";
+    case "unsupported_media_type":
+      return "415 Unsupported Media Type";
     case "method_not_allowed":
       return "405 Method Not Allowed";
     case "internal":
@@ -59,7 +62,7 @@ export function defaultMessage(code: ErrorCode): string {
 }
 
 /** The HTTP status GitLab uses for each code; formats that answer differently map codes themselves. */
-export function statusOf(code: ErrorCode): 400 | 401 | 403 | 404 | 405 | 409 | 411 | 413 | 500 {
+export function statusOf(code: ErrorCode): 400 | 401 | 403 | 404 | 405 | 409 | 411 | 413 | 415 | 500 {
   switch (code) {
     case "bad_request":
     case "digest_mismatch":
@@ -79,6 +82,8 @@ export function statusOf(code: ErrorCode): 400 | 401 | 403 | 404 | 405 | 409 | 4
       return 409;
     case "length_required":
       return 411;
+    case "unsupported_media_type":
+      return 415;
     case "payload_too_large":
       return 413;
     case "internal":

@@ -14,7 +14,7 @@ export interface Crumb {
 
 interface PageOptions {
   title: string;
-  status?: 200 | 201 | 400 | 401 | 403 | 404 | 500;
+  status?: 200 | 201 | 400 | 401 | 403 | 404 | 413 | 429 | 500;
   crumbs?: Crumb[];
   body: Child;
 }

@@ -64,3 +64,16 @@ describe("browser-kept credentials on the management API (issue 11, finding 8)",
     expect((await call("/api/v4/user", { token: user.token })).status).toBe(200);
   });
 });
+
+describe("management API bodies (issue 11, finding 8)", () => {
+  it("refuses a text/plain body that a cross-site form could send, and takes JSON and forms", async () => {
+    const path = `plain-${Date.now()}`;
+    const plain = await call("/api/v4/groups", { method: "POST", token: ADMIN_TOKEN, headers: { "content-type": "text/plain" }, body: JSON.stringify({ name: path, path }) });
+    expect(plain.status).toBe(415);
+    expect((await call(`/api/v4/groups/${path}`, { token: ADMIN_TOKEN })).status).toBe(404);
+    const form = await call("/api/v4/groups", { method: "POST", token: ADMIN_TOKEN, headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ name: path, path }).toString() });
+    expect(form.status).toBe(201);
+    const json = await call("/api/v4/groups", { method: "POST", token: ADMIN_TOKEN, json: { name: `${path}-j`, path: `${path}-j` } });
+    expect(json.status).toBe(201);
+  });
+});

@@ -136,3 +136,40 @@ describe("sign-in", () => {
     expect((await call("/api/v4/user", { headers: { cookie }, token: user.token })).status).toBe(200);
   });
 });
+
+describe("sign-in throttling (issue 11, finding 7)", () => {
+  async function attempt(username: string, password: string, address?: string) {
+    const b = browser();
+    const form = await b.get("/users/sign_in");
+    return b.post("/users/sign_in", { authenticity_token: csrfTokenIn(form.html), username, password }, address ? { "cf-connecting-ip": address } : {});
+  }
+
+  it("locks an account after 10 failures with 429 and Retry-After, even for the right password, and leaves others alone", async () => {
+    const user = await createUser();
+    const other = await createUser();
+    for (let i = 0; i < 10; i++) expect((await attempt(user.username, "wrong password")).status).toBe(401);
+    const locked = await attempt(user.username.toUpperCase(), "password123");
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await locked.text()).toContain("Too many failed sign-in attempts");
+    expect((await attempt(other.username, "password123")).status).toBe(303);
+  });
+
+  it("limits one client address across accounts, and clears an account's count on success", async () => {
+    const address = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    const user = await createUser();
+    for (let i = 0; i < 9; i++) await attempt(user.username, "wrong password", "203.0.113.9");
+    expect((await attempt(user.username, "password123", "203.0.113.9")).status).toBe(303);
+    expect((await attempt(user.username, "wrong password", "203.0.113.9")).status).toBe(401); // the count started again
+    for (let i = 0; i < 50; i++) await attempt(`nobody-${i}-${address}`, "x", address);
+    expect((await attempt(user.username, "password123", address)).status).toBe(429);
+    expect((await attempt(user.username, "password123", "192.0.2.1")).status).toBe(303);
+  });
+
+  it("refuses a form larger than 64 KiB with 413 before parsing it", async () => {
+    const b = browser();
+    const form = await b.get("/users/sign_in");
+    const res = await b.post("/users/sign_in", { authenticity_token: csrfTokenIn(form.html), username: "x", password: "p".repeat(70 * 1024) });
+    expect(res.status).toBe(413);
+  });
+});

@@ -32,8 +32,9 @@ export function errorPage(c: UiContext, error: unknown) {
   const appError = error instanceof AppError ? error : toAppError(c as never, error);
   if (appError.code === "not_found" || appError.code === "unauthorized") return notFoundPage(c);
   const status = statusOf(appError.code);
-  const shown = status === 403 || status === 400 || status === 500 ? status : 400;
-  const title = appError.code === "registry_disabled" ? "Package registry disabled" : status === 403 ? "Not allowed" : status === 500 ? "Something went wrong" : "Bad request";
+  const shown = status === 403 || status === 400 || status === 413 || status === 500 ? status : 400;
+  const title =
+    appError.code === "registry_disabled" ? "Package registry disabled" : status === 403 ? "Not allowed" : status === 413 ? "Too large" : status === 500 ? "Something went wrong" : "Bad request";
   const message = appError.code === "registry_disabled" ? "The package registry is disabled for this project." : appError.message;
   return renderPage(c, {
     title,
