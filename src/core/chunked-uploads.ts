@@ -8,14 +8,17 @@
 //   complete  every part present → R2 complete (or find the object an interrupted complete assembled)
 //             → read it back through the four digests → sha256 and size must match (else aborted,
 //             blob discarded) → claim the session (open → completed, conditional) → the caller
-//             commits through the coordinator; a refused commit marks it aborted and discards the blob
+//             commits through the coordinator; a failed commit marks it aborted (a refused commit has
+//             discarded the blob; an ambiguous one leaves it to the scheduled cleanup)
 //   abort     open → aborted, R2 abort, discard the blob
 // Open sessions older than BLOB_GRACE_SECONDS are aborted by the scheduled cleanup (src/core/cleanup.ts).
 import { and, eq, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { blobs, uploadSessions } from "../db/schema";
+import type { Actor } from "./auth/actor";
 import { blobKey, createHashingStream, discardBlob, type BlobEnv, type StoredBlob } from "./blobs";
 import { AppError } from "./errors";
+import { authorOf } from "./registry";
 
 export type UploadSession = typeof uploadSessions.$inferSelect;
 export type UploadedPart = UploadSession["parts"][number];
@@ -34,7 +37,8 @@ export interface StartUploadOptions {
   partSize?: number;
   maxBytes: number;
   target: Record<string, unknown>;
-  creatorId: number | null;
+  /** Who starts it: the session records its creator as a commit would (authorOf), never a format. */
+  actor: Actor;
 }
 
 /** The part size for a file: the requested (or default) size, within R2's limits. Pure. */
@@ -97,7 +101,7 @@ export async function startUpload(env: BlobEnv, options: StartUploadOptions): Pr
       parts: [],
       state: "open",
       target: options.target,
-      creatorId: options.creatorId,
+      creatorId: authorOf(options.actor).creatorId,
     })
     .returning();
   return session;
@@ -201,9 +205,9 @@ export async function completeUpload<T>(env: BlobEnv, session: UploadSession, co
   try {
     return await commit(blob);
   } catch (error) {
-    // A refused commit already discarded the blob (commitPackage); discard again in case it failed elsewhere.
+    // A refused commit already discarded the blob (commitPackage). Any other failure may be an ambiguous
+    // commit that still lands and references it, so the blob is left to the scheduled cleanup.
     await setState(db, session.id, "completed", "aborted");
-    await discardBlob(env, session.blobId).catch(() => undefined);
     throw error;
   }
 }

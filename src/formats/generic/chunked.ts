@@ -1,5 +1,5 @@
 // The chunked, resumable upload API for Generic files larger than one request body (src/core/chunked-uploads.ts
-// does the work; this file authorises, maps paths and answers JSON). Every call needs create_package.
+// does the work; this file maps paths and answers JSON). The route has authorised create_package already.
 //
 // scripts/upload-large.mjs (or curl, docs/formats/generic.md):
 //   POST   …/generic/:name/:version/<file>/uploads {"size","sha256","part_size"?,"status"?} → 201 session
@@ -9,19 +9,17 @@
 //   DELETE …/<file>/uploads/<id>             → 204 (abort)
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { createDb } from "../../db/client";
-import { authorizeProject, type ProjectContext } from "../../core/tenancy";
 import { AppError } from "../../core/errors";
+import type { ProjectContext } from "../../core/registry";
 import { abortUpload, completeUpload, getUpload, putPart, startUpload, type UploadSession } from "../../core/chunked-uploads";
 import { declaredLength, maxUploadBytes, readLimitedJson } from "../../http/request-body";
 import { parseSelect, parseUploadStart, type GenericCoordinates, type GenericRequest } from "./parse";
 import { uploadSessionJson } from "./metadata";
-import { creatorOf, PACKAGE_TYPE, publishGenericFile } from "./publish";
+import { downloadPath, PACKAGE_TYPE, publishGenericFile } from "./publish";
 
-type UploadRequest = Exclude<GenericRequest, { kind: "file" }>;
+export type UploadRequest = Exclude<GenericRequest, { kind: "file" }>;
 
-export async function handleChunked(c: Context<AppEnv>, request: UploadRequest): Promise<Response> {
-  const ctx = await authorizeProject(createDb(c.env.DB), c.get("actor"), c.req.param("id")!, "create_package");
+export async function handleChunked(c: Context<AppEnv>, ctx: ProjectContext, request: UploadRequest): Promise<Response> {
   const { coordinates } = request;
   if (request.kind === "upload_start") return start(c, ctx, coordinates);
   const session = await sessionFor(c, ctx, coordinates, request.uploadId);
@@ -53,7 +51,7 @@ async function start(c: Context<AppEnv>, ctx: ProjectContext, coordinates: Gener
     partSize: body.partSize,
     maxBytes: maxUploadBytes(c),
     target: { format: PACKAGE_TYPE, name: coordinates.name, version: coordinates.version, fileName: coordinates.fileName, ...(body.status ? { status: body.status } : {}) },
-    creatorId: creatorOf(c.get("actor")),
+    actor: c.var.actor,
   });
   const json = describe(c, ctx, coordinates, session);
   return c.json(json, 201, { Location: json.upload_url });
@@ -70,8 +68,6 @@ async function sessionFor(c: Context<AppEnv>, ctx: ProjectContext, coordinates: 
 }
 
 function describe(c: Context<AppEnv>, ctx: ProjectContext, coordinates: GenericCoordinates, session: UploadSession) {
-  const origin = new URL(c.req.url).origin;
-  const path = coordinates.path.split("/").map(encodeURIComponent).join("/");
-  const uploadPath = `${origin}/api/v4/projects/${ctx.project.id}/packages/generic/${encodeURIComponent(coordinates.name)}/${encodeURIComponent(coordinates.version)}/${path}/uploads/${session.id}`;
+  const uploadPath = `${new URL(c.req.url).origin}${downloadPath(ctx.project.id, coordinates)}/uploads/${session.id}`;
   return uploadSessionJson(session, uploadPath, Number(c.env.BLOB_GRACE_SECONDS) || 86400);
 }

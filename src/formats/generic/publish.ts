@@ -1,15 +1,12 @@
-// Makes a stored blob a Generic package file: one coordinator commit (find or create name+version,
-// the group's duplicate setting per file name, ?status), then the answer GitLab gives.
+// Makes a stored blob a Generic package file: one registry commit (find or create name+version, the
+// group's duplicate setting per file name, ?status), then the answer GitLab gives. The registry adds
+// the creator and CI build from the actor.
 // Spec: GitLab app/services/packages/generic/create_package_file_service.rb; gitlab-spec.md §0.3, §5.
 import type { Context } from "hono";
-import { eq } from "drizzle-orm";
 import type { AppEnv } from "../../env";
 import type { StoredBlob } from "../../core/blobs";
-import type { ProjectContext } from "../../core/tenancy";
-import { commitPackage } from "../../core/publish/client";
-import { createDb } from "../../db/client";
-import { packageFiles } from "../../db/schema";
-import type { Actor } from "../../core/auth/actor";
+import { AppError } from "../../core/errors";
+import type { ProjectContext } from "../../core/registry";
 import { packageFileJson } from "./metadata";
 import type { GenericCoordinates, GenericStatus } from "./parse";
 
@@ -25,45 +22,38 @@ export interface GenericPublish {
 
 export async function publishGenericFile(c: Context<AppEnv>, input: GenericPublish): Promise<Response> {
   const { ctx, coordinates, blob } = input;
-  const actor = c.get("actor");
-  const result = await commitPackage(c.env, {
-    projectId: ctx.project.id,
-    packageType: PACKAGE_TYPE,
-    name: coordinates.name,
-    // Generic names are case-sensitive in GitLab: the name is its own normal form.
-    normalizedName: coordinates.name,
-    op: {
+  const registry = c.var.registry;
+  // Generic names are case-sensitive in GitLab: the name is its own normal form.
+  const target = { projectId: ctx.project.id, packageType: PACKAGE_TYPE, name: coordinates.name, normalizedName: coordinates.name };
+  const result = await registry.commit(target, [
+    {
       kind: "publish",
       version: coordinates.version,
       files: [{ blob, fileName: coordinates.fileName }],
       duplicates: { kind: "setting", setting: "generic", perFile: true },
       status: input.status,
-      creatorId: creatorOf(actor),
-      buildInfo: actor.kind === "job_token" ? { pipelineId: actor.pipeline.id, ref: actor.pipeline.ref, sha: actor.pipeline.sha, userId: actor.user.id } : null,
     },
-  });
+  ]);
   if (input.select !== "package_file") return c.json({ message: "201 Created" }, 201);
-  const row = await createDb(c.env.DB).select().from(packageFiles).where(eq(packageFiles.id, result.fileIds[0])).get();
+  const fileId = result.fileIds[0];
+  const file = fileId === undefined ? null : await registry.fileById([ctx], fileId);
+  if (!file) throw new AppError("internal", "500 Internal Server Error - the published file was not found");
   return c.json(
     packageFileJson({
-      id: row!.id,
-      packageId: row!.packageId,
+      id: file.id,
+      packageId: file.packageId,
       projectId: ctx.project.id,
-      createdAt: row!.createdAt,
-      fileName: row!.fileName,
-      size: row!.size,
-      md5: row!.md5,
-      sha1: row!.sha1,
-      sha256: row!.sha256,
+      createdAt: file.createdAt,
+      fileName: file.fileName,
+      size: file.size,
+      md5: file.md5,
+      sha1: file.sha1,
+      sha256: file.sha256,
       status: "default",
       downloadPath: downloadPath(ctx.project.id, coordinates),
     }),
     201,
   );
-}
-
-export function creatorOf(actor: Actor): number | null {
-  return actor.kind === "user" || actor.kind === "job_token" ? actor.user.id : null;
 }
 
 export function downloadPath(projectId: number, coordinates: GenericCoordinates): string {
