@@ -22,6 +22,6 @@ export async function downloadFile(c: Context<AppEnv>, scope: ReadScope, coordin
     if (!pkg) throw missIn(scope);
     const file = newestFile(pkg.files, coordinates.fileName);
     if (!file) throw missIn(scope, "Package file");
-    return serveBlob(c.env.BLOBS, c.req.raw, { ...file, fileName: coordinates.baseName }, { contentType: "application/octet-stream", attachment: true });
+    return serveBlob(c.env.BLOBS, c.req.raw, { ...file, fileName: coordinates.baseName }, { contentType: "application/octet-stream" });
   });
 }

@@ -20,7 +20,7 @@ describe("generic upload and download", () => {
     const down = await call(path, { token: developer.token });
     expect(down.status).toBe(200);
     expect(down.headers.get("content-type")).toBe("application/octet-stream");
-    expect(down.headers.get("content-disposition")).toBe('attachment; filename="hello.txt"');
+    expect(down.headers.get("content-disposition")).toBe(`attachment; filename="hello.txt"; filename*=UTF-8''hello.txt`);
     expect(down.headers.get("x-checksum-sha256")).toBe(await sha256Hex("hello world"));
     expect(down.headers.get("x-packyard-cache")).toBe("BYPASS");
     expect(new TextDecoder().decode(await down.arrayBuffer())).toBe("hello world");
@@ -93,7 +93,7 @@ describe("generic upload and download", () => {
     expect((await res.json<any>()).file_name).toBe("dir%2Fsub%2Findex.html");
     const down = await call(path, { token: developer.token });
     expect(down.status).toBe(200);
-    expect(down.headers.get("content-disposition")).toBe('attachment; filename="index.html"');
+    expect(down.headers.get("content-disposition")).toBe(`attachment; filename="index.html"; filename*=UTF-8''index.html`);
     expect(new TextDecoder().decode(await down.arrayBuffer())).toBe("<html>");
     expect((await call(genericPath(project.id, "site", "1.0.0", "index.html"), { token: developer.token })).status).toBe(404);
   });
