@@ -13,7 +13,7 @@ export type CommitSuccess = Extract<CommitResult, { ok: true }>;
  * the scheduled cleanup removes whatever ends up unreferenced.
  */
 export async function commitPackage(env: Pick<Bindings, "PUBLISH_COORDINATOR" | "DB" | "BLOBS">, request: CommitRequest): Promise<CommitSuccess> {
-  const stub = env.PUBLISH_COORDINATOR.getByName(coordinatorName(request.projectId, request.packageType, request.normalizedName));
+  const stub = env.PUBLISH_COORDINATOR.getByName(coordinatorName(request.projectId, request.packageType, request.normalizedName, request.coordinatorKey));
   const result = (await stub.commit(request)) as CommitResult;
   if (!result.ok) {
     if (!result.ambiguous) {

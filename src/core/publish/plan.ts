@@ -5,8 +5,9 @@
 //     project row (404 if gone)
 //     expand "plan" ops: state = package rows + tags, ops = planner(state, input)
 //     for each op: read what it needs, refuse (AppError) or push statements
+//       (publish with uniqueInRootNamespace: also refuse when another project of the top-level namespace has the version)
 //     db.batch(statements + bump projects.packages_revision)     -- all or nothing
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { createDb, inIds, type Db } from "../../db/client";
 import { blobs, namespaces, packageBuildInfos, packageFiles, packages, packageTags, projects } from "../../db/schema";
@@ -132,6 +133,7 @@ async function planChange(db: Db, request: CommitRequest, op: Exclude<CommitOp, 
 async function planPublish(db: Db, request: CommitRequest, op: PublishOp, namespaceId: number, statements: Statement[]): Promise<{ readBack: PublishReadBack; createdPackage: boolean }> {
   const existing = await db.select().from(packages).where(and(samePackage(request), eq(packages.version, op.version))).get();
   if (existing) await checkDuplicates(db, request, op, existing, namespaceId);
+  if (op.uniqueInRootNamespace) await checkUniqueInRootNamespace(db, request, op.version, namespaceId);
 
   const now = new Date();
   let packageIdExpr: number | ReturnType<typeof sql>;
@@ -223,6 +225,32 @@ async function checkDuplicates(db: Db, request: CommitRequest, op: PublishOp, ex
   if (!duplicatesAllowed(root?.packageSettings ?? {}, policy.setting, request.name, op.version)) {
     throw new AppError("duplicate_not_allowed");
   }
+}
+
+/**
+ * GitLab's npm rule: a name and version exist at most once under a top-level namespace, so no project can
+ * shadow another's version at group or instance level. One query: the project's root id (first traversal
+ * id) and every namespace under it, joined to packages of that name and version in other projects.
+ */
+async function checkUniqueInRootNamespace(db: Db, request: CommitRequest, version: string, namespaceId: number) {
+  const rootId = sql`(SELECT substr(r.traversal_ids || '/', 1, instr(r.traversal_ids || '/', '/') - 1) FROM namespaces AS r WHERE r.id = ${namespaceId})`;
+  const clash = await db
+    .select({ id: packages.id })
+    .from(packages)
+    .innerJoin(projects, eq(projects.id, packages.projectId))
+    .innerJoin(namespaces, eq(namespaces.id, projects.namespaceId))
+    .where(
+      and(
+        eq(packages.packageType, request.packageType),
+        eq(packages.normalizedName, request.normalizedName),
+        eq(packages.version, version),
+        ne(packages.projectId, request.projectId),
+        ne(packages.status, "pending_destruction"),
+        sql`(${namespaces.traversalIds} = ${rootId} OR substr(${namespaces.traversalIds}, 1, length(${rootId}) + 1) = ${rootId} || '/')`,
+      ),
+    )
+    .get();
+  if (clash) throw new AppError("package_exists");
 }
 
 function tagScope(request: CommitRequest) {

@@ -51,6 +51,12 @@ export type CommitOp =
       tags?: string[];
       /** Record the CI build of a job-token author with this publish (default true; Maven records it once per deploy). */
       recordBuild?: boolean;
+      /**
+       * Refuse (package_exists) when another project under the same top-level namespace holds this name and
+       * version (npm, GitLab's rule). Race-free across projects only when every such publish shares one
+       * coordinator: pass a `coordinatorKey` naming the top-level namespace.
+       */
+      uniqueInRootNamespace?: boolean;
     }
   | { kind: "set_tag"; tag: string; version: string }
   | { kind: "remove_tag"; tag: string }
@@ -70,6 +76,11 @@ export interface CommitTarget {
   packageType: string;
   name: string;
   normalizedName: string;
+  /**
+   * Serialise with a wider set than the project (e.g. `root-namespace:12`): every commit naming the same key,
+   * type and name goes through one coordinator. Default: the project.
+   */
+  coordinatorKey?: string;
 }
 
 export interface CommitRequest extends CommitTarget {
@@ -82,7 +93,7 @@ export type CommitResult =
   /** `ambiguous`: the commit may still land (it outlived the timeout); uploaded blobs must be left to the cleanup. */
   | { ok: false; code: ErrorCode; message: string; ambiguous?: boolean };
 
-/** One coordinator per package: project + format + normalised name. */
-export function coordinatorName(projectId: number, packageType: string, normalizedName: string): string {
-  return `${projectId}/${packageType}/${normalizedName}`;
+/** One coordinator per package: project (or the target's wider `coordinatorKey`) + format + normalised name. */
+export function coordinatorName(projectId: number, packageType: string, normalizedName: string, key?: string): string {
+  return `${key ?? projectId}/${packageType}/${normalizedName}`;
 }

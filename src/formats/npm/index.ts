@@ -1,6 +1,7 @@
 // The npm format: GitLab's npm registry API (publish, install, dist-tags, deprecate, unpublish, search).
 import type { FormatModule } from "../format";
 import { renderNpmError } from "./errors";
+import { npmPlanners } from "./planners";
 import { npmRoutes } from "./routes";
 import { npmPageSnippets } from "./snippets";
 
@@ -9,5 +10,6 @@ export const npmFormat: FormatModule = {
   displayName: "npm",
   routes: npmRoutes,
   renderError: renderNpmError,
+  planners: npmPlanners,
   snippets: npmPageSnippets,
 };

@@ -105,6 +105,23 @@ export function wantsAbbreviated(accept: string | undefined): boolean {
   return (accept ?? "").toLowerCase().includes(ABBREVIATED_TYPE);
 }
 
+/**
+ * The parts of a client's packument PUT that deprecate and unpublish read: `versions` (each with only its
+ * `deprecated` string) and `dist-tags`, in the packument's own shape. Small plain data, so it can be
+ * handed to the publish coordinator, whose planners decide against the rows as they are then.
+ */
+export function packumentClaims(body: unknown): Record<string, unknown> {
+  if (!isObject(body)) return {};
+  const claims: Record<string, unknown> = {};
+  if (isObject(body.versions)) {
+    claims.versions = Object.fromEntries(
+      Object.entries(body.versions).map(([version, manifest]) => [version, isObject(manifest) && typeof manifest.deprecated === "string" ? { deprecated: manifest.deprecated } : {}]),
+    );
+  }
+  if (isObject(body["dist-tags"])) claims["dist-tags"] = body["dist-tags"];
+  return claims;
+}
+
 export interface DeprecationChange {
   version: string;
   /** "" un-deprecates */

@@ -6,7 +6,8 @@
 //     attachment_bytes -> await writer.write(bytes)      (backpressure from R2 uploads)
 //     attachment_end   -> close the writer; await the stored blob
 //   any failure -> abort the writer (putBlob then deletes its object and row), discard a finished blob, rethrow
-import { discardBlob, putBlob, type BlobEnv, type StoredBlob } from "../../core/blobs";
+import type { StoredBlob } from "../../core/blobs";
+import type { Registry } from "../../core/registry";
 import { AppError } from "../../core/errors";
 import { PublishBodyError, PublishBodyScanner } from "./parse-publish-body";
 
@@ -19,7 +20,10 @@ export interface ReceivedPublish {
   attachmentName: string | null;
 }
 
-export async function receivePublishBody(env: BlobEnv, body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<ReceivedPublish> {
+/** Where the attachment goes: the request's registry context (its blob store). */
+export type BlobSink = Pick<Registry, "putBlob" | "discardBlob">;
+
+export async function receivePublishBody(sink: BlobSink, body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<ReceivedPublish> {
   if (!body) throw new AppError("bad_request", "400 Bad request - the publish body is empty");
   const scanner = new PublishBodyScanner(MAX_PUBLISH_METADATA_BYTES);
   const reader = body.getReader();
@@ -37,7 +41,7 @@ export async function receivePublishBody(env: BlobEnv, body: ReadableStream<Uint
           attachmentName = event.name;
           const pipe = new TransformStream<Uint8Array, Uint8Array>();
           writer = pipe.writable.getWriter();
-          upload = putBlob(env, pipe.readable, { contentLength: null, maxBytes, contentType: "application/octet-stream" });
+          upload = sink.putBlob(pipe.readable, { contentLength: null, maxBytes, contentType: "application/octet-stream" });
           upload.catch(() => undefined); // observed below; avoids an unhandled rejection while bytes still flow
         } else if (event.kind === "attachment_bytes") {
           await writer!.write(event.bytes);
@@ -58,7 +62,7 @@ export async function receivePublishBody(env: BlobEnv, body: ReadableStream<Uint
       const uploadError = await upload.then(() => null, (e: unknown) => e);
       if (uploadError instanceof AppError && !(error instanceof AppError)) throw uploadError;
     }
-    if (blob) await discardBlob(env, blob.id).catch(() => undefined);
+    if (blob) await sink.discardBlob(blob);
     throw toAppError(error);
   }
 }

@@ -1,31 +1,59 @@
 // The npm routes at project (/projects/:id/packages/npm), group (/groups/:id/-/packages/npm) and instance
 // (/packages/npm) level. One catch-all per level hands the raw rest of the path to `parseNpmPath`, because
-// scoped names arrive both as `@scope%2fname` and as `@scope/name` and Hono decodes `%2f` in params.
+// scoped names arrive both as `@scope%2fname` and as `@scope/name` and Hono decodes `%2f` in params; the
+// table below declares, per endpoint kind and method, the access the dispatcher applies before the handler.
 // Spec: ../shared/reference/gitlab-spec.md §1.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
+import { applyAccess, read, readOpenAtInstance, write, type Level, type NpmAccess, type NpmRequest } from "./access";
 import { NpmParseError, parseNpmPath, type NpmEndpoint } from "./parse";
 import { answerAudit, getDistTags, getPackument, getTarball, searchPackages } from "./read-handlers";
 import { deleteDistTag, deletePackage, deleteTarball, putDistTag, putPackument, putPackumentRevision } from "./write-handlers";
-import type { Level } from "./scope";
 
 const MARKER = "/packages/npm";
+
+type Method = "GET" | "PUT" | "DELETE" | "POST";
+type Kind = NpmEndpoint["kind"];
+interface Route<K extends Kind> {
+  access: NpmAccess;
+  handle: (c: Context<AppEnv>, request: NpmRequest<Extract<NpmEndpoint, { kind: K }>>) => Promise<Response>;
+}
+
+/**
+ * Who may do what (GitLab §15): installs read; publish and dist-tag add need Developer; deprecate, unpublish
+ * and dist-tag rm need Maintainer (`destroy_package`). A packument PUT is a publish at project level (the
+ * handler asks for `destroy_package` too when the body turns out to be a deprecation) and can only be a
+ * deprecation elsewhere. Group and instance writes go to the project holding the newest version.
+ */
+const ROUTES: { [K in Kind]: Partial<Record<Method, Route<K>>> } = {
+  packument: {
+    GET: { access: read, handle: getPackument },
+    PUT: { access: write("create_package", "destroy_package"), handle: putPackument },
+  },
+  package_rev: {
+    PUT: { access: write("destroy_package"), handle: putPackumentRevision },
+    DELETE: { access: write("destroy_package"), handle: deletePackage },
+  },
+  tarball: { GET: { access: read, handle: getTarball } },
+  tarball_rev: { DELETE: { access: write("destroy_package"), handle: deleteTarball } },
+  dist_tags: { GET: { access: read, handle: getDistTags } },
+  dist_tag: {
+    PUT: { access: write("create_package"), handle: putDistTag },
+    DELETE: { access: write("destroy_package"), handle: deleteDistTag },
+  },
+  search: { GET: { access: readOpenAtInstance, handle: searchPackages } },
+  audit: { POST: { access: readOpenAtInstance, handle: answerAudit } },
+};
 
 export const npmRoutes = new Hono<AppEnv>();
 npmRoutes.all(`/projects/:id${MARKER}/*`, (c) => dispatch(c, { kind: "project", ref: c.req.param("id") }));
 npmRoutes.all(`/groups/:id/-${MARKER}/*`, (c) => dispatch(c, { kind: "group", ref: c.req.param("id") }));
 npmRoutes.all(`${MARKER}/*`, (c) => dispatch(c, { kind: "instance" }));
 
-/** Whether a path after /api/v4 is an npm path (its errors then render as npm's `{"error": …}`). */
-export function isNpmPath(path: string): boolean {
-  return /^\/(projects\/[^/]+\/|groups\/[^/]+\/-\/)?packages\/npm(\/|$)/.test(path);
-}
-
 async function dispatch(c: Context<AppEnv>, level: Level): Promise<Response> {
   const url = new URL(c.req.url);
   const at = url.pathname.indexOf(`${MARKER}/`);
-  const prefix = { url: `${url.origin}${url.pathname.slice(0, at + MARKER.length)}` };
   let endpoint: NpmEndpoint | null;
   try {
     endpoint = parseNpmPath(url.pathname.slice(at + MARKER.length + 1));
@@ -34,34 +62,9 @@ async function dispatch(c: Context<AppEnv>, level: Level): Promise<Response> {
   }
   if (!endpoint) throw new AppError("not_found", "404 Not Found");
   const method = c.req.method === "HEAD" ? "GET" : c.req.method;
-  switch (endpoint.kind) {
-    case "packument":
-      if (method === "GET") return getPackument(c, level, prefix, endpoint.name);
-      if (method === "PUT") return putPackument(c, level, endpoint.name);
-      break;
-    case "package_rev":
-      if (method === "PUT") return putPackumentRevision(c, level, endpoint.name);
-      if (method === "DELETE") return deletePackage(c, level, endpoint.name);
-      break;
-    case "tarball":
-      if (method === "GET") return getTarball(c, level, endpoint.name, endpoint.fileName);
-      break;
-    case "tarball_rev":
-      if (method === "DELETE") return deleteTarball(c, level, endpoint.name, endpoint.fileName);
-      break;
-    case "dist_tags":
-      if (method === "GET") return getDistTags(c, level, endpoint.name);
-      break;
-    case "dist_tag":
-      if (method === "PUT") return putDistTag(c, level, endpoint.name, endpoint.tag);
-      if (method === "DELETE") return deleteDistTag(c, level, endpoint.name, endpoint.tag);
-      break;
-    case "search":
-      if (method === "GET") return searchPackages(c, level);
-      break;
-    case "audit":
-      if (method === "POST") return answerAudit(c, level, endpoint.quick);
-      break;
-  }
-  throw new AppError("method_not_allowed", `405 Method Not Allowed - ${c.req.method} is not supported here`);
+  const route = (ROUTES[endpoint.kind] as Partial<Record<string, Route<Kind>>>)[method];
+  if (!route) throw new AppError("method_not_allowed", `405 Method Not Allowed - ${c.req.method} is not supported here`);
+  const request: NpmRequest = { level, endpoint, prefix: `${url.origin}${url.pathname.slice(0, at + MARKER.length)}` };
+  await applyAccess(c, request, route.access);
+  return route.handle(c, request);
 }

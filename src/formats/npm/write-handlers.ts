@@ -1,46 +1,26 @@
-// npm writes: publish (project level), deprecate, unpublish (one version or all), dist-tag add/rm.
-// Every write authorises before reading the body and commits through the publish coordinator.
-// Spec: ../shared/reference/gitlab-spec.md §1 (publish, dist-tags, deprecate), §15 (Maintainer deletes).
+// npm writes: publish (project level), deprecate, unpublish (one version or all), dist-tag add/rm. Each
+// handler starts with the project its route's access resolved (before any byte of the body is read) and
+// makes exactly one coordinator commit; multi-step changes are decided inside it by npm's planners.
+// Spec: ../shared/reference/gitlab-spec.md §1 (publish, dist-tags, deprecate), §0.3 (duplicates), §15 (Maintainer deletes).
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { userOf } from "../../core/auth/actor";
-import type { PackageAction } from "../../core/auth/policy";
-import { createDb } from "../../db/client";
-import { discardBlob, type StoredBlob } from "../../core/blobs";
+import type { StoredBlob } from "../../core/blobs";
 import { AppError } from "../../core/errors";
-import { getTags } from "../../core/packages";
-import { commitPackage } from "../../core/publish/client";
-import type { BuildInfo, CommitOp } from "../../core/publish/types";
-import { allows, authorizeProject, type ProjectContext } from "../../core/tenancy";
+import type { ProjectContext } from "../../core/registry";
+import { projectOf } from "../../http/access";
 import { declaredLength, maxUploadBytes, readLimitedJson, readLimitedText } from "../../http/request-body";
-import { deprecationChanges, packumentUpdate } from "./metadata";
-import { isObject, isValidTag, NpmParseError, parseDistTagBody, parsePublishDocument } from "./parse";
+import type { NpmRequest } from "./access";
+import { packumentClaims } from "./metadata";
+import { commitTarget } from "./package";
+import { isObject, isValidTag, NpmParseError, parseDistTagBody, parsePublishDocument, type NpmEndpoint } from "./parse";
+import { PLANNERS } from "./planners";
 import { receivePublishBody } from "./publish-body";
-import { getNamedPackage, notFoundFor, PACKAGE_TYPE, resolveReadScope, type Level } from "./scope";
 import { versionFromFileName } from "./read-handlers";
 
+type Endpoint<K extends NpmEndpoint["kind"]> = NpmRequest<Extract<NpmEndpoint, { kind: K }>>;
+
 const OK = { ok: true };
-
-/** The project a write goes to: the project itself, or at group/instance level the one holding the newest version. */
-async function authorizeWrite(c: Context<AppEnv>, level: Level, name: string, action: PackageAction): Promise<ProjectContext> {
-  const db = createDb(c.env.DB);
-  if (level.kind === "project") return authorizeProject(db, c.get("actor"), level.ref, action);
-  const scope = await resolveReadScope(c, level, name);
-  const pkg = await getNamedPackage(db, scope.projects, name);
-  const newest = [...pkg.rows].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-  if (!newest) throw await notFoundFor(c, scope, "Package");
-  return authorizeProject(db, c.get("actor"), String(newest.projectId), action);
-}
-
-function commit(c: Context<AppEnv>, ctx: ProjectContext, name: string, op: CommitOp) {
-  return commitPackage(c.env, { projectId: ctx.project.id, packageType: PACKAGE_TYPE, name, normalizedName: name, op });
-}
-
-function buildInfoOf(c: Context<AppEnv>): BuildInfo | null {
-  const actor = c.get("actor");
-  if (actor.kind !== "job_token") return null;
-  return { pipelineId: actor.pipeline.id, ref: actor.pipeline.ref, sha: actor.pipeline.sha, userId: actor.user.id };
-}
+const MAX_PACKUMENT_BYTES = 8 * 1024 * 1024;
 
 const badRequest = (error: unknown) => (error instanceof NpmParseError ? new AppError("bad_request", `400 Bad request - ${error.message}`) : error);
 
@@ -50,108 +30,88 @@ const badRequest = (error: unknown) => (error instanceof NpmParseError ? new App
  * _attachments:{"<name>-<v>.tgz":{data:<base64>}}}`. npm deprecate: GET ?write=true → PUT the packument
  * back with `versions[v].deprecated` set and no attachments.
  */
-export async function putPackument(c: Context<AppEnv>, level: Level, name: string): Promise<Response> {
+export async function putPackument(c: Context<AppEnv>, { level, endpoint: { name } }: Endpoint<"packument">): Promise<Response> {
+  const ctx = projectOf(c);
+  const registry = c.var.registry;
   if (level.kind !== "project") {
-    const ctx = await authorizeWrite(c, level, name, "destroy_package");
-    const body = await readLimitedJson(c, 8 * 1024 * 1024);
+    const body = await readLimitedJson(c, MAX_PACKUMENT_BYTES);
     if (isObject(body) && isObject(body._attachments) && Object.keys(body._attachments).length > 0) {
       throw new AppError("not_found", "404 Not Found - npm packages are published at the project level");
     }
-    return applyDeprecations(c, ctx, name, body);
+    return deprecate(c, ctx, name, body);
   }
-  const ctx = await authorizeProject(createDb(c.env.DB), c.get("actor"), level.ref, "create_package");
   declaredLength(c); // 413 before any byte is read
-  const received = await receivePublishBody(c.env, c.req.raw.body, maxUploadBytes(c));
+  const received = await receivePublishBody(registry, c.req.raw.body, maxUploadBytes(c));
   if (!received.blob) {
-    if (!allows(c.get("actor"), ctx, "destroy_package")) throw new AppError("forbidden", "403 Forbidden - deprecating needs the Maintainer role");
-    return applyDeprecations(c, ctx, name, received.document);
+    if (!registry.allows(ctx, "destroy_package")) throw new AppError("forbidden", "403 Forbidden - deprecating needs the Maintainer role");
+    return deprecate(c, ctx, name, received.document);
   }
   return publish(c, ctx, name, received.document, received.blob);
 }
 
 async function publish(c: Context<AppEnv>, ctx: ProjectContext, name: string, document: unknown, blob: StoredBlob): Promise<Response> {
-  let handedOver = false; // once the coordinator has the blob it discards it on refusal itself
+  const registry = c.var.registry;
+  let request;
   try {
-    const request = parsePublishDocument(document, name);
+    request = parsePublishDocument(document, name);
     if (request.declaredSha1 && request.declaredSha1 !== blob.sha1) {
       throw new AppError("digest_mismatch", `400 Bad request - dist.shasum ${request.declaredSha1} does not match the tarball (sha1 ${blob.sha1})`);
     }
     if (request.declaredSha512 && request.declaredSha512 !== blob.sha512) {
       throw new AppError("digest_mismatch", "400 Bad request - dist.integrity does not match the tarball (sha512)");
     }
-    handedOver = true;
-    await commit(c, ctx, name, {
+  } catch (error) {
+    await registry.discardBlob(blob);
+    throw badRequest(error);
+  }
+  // A refused commit (the version exists here or in another project of the top-level namespace) discards the blob itself.
+  await registry.commit(commitTarget(ctx, name), [
+    {
       kind: "publish",
       version: request.version,
       files: [{ blob, fileName: `${name}-${request.version}.tgz` }],
       duplicates: { kind: "reject_version" },
+      uniqueInRootNamespace: true,
       metadata: request.manifest,
       tags: [request.tag],
-      creatorId: userOf(c.get("actor"))?.id ?? null,
-      buildInfo: buildInfoOf(c),
-    });
-    return c.json(OK, 200);
-  } catch (error) {
-    if (!handedOver) await discardBlob(c.env, blob.id).catch(() => undefined);
-    throw badRequest(error);
-  }
+    },
+  ]);
+  return c.json(OK, 200);
 }
 
-/** Apply `versions[v].deprecated` changes: status `deprecated` with the message, or back to `default` for "". */
-async function applyDeprecations(c: Context<AppEnv>, ctx: ProjectContext, name: string, document: unknown): Promise<Response> {
-  const pkg = await getNamedPackage(createDb(c.env.DB), [ctx], name);
-  if (pkg.versions.length === 0) throw new AppError("not_found", "404 Package Not Found");
-  const stored = new Map(pkg.versions.map((v) => [v.version, v.manifest]));
-  for (const change of deprecationChanges(document, stored)) {
-    await commit(c, ctx, name, {
-      kind: "update_version",
-      version: change.version,
-      status: change.message ? "deprecated" : "default",
-      metadataPatch: { deprecated: change.message || null },
-    });
-  }
+/** `versions[v].deprecated` changes (status `deprecated` with the message, `default` for ""), all in one commit. */
+async function deprecate(c: Context<AppEnv>, ctx: ProjectContext, name: string, document: unknown): Promise<Response> {
+  await c.var.registry.commit(commitTarget(ctx, name), [{ kind: "plan", planner: PLANNERS.deprecate, input: packumentClaims(document) }]);
   return c.json(OK, 200);
 }
 
 /**
  * PUT <prefix>/@scope%2fname/-rev/<rev> (npm unpublish pkg@ver, when other versions remain):
  * GET ?write=true → PUT the packument without the version → GET ?write=true → DELETE the tarball /-rev/<rev>.
+ * Tag moves, tag removals, version removals and deprecations the body implies land in one commit.
  */
-export async function putPackumentRevision(c: Context<AppEnv>, level: Level, name: string): Promise<Response> {
-  const ctx = await authorizeWrite(c, level, name, "destroy_package");
-  const body = await readLimitedJson(c, 8 * 1024 * 1024);
-  const db = createDb(c.env.DB);
-  const pkg = await getNamedPackage(db, [ctx], name);
-  if (pkg.versions.length === 0) throw new AppError("not_found", "404 Package Not Found");
-  const update = packumentUpdate(body, pkg.versions.map((v) => v.version), pkg.tags);
-  if (update.removeVersions.length === pkg.versions.length) throw new AppError("bad_request", "400 Bad request - use DELETE /-rev/<rev> to remove every version");
-  for (const { tag, version } of update.setTags) await commit(c, ctx, name, { kind: "set_tag", tag, version });
-  for (const tag of update.removeTags) await commit(c, ctx, name, { kind: "remove_tag", tag });
-  for (const version of update.removeVersions) await commit(c, ctx, name, { kind: "remove_version", version });
-  return applyDeprecations(c, ctx, name, body);
+export async function putPackumentRevision(c: Context<AppEnv>, { endpoint: { name } }: Endpoint<"package_rev">): Promise<Response> {
+  const ctx = projectOf(c);
+  const body = await readLimitedJson(c, MAX_PACKUMENT_BYTES);
+  await c.var.registry.commit(commitTarget(ctx, name), [{ kind: "plan", planner: PLANNERS.packumentUpdate, input: packumentClaims(body) }]);
+  return c.json(OK, 200);
 }
 
 /** DELETE <prefix>/@scope%2fname/-rev/<rev> (npm unpublish pkg --force, or of the only version): every version goes. */
-export async function deletePackage(c: Context<AppEnv>, level: Level, name: string): Promise<Response> {
-  const ctx = await authorizeWrite(c, level, name, "destroy_package");
-  await commit(c, ctx, name, { kind: "remove_all_versions" });
+export async function deletePackage(c: Context<AppEnv>, { endpoint: { name } }: Endpoint<"package_rev">): Promise<Response> {
+  await c.var.registry.commit(commitTarget(projectOf(c), name), [{ kind: "remove_all_versions" }]);
   return c.json(OK, 200);
 }
 
 /** DELETE <prefix>/@scope/name/-/@scope/name-1.0.0.tgz/-rev/<rev>: the last step of npm unpublish pkg@ver. */
-export async function deleteTarball(c: Context<AppEnv>, level: Level, name: string, fileName: string): Promise<Response> {
-  const ctx = await authorizeWrite(c, level, name, "destroy_package");
+export async function deleteTarball(c: Context<AppEnv>, { endpoint: { name, fileName } }: Endpoint<"tarball_rev">): Promise<Response> {
   const version = versionFromFileName(name, fileName);
-  const pkg = await getNamedPackage(createDb(c.env.DB), [ctx], name);
-  // npm already removed the version with its PUT: a missing tarball is 404, which npm treats as done.
-  if (!version || !pkg.versions.some((v) => v.version === version)) throw new AppError("not_found", "404 Package file Not Found");
-  await commit(c, ctx, name, { kind: "remove_version", version });
+  await c.var.registry.commit(commitTarget(projectOf(c), name), [{ kind: "plan", planner: PLANNERS.removeTarball, input: { version } }]);
   return c.json(OK, 200);
 }
 
 /** PUT <prefix>/-/package/@scope%2fname/dist-tags/<tag> with body `"1.0.0"` (npm dist-tag add): 204. */
-export async function putDistTag(c: Context<AppEnv>, level: Level, name: string, tag: string): Promise<Response> {
-  const ctx = await authorizeWrite(c, level, name, "create_package");
+export async function putDistTag(c: Context<AppEnv>, { endpoint: { name, tag } }: Endpoint<"dist_tag">): Promise<Response> {
   if (!isValidTag(tag)) throw new AppError("bad_request", `400 Bad request - invalid dist-tag ${JSON.stringify(tag)}`);
   let version: string;
   try {
@@ -159,15 +119,12 @@ export async function putDistTag(c: Context<AppEnv>, level: Level, name: string,
   } catch (error) {
     throw badRequest(error);
   }
-  await commit(c, ctx, name, { kind: "set_tag", tag, version });
+  await c.var.registry.commit(commitTarget(projectOf(c), name), [{ kind: "set_tag", tag, version }]);
   return c.body(null, 204);
 }
 
 /** DELETE <prefix>/-/package/@scope%2fname/dist-tags/<tag> (npm dist-tag rm): 204; Maintainer, as GitLab. */
-export async function deleteDistTag(c: Context<AppEnv>, level: Level, name: string, tag: string): Promise<Response> {
-  const ctx = await authorizeWrite(c, level, name, "destroy_package");
-  const tags = await getTags(createDb(c.env.DB), ctx.project.id, PACKAGE_TYPE, name);
-  if (!tags.has(tag)) throw new AppError("not_found", "404 Package tag Not Found");
-  await commit(c, ctx, name, { kind: "remove_tag", tag });
+export async function deleteDistTag(c: Context<AppEnv>, { endpoint: { name, tag } }: Endpoint<"dist_tag">): Promise<Response> {
+  await c.var.registry.commit(commitTarget(projectOf(c), name), [{ kind: "plan", planner: PLANNERS.removeDistTag, input: { tag } }]);
   return c.body(null, 204);
 }

@@ -14,6 +14,7 @@ import {
   publishBody,
   seedNpmProject,
   storageCounts,
+  storeVersionDirectly,
 } from "./support";
 
 async function sha(algorithm: string, bytes: ArrayBuffer | Uint8Array) {
@@ -173,7 +174,9 @@ describe("npm installs at group and instance level", () => {
     const name = `${scope}/shared`;
     await publish(projectPrefix(project.id), name, "1.0.0", ADMIN_TOKEN);
     await publish(projectPrefix(project.id), name, "1.1.0", ADMIN_TOKEN);
-    const newer = await publish(projectPrefix(second.id), name, "1.1.0", ADMIN_TOKEN);
+    // npm publish refuses 1.1.0 in a second project of the namespace; older data may still hold it twice
+    expect((await publish(projectPrefix(second.id), name, "1.1.0", ADMIN_TOKEN)).response.status).toBe(403);
+    const newer = await storeVersionDirectly(second.id, name, "1.1.0");
     await publish(projectPrefix(hidden.id), name, "3.0.0", ADMIN_TOKEN);
     await call(`/api/v4/projects/${second.id}/members`, { method: "POST", token: ADMIN_TOKEN, json: { user_id: developer.id, access_level: 20 } });
 

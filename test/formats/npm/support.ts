@@ -1,7 +1,10 @@
 // Helpers for the npm workerd tests: tenants, publish bodies shaped like npm 11's (base64 attachment,
 // dist.shasum and dist.integrity computed from the bytes), and requests with npm's Bearer header.
 import { env } from "cloudflare:workers";
+import { putBlob } from "../../../src/core/blobs";
+import { commitPackage } from "../../../src/core/publish/client";
 import { addMember, call, createGroup, createProject, createUser, unique } from "../../support/api";
+import { NO_AUTHOR } from "../../support/packages";
 
 export { call };
 
@@ -94,4 +97,22 @@ export async function storageCounts() {
   const rows = await env.DB.prepare("SELECT count(*) AS n FROM blobs").first<{ n: number }>();
   const objects = await env.BLOBS.list({ prefix: "blobs/" });
   return { blobs: rows!.n, objects: objects.objects.length };
+}
+
+/**
+ * A version written straight through the coordinator, without npm's publish rules: stands for data stored
+ * before the top-level-namespace rule, the only way two projects of one namespace can hold one version.
+ */
+export async function storeVersionDirectly(projectId: number, name: string, version: string) {
+  const tarball = new TextEncoder().encode(`stored ${name}@${version} ${Math.random()}`);
+  const blob = await putBlob(env, new Response(tarball).body, { contentLength: tarball.byteLength, maxBytes: 1 << 20 });
+  await commitPackage(env, {
+    projectId,
+    packageType: "npm",
+    name,
+    normalizedName: name,
+    ops: [{ kind: "publish", version, files: [{ blob, fileName: `${name}-${version}.tgz` }], duplicates: { kind: "reject_version" }, metadata: { name, version } }],
+    author: NO_AUTHOR,
+  });
+  return { tarball, shasum: hex(await digest("SHA-1", tarball)) };
 }
