@@ -100,8 +100,8 @@ function emptyStream(): ReadableStream<Uint8Array> {
 /** A pass-through stream that counts bytes against a limit and feeds four digests. */
 export function createHashingStream(maxBytes: number) {
   const names = Object.keys(DIGEST_ALGORITHMS) as DigestName[];
-  const digestStreams = names.map((n) => new crypto.DigestStream(DIGEST_ALGORITHMS[n]));
-  const writers = digestStreams.map((d) => d.getWriter());
+  const hashers = names.map((name) => ({ name, stream: new crypto.DigestStream(DIGEST_ALGORITHMS[name]) }));
+  const writers = hashers.map((h) => h.stream.getWriter());
   let size = 0;
   const stream = new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
@@ -118,8 +118,8 @@ export function createHashingStream(maxBytes: number) {
     stream,
     size: () => size,
     async digests(): Promise<Digests> {
-      const values = await Promise.all(digestStreams.map((d) => d.digest));
-      return Object.fromEntries(names.map((n, i) => [n, toHex(values[i])])) as Digests;
+      const entries = await Promise.all(hashers.map(async (h) => [h.name, toHex(await h.stream.digest)] as const));
+      return Object.fromEntries(entries) as Digests;
     },
   };
 }
@@ -136,6 +136,7 @@ async function putInParts(bucket: R2Bucket, key: string, source: ReadableStream<
     let offset = 0;
     while (offset < n) {
       const head = pending[0];
+      if (!head) throw new AppError("internal", "blob part assembly ran out of buffered bytes");
       const want = Math.min(head.byteLength, n - offset);
       out.set(head.subarray(0, want), offset);
       offset += want;

@@ -104,6 +104,7 @@ export async function startUpload(env: BlobEnv, options: StartUploadOptions): Pr
       creatorId: authorOf(options.actor).creatorId,
     })
     .returning();
+  if (!session) throw new AppError("internal", "upload session insert returned no row");
   return session;
 }
 

@@ -104,7 +104,7 @@ export function allows(actor: Actor, ctx: Pick<ProjectContext, "subject" | "acce
 export async function listProjectsInGroup(db: Db, group: NamespaceRow, includeSubgroups = true) {
   const prefix = group.traversalIds;
   const inTree = includeSubgroups
-    ? or(eq(namespaces.traversalIds, prefix), sql`substr(${namespaces.traversalIds}, 1, ${prefix.length + 1}) = ${prefix + "/"}`)
+    ? or(eq(namespaces.traversalIds, prefix), sql`substr(${namespaces.traversalIds}, 1, ${prefix.length + 1}) = ${`${prefix}/`}`)
     : eq(namespaces.id, group.id);
   return db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(inTree).all();
 }

@@ -31,7 +31,7 @@ const HEADER_END = new Uint8Array([13, 10, 13, 10]);
 export function boundaryOf(contentType: string | null | undefined): string {
   const match = /^\s*multipart\/form-data\s*;(?:.*;)?\s*boundary\s*=\s*(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType ?? "");
   if (!match) throw badRequest("400 Bad request - expected a multipart/form-data body with a boundary");
-  return match[1] ?? match[2];
+  return match[1] ?? match[2] ?? ""; // one of the two alternatives always matches
 }
 
 export class MultipartReader {
@@ -193,8 +193,9 @@ export class MultipartReader {
       total += value.byteLength;
     }
     if (total === 0) return false;
-    if (this.buffer.length === 0 && chunks.length === 1) {
-      this.buffer = chunks[0];
+    const [only] = chunks;
+    if (this.buffer.length === 0 && chunks.length === 1 && only) {
+      this.buffer = only;
     } else {
       const joined = new Uint8Array(this.buffer.length + total);
       joined.set(this.buffer);
@@ -219,6 +220,7 @@ export async function readPartText(part: MultipartPart, maxBytes: number): Promi
 /** Position of `needle` in `haystack` from `from`, or -1 (native indexOf finds candidates for the first byte). */
 function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
   const first = needle[0];
+  if (first === undefined) return -1;
   const last = haystack.length - needle.length;
   for (let i = haystack.indexOf(first, from); i >= 0 && i <= last; i = haystack.indexOf(first, i + 1)) {
     let j = 1;
@@ -244,7 +246,8 @@ export function parseDisposition(value: string | undefined): { name: string; fil
   const params = new Map<string, string>();
   const re = /;\s*([^\s=;]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]*))/g;
   for (let m = re.exec(value); m; m = re.exec(value)) {
-    params.set(m[1].toLowerCase(), m[2] !== undefined ? m[2].replace(/\\(.)/g, "$1") : m[3].trim());
+    const [, key = "", quoted, bare = ""] = m;
+    params.set(key.toLowerCase(), quoted !== undefined ? quoted.replace(/\\(.)/g, "$1") : bare.trim());
   }
   const name = params.get("name");
   if (name === undefined) throw badRequest("400 Bad request - multipart part without a name");
@@ -253,7 +256,7 @@ export function parseDisposition(value: string | undefined): { name: string; fil
   if (extended) {
     const m = /^[\w-]*'[\w-]*'(.*)$/.exec(extended);
     try {
-      filename = decodeURIComponent(m ? m[1] : extended);
+      filename = decodeURIComponent(m?.[1] ?? extended);
     } catch {
       throw badRequest("400 Bad request - malformed filename* in multipart part");
     }

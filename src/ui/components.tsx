@@ -8,6 +8,7 @@ import { urls } from "./paths";
 export function ListFilters({ state, types, withProject, action }: { state: ListState; types: string[]; withProject: boolean; action: string }) {
   const typeOptions = state.type && !types.includes(state.type) ? [...types, state.type] : types;
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <form role="search"> is the widely supported form of the newer <search> landmark
     <form class="filters" method="get" action={action} role="search" aria-label="Filter packages">
       <div class="grow">
         <label for="search">Search by name</label>

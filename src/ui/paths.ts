@@ -64,7 +64,7 @@ export const urls = {
 
 /** Only same-site paths are followed after sign-in (no `//host` or `/\host` open redirects). */
 export function safeReturnTo(value: string | undefined | null): string {
-  if (!value || !value.startsWith("/")) return "/";
+  if (!value?.startsWith("/")) return "/";
   // Judge the URL as a browser will read it: the parser drops tabs and newlines and turns "\\" into "/",
   // so "/\t/evil.example" is "//evil.example". Only a path on this origin survives, re-serialised.
   const base = "https://packyard.invalid";

@@ -21,7 +21,7 @@ describe("project list page with 1000 packages", () => {
         const text = `package ${i}`;
         const blob = await putBlob(env, new Response(text).body!, { contentLength: text.length, maxBytes: 1024 });
         const name = `pkg-${String(i).padStart(4, "0")}`;
-        const type = ["npm", "pypi", "generic", "maven"][i % 4];
+        const type = ["npm", "pypi", "generic", "maven"][i % 4]!;
         await commitPackage(env, { projectId: project.id, packageType: type, name, normalizedName: name, ops: [{ kind: "publish", version: `1.0.${i % 50}`, files: [{ blob, fileName: `${name}.bin` }], duplicates: { kind: "allow" } }], author: NO_AUTHOR });
       }
     };
@@ -42,10 +42,11 @@ describe("project list page with 1000 packages", () => {
       expect(last!.status).toBe(200);
       expect(d1Queries(last!.res)).toBeLessThanOrEqual(4);
       times.sort((x, y) => x - y);
-      rows.push({ view: view || "(default)", queries: d1Queries(last!.res), medianMs: Math.round(times[3] * 10) / 10, shown: textOf(last!.html).match(/Showing [^ ]+ of \d+ packages?/)?.[0] ?? "" });
+      rows.push({ view: view || "(default)", queries: d1Queries(last!.res), medianMs: Math.round(times[3]! * 10) / 10, shown: textOf(last!.html).match(/Showing [^ ]+ of \d+ packages?/)?.[0] ?? "" });
     }
-    expect(rows[0].shown).toBe("Showing 1–20 of 1000 packages");
-    expect(rows[4].shown).toBe("Showing 1–20 of 100 packages");
-    console.log(`project list page, ${PACKAGES} packages (workerd, local D1; median of 7)\n` + rows.map((r) => `${r.view.padEnd(36)} ${String(r.queries).padStart(2)} queries ${String(r.medianMs).padStart(7)} ms  ${r.shown}`).join("\n"));
+    expect(rows[0]!.shown).toBe("Showing 1–20 of 1000 packages");
+    expect(rows[4]!.shown).toBe("Showing 1–20 of 100 packages");
+    const table = rows.map((r) => `${r.view.padEnd(36)} ${String(r.queries).padStart(2)} queries ${String(r.medianMs).padStart(7)} ms  ${r.shown}`).join("\n");
+    console.log(`project list page, ${PACKAGES} packages (workerd, local D1; median of 7)\n${table}`);
   });
 });

@@ -16,7 +16,7 @@ describe("project package list", () => {
       ["npm", "beta", "2.0.0"],
       ["pypi", "alphabet", "0.1.0"],
       ["generic", "gamma", "3.0.0"],
-    ]) {
+    ] as const) {
       await seedPackage(project.id, type, name, version);
     }
     const b = browser();
@@ -46,7 +46,7 @@ describe("project package list", () => {
     const first = await b.get(`${base}?search=pkg&order_by=name&sort=asc`);
     expect(names(first.html)).toHaveLength(20);
     expect(textOf(first.html)).toContain("Showing 1–20 of 23 packages");
-    const next = first.html.match(/<a href="([^"]+)" rel="next">/)![1].replace(/&amp;/g, "&");
+    const next = first.html.match(/<a href="([^"]+)" rel="next">/)![1]!.replace(/&amp;/g, "&");
     expect(next).toBe(`${base}?search=pkg&order_by=name&sort=asc&page=2`);
     const second = await b.get(next);
     expect(names(second.html)).toEqual(["pkg-20", "pkg-21", "pkg-22"]);

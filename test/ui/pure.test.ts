@@ -44,7 +44,7 @@ describe("page routing", () => {
       ["GET", "/acme/tools/-/packages/abc"],
       ["GET", "/acme/.hidden/-/packages"],
       ["GET", "/groups/acme/-/settings/packages"],
-    ]) {
+    ] as const) {
       expect(matchUiRoute(method, path)).toBeNull();
     }
   });
@@ -62,10 +62,11 @@ describe("snippets", () => {
 
   it("writes an .npmrc for scoped and unscoped names", () => {
     const scoped = snippetsFor(base);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the .npmrc text holds a literal ${NPM_TOKEN} for npm to expand
     expect(scoped.find((s) => s.title === ".npmrc")!.code).toBe("@acme:registry=https://pkg.example.com/api/v4/projects/7/packages/npm/\n//pkg.example.com/api/v4/projects/7/packages/npm/:_authToken=${NPM_TOKEN}");
     const plain = snippetsFor({ ...base, name: "hello" });
     expect(plain.find((s) => s.title === ".npmrc")!.code.split("\n")[0]).toBe("registry=https://pkg.example.com/api/v4/projects/7/packages/npm/");
-    expect(plain[0].code).toBe("npm install hello@1.2.3");
+    expect(plain[0]!.code).toBe("npm install hello@1.2.3");
   });
 
   it("derives Maven coordinates from the package path or the metadata", () => {

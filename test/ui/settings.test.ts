@@ -53,8 +53,8 @@ describe("package settings page", () => {
     const created = await b.post(`${url}/deploy_tokens`, { authenticity_token: token, name: "ci", scopes: ["read_package_registry"], username: "", expires_at: "" });
     expect(created.status).toBe(201);
     const html = await created.text();
-    const secret = html.match(/<code class="token" id="new-token">(gldt-[A-Za-z0-9]+)<\/code>/)![1];
-    const username = html.match(/Username <code>([^<]+)<\/code>/)![1];
+    const secret = html.match(/<code class="token" id="new-token">(gldt-[A-Za-z0-9]+)<\/code>/)![1]!;
+    const username = html.match(/Username <code>([^<]+)<\/code>/)![1]!;
     expect(username).toMatch(/^gitlab\+deploy-token-\d+$/);
     const apiList = `/api/v4/projects/${project.id}/packages`;
     expect((await call(apiList, { headers: { "DEPLOY-TOKEN": secret } })).status).toBe(200);
@@ -62,7 +62,7 @@ describe("package settings page", () => {
     const again = await b.get(url);
     expect(again.html).not.toContain(secret);
     expect(textOf(again.html)).toContain(`ci ${username} read_package_registry never`);
-    const revokeUrl = again.html.match(/action="([^"]+\/revoke)"/)![1];
+    const revokeUrl = again.html.match(/action="([^"]+\/revoke)"/)![1]!;
     expect((await b.post(revokeUrl, { authenticity_token: "pys-nope" })).status).toBe(403);
     const revoked = await b.post(revokeUrl, { authenticity_token: token });
     expect(revoked.status).toBe(303);

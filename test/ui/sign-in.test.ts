@@ -25,7 +25,7 @@ describe("sign-in", () => {
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Path=\//);
     expect(cookie).toMatch(/Secure/); // packyard.test is not localhost
-    const value = cookie.split(";")[0].split("=")[1];
+    const value = cookie.split(";")[0]!.split("=")[1]!;
     const row = await createDb(env.DB).select().from(webSessions).where(eq(webSessions.id, await tokenDigest(value))).get();
     expect(row?.userId).toBe(user.id);
     expect(textOf((await b.get("/")).html)).toContain(`Signed in as ${user.username}`);
@@ -36,7 +36,7 @@ describe("sign-in", () => {
     const { exports } = await import("cloudflare:workers");
     const fetchWorker = (request: Request): Promise<Response> => (exports as any).default.fetch(request);
     const form = await fetchWorker(new Request("http://localhost:8787/users/sign_in"));
-    const csrfCookie = form.headers.getSetCookie()[0].split(";")[0];
+    const csrfCookie = form.headers.getSetCookie()[0]!.split(";")[0]!;
     const token = csrfTokenIn(await form.text());
     const res = await fetchWorker(
       new Request("http://localhost:8787/users/sign_in", {

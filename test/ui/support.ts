@@ -40,8 +40,8 @@ export function browser(): Browser {
   const cookies = new Map<string, string>();
   const remember = (res: Response) => {
     for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const [name, ...value] = pair.split("=");
+      const [pair = ""] = line.split(";");
+      const [name = "", ...value] = pair.split("=");
       if (/max-age=0/i.test(line) || value.join("=") === "") cookies.delete(name.trim());
       else cookies.set(name.trim(), value.join("="));
     }
@@ -72,7 +72,7 @@ export function browser(): Browser {
 export function csrfTokenIn(html: string): string {
   const match = html.match(/name="authenticity_token" value="([^"]*)"/);
   if (!match) throw new Error("no CSRF token on the page");
-  return match[1];
+  return match[1] ?? "";
 }
 
 /** Sign in through the form; the browser then holds the session cookie. */

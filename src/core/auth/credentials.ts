@@ -29,7 +29,7 @@ export function readCredential(headers: Headers, url: URL): Credential | null {
 
   const authorization = header("authorization");
   if (authorization) {
-    const [scheme, ...rest] = authorization.split(/\s+/);
+    const [scheme = "", ...rest] = authorization.split(/\s+/);
     const value = rest.join(" ");
     if (/^bearer$/i.test(scheme) && value) return { token: value, source: "bearer" };
     if (/^basic$/i.test(scheme) && value) return decodeBasic(value);

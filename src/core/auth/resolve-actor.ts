@@ -50,7 +50,7 @@ function candidateKinds(credential: Credential): ("pat" | "deploy" | "job")[] {
 
 async function getActiveUser(db: Db, id: number): Promise<UserRecord | null> {
   const row = await db.select().from(users).where(eq(users.id, id)).get();
-  if (!row || row.state !== "active") return null;
+  if (row?.state !== "active") return null;
   return { id: row.id, username: row.username, name: row.name, isAdmin: row.isAdmin };
 }
 

@@ -36,7 +36,7 @@ export function timingSafeEqual(a: string, b: string): boolean {
   const eb = new TextEncoder().encode(b);
   if (ea.length !== eb.length) return false;
   let diff = 0;
-  for (let i = 0; i < ea.length; i++) diff |= ea[i] ^ eb[i];
+  for (let i = 0; i < ea.length; i++) diff |= (ea[i] ?? 0) ^ (eb[i] ?? 0); // equal lengths: never undefined
   return diff === 0;
 }
 

@@ -45,7 +45,7 @@ export async function resolveSessionActor(db: Db, request: Request, now = Date.n
     .innerJoin(users, eq(users.id, webSessions.userId))
     .where(and(eq(webSessions.id, await tokenDigest(cookie)), gt(webSessions.expiresAt, new Date(now))))
     .get();
-  if (!row || row.user.state !== "active") return null;
+  if (row?.user.state !== "active") return null;
   sessionsByRequest.set(request, row.session);
   const user = { id: row.user.id, username: row.user.username, name: row.user.name, isAdmin: row.user.isAdmin };
   return { kind: "user", user, scopes: ["api"], via: "session" };

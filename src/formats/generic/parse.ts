@@ -47,14 +47,15 @@ export function parseGenericPath(method: string, rawRest: string): GenericReques
       throw invalid("file_name");
     }
   });
-  if (segments.length < 3) throw invalid("file_name");
   const [name, version, ...rest] = segments;
+  if (segments.length < 3 || name === undefined || version === undefined) throw invalid("file_name");
   if (name.length > MAX_LENGTH || !NAME.test(name)) throw invalid("package_name");
   if (version.length > MAX_LENGTH || !VERSION.test(version)) throw invalid("package_version");
 
   const suffix = uploadSuffix(method, rest);
   const fileSegments = suffix ? rest.slice(0, rest.length - suffix.length) : rest;
-  if (fileSegments.length === 0 || fileSegments.some((s) => !FILE_SEGMENT.test(s) || s === "." || s === "..")) throw invalid("file_name");
+  const baseName = fileSegments.at(-1);
+  if (baseName === undefined || fileSegments.some((s) => !FILE_SEGMENT.test(s) || s === "." || s === "..")) throw invalid("file_name");
   const path = fileSegments.join("/");
   if (path.length > MAX_LENGTH) throw invalid("file_name");
   const coordinates: GenericCoordinates = {
@@ -62,7 +63,7 @@ export function parseGenericPath(method: string, rawRest: string): GenericReques
     version,
     path,
     fileName: fileSegments.length > 1 ? encodeURIComponent(path) : path,
-    baseName: fileSegments[fileSegments.length - 1],
+    baseName,
   };
   if (!suffix) return { kind: "file", coordinates };
   return { ...suffix.request, coordinates } as GenericRequest;
@@ -84,7 +85,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 function uploadSuffix(method: string, rest: string[]): { length: number; request: WithoutCoordinates<GenericRequest> } | null {
   const n = rest.length;
-  const at = (i: number) => rest[n - i];
+  const at = (i: number) => rest[n - i] ?? ""; // callers check n first
   if (method === "POST" && n >= 2 && at(1) === "uploads") return { length: 1, request: { kind: "upload_start" } };
   if ((method === "GET" || method === "HEAD" || method === "DELETE") && n >= 3 && at(2) === "uploads" && UUID.test(at(1))) {
     return { length: 2, request: { kind: "upload", uploadId: at(1) } };

@@ -4,6 +4,7 @@ import { TOKEN_PLACEHOLDER } from "../snippet-text";
 
 function genericSnippets(input: SnippetInput, base: string): Snippet[] {
   const files = input.fileNames.length ? input.fileNames : ["<file_name>"];
+  const first = files[0] ?? "<file_name>";
   const url = (file: string) => `${base}/${encodeURIComponent(input.name)}/${encodeURIComponent(input.version)}/${file}`;
   return [
     {
@@ -11,7 +12,7 @@ function genericSnippets(input: SnippetInput, base: string): Snippet[] {
       language: "shell",
       code: files.map((f) => `curl --fail --header "PRIVATE-TOKEN: ${TOKEN_PLACEHOLDER}" --output "${f.split("/").pop()}" "${url(f)}"`).join("\n"),
     },
-    { title: "Upload with curl", language: "shell", code: `curl --fail --header "PRIVATE-TOKEN: ${TOKEN_PLACEHOLDER}" --upload-file path/to/${files[0]} "${url(files[0])}"` },
+    { title: "Upload with curl", language: "shell", code: `curl --fail --header "PRIVATE-TOKEN: ${TOKEN_PLACEHOLDER}" --upload-file path/to/${first} "${url(first)}"` },
   ];
 }
 

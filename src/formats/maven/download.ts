@@ -86,6 +86,6 @@ async function generatedResponse(request: Request, body: string): Promise<Respon
     "X-Checksum-SHA256": sha256,
   });
   const ifNoneMatch = request.headers.get("if-none-match");
-  if (ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === `"${sha256}"`)) return new Response(null, { status: 304, headers });
+  if (ifNoneMatch?.split(",").some((t) => t.trim().replace(/^W\//, "") === `"${sha256}"`)) return new Response(null, { status: 304, headers });
   return new Response(request.method === "HEAD" ? null : bytes, { status: 200, headers });
 }

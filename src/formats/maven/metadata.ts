@@ -46,9 +46,10 @@ const newer = (a: SnapshotFile, b: SnapshotFile) => a.buildNumber > b.buildNumbe
 export function buildSnapshotMetadata(packageName: string, version: string, fileNames: string[]): string | null {
   const { groupId, artifactId } = coordinatesOf(packageName);
   const builds = fileNames.map((f) => parseSnapshotFileName(artifactId, version, f)).filter((f): f is SnapshotFile => f !== null);
-  if (builds.length === 0) return null;
+  const [first] = builds;
+  if (!first) return null;
   const newestPerKind = new Map<string, SnapshotFile>();
-  let newest = builds[0];
+  let newest = first;
   for (const build of builds) {
     if (newer(build, newest)) newest = build;
     const key = `${build.classifier}\u0000${build.extension}`;

@@ -47,7 +47,7 @@ export function parseMavenPath(rest: string): ParseResult {
     return { ok: true, value: { path, fileName, checksum, packageName: path, version: "", isMetadata } };
   }
   if (segments.length < 2) return { ok: false, message: "400 Bad request - a Maven path needs a groupId/artifactId and a version" };
-  const version = segments[segments.length - 1];
+  const version = segments.at(-1) ?? "";
   if (!VERSION.test(version)) return { ok: false, message: "Validation failed: Version is invalid" };
   return { ok: true, value: { path, fileName, checksum, packageName: segments.slice(0, -1).join("/"), version, isMetadata } };
 }
@@ -98,6 +98,6 @@ export function parseSnapshotFileName(artifactId: string, version: string, fileN
   if (!fileName.startsWith(prefix)) return null;
   const match = /^(\d{8}\.\d{6})-(\d+)(?:-([^.]+))?\.(.+)$/.exec(fileName.slice(prefix.length));
   if (!match) return null;
-  const [, timestamp, build, classifier = "", extension] = match;
+  const [, timestamp = "", build = "", classifier = "", extension = ""] = match; // all but classifier always match
   return { fileName, timestamp, buildNumber: Number(build), classifier, extension, value: `${base}-${timestamp}-${build}` };
 }

@@ -13,7 +13,7 @@ interface Blake2bExports {
 const IV = [
   0x6a09e667f3bcc908n, 0xbb67ae8584caa73bn, 0x3c6ef372fe94f82bn, 0xa54ff53a5f1d36f1n,
   0x510e527fade682d1n, 0x9b05688c2b3e6c1fn, 0x1f83d9abfb41bd6bn, 0x5be0cd19137e2179n,
-];
+] as const;
 const BLOCK = 128;
 /** Input is copied into the module's memory here (bytes 0..63 hold the state). */
 const BUFFER_AT = 1024;
@@ -34,7 +34,9 @@ export class Blake2b {
     this.wasm = new WebAssembly.Instance(BLAKE2B_WASM, {}).exports as unknown as Blake2bExports;
     this.memory = new Uint8Array(this.wasm.memory.buffer);
     const state = new DataView(this.wasm.memory.buffer);
-    IV.forEach((word, i) => state.setBigUint64(i * 8, word, true));
+    IV.forEach((word, i) => {
+      state.setBigUint64(i * 8, word, true);
+    });
     // Parameter block: digest length, no key, fanout 1, depth 1.
     state.setBigUint64(0, IV[0] ^ 0x01010000n ^ BigInt(outLength), true);
   }

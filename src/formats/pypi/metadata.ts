@@ -64,7 +64,7 @@ export function declaredDigests(fields: UploadFields): DeclaredDigests {
 }
 
 function base64UrlToHex(value: string): string {
-  const binary = atob(value.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "") + "==");
+  const binary = atob(`${value.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "")}==`);
   return [...binary].map((ch) => ch.charCodeAt(0).toString(16).padStart(2, "0")).join("");
 }
 

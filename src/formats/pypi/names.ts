@@ -35,7 +35,7 @@ export function canonicalVersion(version: string): string | null {
   if (!m) return null;
   const num = (s: string | undefined) => String(Number(s ?? "0"));
   let out = m[1] && Number(m[1]) !== 0 ? `${num(m[1])}!` : "";
-  const release = m[2].split(".").map(num);
+  const release = (m[2] ?? "").split(".").map(num); // the release group always matches
   while (release.length > 1 && release[release.length - 1] === "0") release.pop();
   out += release.join(".");
   if (m[4]) out += PRE_LABELS[m[4].toLowerCase()] + num(m[6]);
@@ -59,6 +59,7 @@ export interface DistributionFile {
  * separators. Such a name breaks its download (a `Content-Disposition` header cannot carry CR/LF/NUL,
  * a `/` splits the URL), so it is refused at upload instead of being stored.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern exists to refuse control characters
 const UNSAFE_FILE_NAME_CHARACTER = /[\u0000-\u001f\u007f-\u009f/\\]/;
 
 /** A distribution file name must be 1–255 characters, none of them a control character or a path separator. */
@@ -85,8 +86,10 @@ export function checkDistributionFileName(fileName: string, name: string, versio
   const lower = fileName.toLowerCase();
   if (lower.endsWith(".whl")) {
     const parts = fileName.slice(0, -4).split("-");
-    if ((parts.length === 5 || parts.length === 6) && matches(parts[0], parts[1].replace(/_/g, "-"))) {
-      return { kind: "wheel", pythonVersion: parts[parts.length - 3] };
+    const [distName = "", distVersion = ""] = parts;
+    const pythonTag = parts.at(-3);
+    if ((parts.length === 5 || parts.length === 6) && pythonTag !== undefined && matches(distName, distVersion.replace(/_/g, "-"))) {
+      return { kind: "wheel", pythonVersion: pythonTag };
     }
     throw badRequest(`File name ${fileName} is not a wheel of ${name} ${version}`);
   }
@@ -99,8 +102,8 @@ export function checkDistributionFileName(fileName: string, name: string, versio
     throw badRequest(`File name ${fileName} is not a source distribution of ${name} ${version}`);
   }
   if (lower.endsWith(".egg")) {
-    const parts = fileName.slice(0, -4).split("-");
-    if (parts.length >= 2 && matches(parts[0], parts[1].replace(/_/g, "-"))) return { kind: "egg", pythonVersion: parts[2] ?? "" };
+    const [distName, distVersion, pythonTag = ""] = fileName.slice(0, -4).split("-");
+    if (distName !== undefined && distVersion !== undefined && matches(distName, distVersion.replace(/_/g, "-"))) return { kind: "egg", pythonVersion: pythonTag };
     throw badRequest(`File name ${fileName} is not an egg of ${name} ${version}`);
   }
   throw badRequest(`Unsupported file type: ${fileName} (expected a wheel, a source distribution or an egg)`);

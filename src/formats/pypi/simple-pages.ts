@@ -9,14 +9,14 @@ const API_VERSION = "1.1"; // 1.1 = PEP 700 (versions, size, upload-time)
 
 export type Rendering = { kind: "json"; contentType: string } | { kind: "html"; contentType: string };
 
+const LEGACY_HTML: Rendering = { kind: "html", contentType: "text/html; charset=utf-8" };
 const CANDIDATES: { type: string; rendering: Rendering }[] = [
   { type: JSON_V1, rendering: { kind: "json", contentType: JSON_V1 } },
   { type: "application/vnd.pypi.simple.latest+json", rendering: { kind: "json", contentType: JSON_V1 } },
   { type: HTML_V1, rendering: { kind: "html", contentType: HTML_V1 } },
   { type: "application/vnd.pypi.simple.latest+html", rendering: { kind: "html", contentType: HTML_V1 } },
-  { type: "text/html", rendering: { kind: "html", contentType: "text/html; charset=utf-8" } },
+  { type: "text/html", rendering: LEGACY_HTML },
 ];
-const LEGACY_HTML = CANDIDATES[4].rendering;
 
 /**
  * PEP 691 content negotiation: the acceptable type with the highest q wins, ties go to the server's
@@ -31,8 +31,9 @@ export function negotiate(accept: string | null | undefined): Rendering {
     const q = qParam ? Number(qParam.slice(2)) : 1;
     if (!(q > 0)) continue;
     const rank = CANDIDATES.findIndex((c) => c.type === rawType);
-    if (rank < 0) continue;
-    if (!best || q > best.q || (q === best.q && rank < best.rank)) best = { q, rank, rendering: CANDIDATES[rank].rendering };
+    const candidate = CANDIDATES[rank];
+    if (!candidate) continue;
+    if (!best || q > best.q || (q === best.q && rank < best.rank)) best = { q, rank, rendering: candidate.rendering };
   }
   return best?.rendering ?? LEGACY_HTML;
 }

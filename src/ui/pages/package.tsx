@@ -122,6 +122,7 @@ function SnippetBlock({ snippet, id }: { snippet: Snippet; id: string }) {
           Copy
         </button>
       </div>
+      {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: kept as is in the strictness pass; naming the focusable block (e.g. role="region") is a UI decision */}
       <pre aria-labelledby={`${id}-title`} tabindex={0}>
         <code id={id} class={`language-${snippet.language}`}>
           {snippet.code}

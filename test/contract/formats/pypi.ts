@@ -29,7 +29,11 @@ async function twineBody(v: PackageVersion, bytes: Uint8Array) {
   const fileHead = `--${boundary}\r\nContent-Disposition: form-data; name="content"; filename="${v.fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
   const parts = [enc.encode(head + fileHead), bytes, enc.encode(`\r\n--${boundary}--\r\n`)];
   const body = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  parts.reduce((offset, p) => (body.set(p, offset), offset + p.byteLength), 0);
+  let offset = 0;
+  for (const p of parts) {
+    body.set(p, offset);
+    offset += p.byteLength;
+  }
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 

@@ -126,7 +126,7 @@ describe("simple pages", () => {
       meta: { "api-version": "1.1" },
       name: "acme-hello",
       versions: ["1.0"],
-      files: [{ filename: page.files[0].fileName, url: `../../files/${"ab".repeat(32)}/acme_hello-1.0%2Bx-py3-none-any.whl`, hashes: { sha256: "ab".repeat(32) }, "requires-python": ">=3.8,<4", size: 10, "upload-time": "1970-01-01T00:00:00.000Z" }],
+      files: [{ filename: page.files[0]!.fileName, url: `../../files/${"ab".repeat(32)}/acme_hello-1.0%2Bx-py3-none-any.whl`, hashes: { sha256: "ab".repeat(32) }, "requires-python": ">=3.8,<4", size: 10, "upload-time": "1970-01-01T00:00:00.000Z" }],
     });
     expect(renderIndex(negotiate("text/html"), "<g>", [{ name: "Acme.Hello", normalizedName: "acme-hello" }], true)).toContain('<a href="acme-hello/">Acme.Hello</a>');
     expect(renderIndex(negotiate("text/html"), "g", [{ name: "a", normalizedName: "a" }], false)).toContain('href="simple/a/"');

@@ -28,9 +28,9 @@ describe("PyPI upload", () => {
 
     const { rows, files } = await pypiRows(project.id);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ packageType: "pypi", name: "Acme.Hello", normalizedName: "acme-hello", version: "1.0.0" });
-    expect(rows[0].metadata).toMatchObject({ summary: "A test package", requires_python: ">=3.8", metadata_version: "2.1", author_email: "tester@example.com" });
-    expect(rows[0].metadata.description).toBe("é".repeat(4000));
+    expect(rows[0]!).toMatchObject({ packageType: "pypi", name: "Acme.Hello", normalizedName: "acme-hello", version: "1.0.0" });
+    expect(rows[0]!.metadata).toMatchObject({ summary: "A test package", requires_python: ">=3.8", metadata_version: "2.1", author_email: "tester@example.com" });
+    expect(rows[0]!.metadata.description).toBe("é".repeat(4000));
     expect(files.map((f) => f.fileName).sort()).toEqual(["acme.hello-1.0.0.tar.gz", "acme_hello-1.0.0-py3-none-any.whl"]);
     const whl = files.find((f) => f.fileName.endsWith(".whl"))!;
     expect(whl.sha256).toBe(wheel.digests.sha256);
