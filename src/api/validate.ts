@@ -33,8 +33,8 @@ function parseWith<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue.path.join(".") || "body";
-    throw new AppError("bad_request", `400 Bad request - ${where}: ${issue.message}`);
+    const where = issue?.path.join(".") || "body";
+    throw new AppError("bad_request", `400 Bad request - ${where}: ${issue?.message ?? "is invalid"}`);
   }
   return parsed.data;
 }
