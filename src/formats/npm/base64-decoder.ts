@@ -13,11 +13,13 @@ export class PublishBodyError extends Error {
 }
 
 const BASE64 = new Int16Array(256).fill(-1);
-"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".split("").forEach((ch, i) => (BASE64[ch.charCodeAt(0)] = i));
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+for (let i = 0; i < ALPHABET.length; i++) BASE64[ALPHABET.charCodeAt(i)] = i;
 const BACKSLASH = 0x5c;
 
 export class Base64Decoder {
-  private sextets = new Uint8Array(4);
+  /** the sextets of the group in progress, oldest in the high bits */
+  private group = 0;
   private sextetCount = 0;
   private padded = false;
   /** a backslash ended the previous slice */
@@ -27,9 +29,8 @@ export class Base64Decoder {
   push(chunk: Uint8Array, start: number, end: number): Uint8Array {
     const out = new Uint8Array(Math.floor((end - start + this.sextetCount) / 4) * 3 + 3);
     let length = 0;
-    const sextets = this.sextets;
     for (let i = start; i < end; i++) {
-      let b = chunk[i];
+      let b = chunk[i] ?? -1; // i < end <= chunk.length; -1 would fail the lookup below
       if (this.escapePending) {
         this.escapePending = false;
         if (b === 0x6e || b === 0x72 || b === 0x74) continue; // \n \r \t: line breaks some encoders add
@@ -43,13 +44,15 @@ export class Base64Decoder {
         this.padded = true;
         continue;
       }
-      const value = BASE64[b];
+      const value = BASE64[b] ?? -1;
       if (value < 0 || this.padded) throw notBase64();
-      sextets[this.sextetCount++] = value;
-      if (this.sextetCount === 4) {
-        out[length++] = (sextets[0] << 2) | (sextets[1] >> 4);
-        out[length++] = ((sextets[1] & 15) << 4) | (sextets[2] >> 2);
-        out[length++] = ((sextets[2] & 3) << 6) | sextets[3];
+      this.group = (this.group << 6) | value;
+      if (++this.sextetCount === 4) {
+        const group = this.group; // 24 bits: three bytes
+        out[length++] = group >> 16;
+        out[length++] = (group >> 8) & 255;
+        out[length++] = group & 255;
+        this.group = 0;
         this.sextetCount = 0;
       }
     }
@@ -58,12 +61,13 @@ export class Base64Decoder {
 
   /** The bytes of a final group of 2 or 3 characters (unpadded or padded base64). */
   finish(): Uint8Array {
-    const s = this.sextets;
+    const group = this.group;
     const n = this.sextetCount;
+    this.group = 0;
     this.sextetCount = 0;
     if (this.escapePending || n === 1) throw notBase64();
-    if (n === 2) return Uint8Array.of((s[0] << 2) | (s[1] >> 4));
-    if (n === 3) return Uint8Array.of((s[0] << 2) | (s[1] >> 4), ((s[1] & 15) << 4) | (s[2] >> 2));
+    if (n === 2) return Uint8Array.of(group >> 4); // 12 bits: one byte, 4 bits of padding
+    if (n === 3) return Uint8Array.of(group >> 10, (group >> 2) & 255); // 18 bits: two bytes, 2 of padding
     return new Uint8Array(0);
   }
 }

@@ -2,7 +2,7 @@
 // a 401 carries a WWW-Authenticate challenge so npm tells the user to run `npm login`.
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { AppError, statusOf } from "../../core/errors";
+import { type AppError, statusOf } from "../../core/errors";
 import { carriesCredentials } from "../../core/auth/credentials";
 import { BASIC_CHALLENGE } from "../../http/errors";
 

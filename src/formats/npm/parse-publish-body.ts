@@ -79,6 +79,7 @@ export class PublishBodyScanner {
         continue;
       }
       const b = chunk[i];
+      if (b === undefined) break; // i < chunk.length
       if (this.mode === "key") {
         this.readKeyByte(b);
         i++;
@@ -100,7 +101,7 @@ export class PublishBodyScanner {
         keepUntil(i); // keep the opening quote
         keepFrom = i;
         this.attachments++;
-        events.push({ kind: "attachment_start", name: this.stack[1].key ?? "" });
+        events.push({ kind: "attachment_start", name: this.stack[1]?.key ?? "" });
         this.mode = "data";
         this.base64 = new Base64Decoder();
       }
@@ -193,8 +194,8 @@ export class PublishBodyScanner {
   }
 
   private atAttachmentData(): boolean {
-    const s = this.stack;
-    return s.length === 3 && s.every((f) => f.type === "object") && s[0].key === "_attachments" && s[2].key === "data";
+    const [root, , file] = this.stack;
+    return this.stack.length === 3 && this.stack.every((f) => f.type === "object") && root?.key === "_attachments" && file?.key === "data";
   }
 
   private close(type: Frame["type"]): boolean {
@@ -240,6 +241,7 @@ export class PublishBodyScanner {
   private readKeyByte(b: number) {
     if (!this.escaped && b === QUOTE) {
       const top = this.stack[this.stack.length - 1];
+      if (!top) throw new PublishBodyError("malformed JSON body"); // "key" mode is entered inside an object only
       top.key = this.keyOverlong ? OVERLONG_KEY : decodeKey(this.keyBytes);
       top.state = "colon";
       this.mode = "structure";

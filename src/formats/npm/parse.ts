@@ -25,11 +25,13 @@ export function parseNpmPath(rawRest: string): NpmEndpoint | null {
   if (!taken) return null;
   const { name, rest } = taken;
   if (rest.length === 0) return { kind: "packument", name };
-  if (rest[0] === "-rev" && rest.length === 2) return { kind: "package_rev", name, rev: rest[1] };
-  if (rest[0] === "-" && rest.length >= 2) {
+  const [head, second] = rest;
+  if (head === "-rev" && rest.length === 2 && second !== undefined) return { kind: "package_rev", name, rev: second };
+  if (head === "-" && rest.length >= 2) {
     const file = rest.slice(1);
-    if (file.length >= 3 && file[file.length - 2] === "-rev") {
-      return { kind: "tarball_rev", name, fileName: file.slice(0, -2).join("/"), rev: file[file.length - 1] };
+    const [revMarker, rev] = file.slice(-2);
+    if (file.length >= 3 && revMarker === "-rev" && rev !== undefined) {
+      return { kind: "tarball_rev", name, fileName: file.slice(0, -2).join("/"), rev };
     }
     if (file.length > 2) return null;
     return { kind: "tarball", name, fileName: file.join("/") };
@@ -44,9 +46,10 @@ function parseDashPath(rest: string[]): NpmEndpoint | null {
   if (joined === "npm/v1/security/audits/quick") return { kind: "audit", quick: true };
   if (rest[0] !== "package") return null;
   const taken = takeName(rest.slice(1));
-  if (!taken || taken.rest[0] !== "dist-tags") return null;
+  if (taken?.rest[0] !== "dist-tags") return null;
   if (taken.rest.length === 1) return { kind: "dist_tags", name: taken.name };
-  if (taken.rest.length === 2 && taken.rest[1] !== "") return { kind: "dist_tag", name: taken.name, tag: taken.rest[1] };
+  const tag = taken.rest[1];
+  if (taken.rest.length === 2 && tag) return { kind: "dist_tag", name: taken.name, tag };
   return null;
 }
 
@@ -90,19 +93,19 @@ export function packageNameProblem(name: string): string | null {
   if (BLOCKED_NAMES.has(name.toLowerCase())) return `${name} is not a valid package name`;
   if (CORE_MODULES.has(name.toLowerCase())) return `${name} is a core module name`;
   if (name.toLowerCase() !== name) return "name can no longer contain capital letters";
-  if (SPECIAL_CHARACTERS.test(name.split("/").slice(-1)[0])) return 'name can no longer contain special characters ("~\'!()*")';
+  if (SPECIAL_CHARACTERS.test(name.slice(name.lastIndexOf("/") + 1))) return 'name can no longer contain special characters ("~\'!()*")';
   const scoped = /^@([^/]+)\/([^/]+)$/.exec(name);
   if (name.startsWith("@") && !scoped) return "scoped names must look like @scope/name";
-  const parts = scoped ? [scoped[1], scoped[2]] : [name];
+  const [, scope = "", bare = ""] = scoped ?? []; // both groups are set whenever scoped matched
+  const parts = scoped ? [scope, bare] : [name];
   if (parts.some((p) => encodeURIComponent(p) !== p)) return "name can only contain URL-friendly characters";
-  if (scoped && (scoped[2].startsWith(".") || scoped[2].startsWith("_"))) return "name cannot start with a period or an underscore";
+  if (scoped && (bare.startsWith(".") || bare.startsWith("_"))) return "name cannot start with a period or an underscore";
   return null;
 }
 
 /** The scope of `@scope/name` (without `@`), or null for unscoped names. */
 export function scopeOf(name: string): string | null {
-  const match = /^@([^/]+)\//.exec(name);
-  return match ? match[1] : null;
+  return /^@([^/]+)\//.exec(name)?.[1] ?? null;
 }
 
 const SEMVER =
@@ -126,13 +129,15 @@ export function compareSemver(a: string, b: string): number {
   const preB = pb[4]?.split(".") ?? [];
   if (preA.length === 0 || preB.length === 0) return preB.length - preA.length;
   for (let i = 0; i < Math.max(preA.length, preB.length); i++) {
-    if (preA[i] === undefined) return -1;
-    if (preB[i] === undefined) return 1;
-    const na = /^\d+$/.test(preA[i]);
-    const nb = /^\d+$/.test(preB[i]);
-    if (na && nb && Number(preA[i]) !== Number(preB[i])) return Number(preA[i]) - Number(preB[i]);
+    const x = preA[i];
+    const y = preB[i];
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    const na = /^\d+$/.test(x);
+    const nb = /^\d+$/.test(y);
+    if (na && nb && Number(x) !== Number(y)) return Number(x) - Number(y);
     if (na !== nb) return na ? -1 : 1;
-    if (preA[i] !== preB[i]) return preA[i] < preB[i] ? -1 : 1;
+    if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
 }
@@ -163,8 +168,8 @@ export function parsePublishDocument(document: unknown, urlName: string): Publis
   if (problem) throw new NpmParseError(`Invalid package name: ${problem}`);
   if (!isObject(document.versions)) throw new NpmParseError("versions is missing");
   const versions = Object.keys(document.versions);
-  if (versions.length !== 1) throw new NpmParseError("Only one version may be published at a time");
-  const version = versions[0];
+  const [version] = versions;
+  if (version === undefined || versions.length !== 1) throw new NpmParseError("Only one version may be published at a time");
   if (!isValidSemver(version)) throw new NpmParseError(`Version ${JSON.stringify(version)} is not valid semver`);
   const raw = document.versions[version];
   if (!isObject(raw)) throw new NpmParseError("the version manifest must be an object");
@@ -201,13 +206,12 @@ function storedManifest(raw: Record<string, unknown>, name: string, version: str
 /** The sha512 digest (hex) of an SRI string such as `sha512-<base64>` (several entries allowed). */
 export function sha512FromIntegrity(integrity: string): string | null {
   for (const entry of integrity.trim().split(/\s+/)) {
-    const match = /^sha512-([A-Za-z0-9+/=]+)(\?.*)?$/.exec(entry);
-    if (match) {
-      try {
-        return base64ToHex(match[1]);
-      } catch {
-        throw new NpmParseError("dist.integrity is not valid base64");
-      }
+    const digest = /^sha512-([A-Za-z0-9+/=]+)(\?.*)?$/.exec(entry)?.[1];
+    if (digest === undefined) continue;
+    try {
+      return base64ToHex(digest);
+    } catch {
+      throw new NpmParseError("dist.integrity is not valid base64");
     }
   }
   return null;
@@ -242,6 +246,6 @@ export function isValidTag(tag: string): boolean {
   return tag.length > 0 && tag.length <= 128 && !isValidSemver(tag) && /^[A-Za-z0-9._~-]+$/.test(tag);
 }
 
-export function isObject(value: unknown): value is Record<string, any> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

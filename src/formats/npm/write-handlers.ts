@@ -12,7 +12,7 @@ import { declaredLength, maxUploadBytes, readLimitedJson, readLimitedText } from
 import type { NpmRequest } from "./access";
 import { packumentClaims } from "./metadata";
 import { commitTarget } from "./package";
-import { isObject, isValidTag, NpmParseError, parseDistTagBody, parsePublishDocument, type NpmEndpoint } from "./parse";
+import { isObject, isValidTag, NpmParseError, parseDistTagBody, parsePublishDocument, type NpmEndpoint, type PublishRequest } from "./parse";
 import { PLANNERS } from "./planners";
 import { receivePublishBody } from "./publish-body";
 import { versionFromFileName } from "./read-handlers";
@@ -51,7 +51,7 @@ export async function putPackument(c: Context<AppEnv>, { level, endpoint: { name
 
 async function publish(c: Context<AppEnv>, ctx: ProjectContext, name: string, document: unknown, blob: StoredBlob): Promise<Response> {
   const registry = c.var.registry;
-  let request;
+  let request: PublishRequest;
   try {
     request = parsePublishDocument(document, name);
     if (request.declaredSha1 && request.declaredSha1 !== blob.sha1) {

@@ -55,14 +55,14 @@ describe("npm instance level: private and unknown namespaces answer alike", () =
       `${INSTANCE_PREFIX}/${escaped(pkg)}`,
       `${INSTANCE_PREFIX}/${pkg}/-/${pkg}-1.0.0.tgz`,
       `${INSTANCE_PREFIX}/-/package/${escaped(pkg)}/dist-tags`,
-      `${INSTANCE_PREFIX}/-/v1/search?text=${encodeURIComponent(pkg.split("/")[0])}`,
+      `${INSTANCE_PREFIX}/-/v1/search?text=${encodeURIComponent(pkg.split("/")[0]!)}`,
     ];
     const answer = async (path: string, bearer?: string) => {
       const response = await npmCall(path, { bearer });
       return { status: response.status, challenge: response.headers.get("www-authenticate"), body: await response.json() };
     };
     for (const [i, path] of paths(name).entries()) {
-      const unknownPath = paths(unknown)[i];
+      const unknownPath = paths(unknown)[i]!;
       const anonymous = await answer(path);
       expect(anonymous.status, path).toBe(401);
       expect(anonymous).toEqual(await answer(unknownPath));
