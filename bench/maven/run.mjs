@@ -182,7 +182,7 @@ async function main() {
       }
       rows.push({ scenario: scenario.name, runs: RUNS, median: median(times), min: Math.min(...times), max: Math.max(...times), resolved });
     }
-    console.log(`\nmvn ${spawnSync("mvn", ["-v"], { encoding: "utf8" }).stdout.split("\n")[0].replace(/\x1b\[[0-9;]*m/g, "")}; ${ARTIFACTS}-artifact tree (pom + jar each); ${RUNS} runs per row\n`);
+    console.log(`\nmvn ${spawnSync("mvn", ["-v"], { encoding: "utf8" }).stdout.split("\n")[0].replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "")}; ${ARTIFACTS}-artifact tree (pom + jar each); ${RUNS} runs per row\n`);
     console.log("| scenario | runs | median s | min s | max s | artifacts resolved |");
     console.log("|---|---|---|---|---|---|");
     for (const r of rows) console.log(`| ${r.scenario} | ${r.runs} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)} | ${r.max.toFixed(2)} | ${r.resolved} |`);

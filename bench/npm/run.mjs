@@ -42,7 +42,7 @@ function npm(args, cwd, server) {
   const env = { ...process.env, npm_config_userconfig: userconfig, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false", npm_config_loglevel: "error" };
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    execFile("npm", [...args, "--cache", temp("cache")], { cwd, env, timeout: 300_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile("npm", [...args, "--cache", temp("cache")], { cwd, env, timeout: 300_000, maxBuffer: 64 << 20 }, (error, _stdout, stderr) => {
       if (error) reject(new Error(`npm ${args.join(" ")} in ${cwd}: ${stderr}`));
       else resolve((performance.now() - started) / 1000);
     });
@@ -195,11 +195,11 @@ try {
   const v = await measure(verdaccio);
   const ratio = (a, b, lowerIsBetter) => (lowerIsBetter ? b / a : a / b).toFixed(2);
   const rows = [
-    ["cold `npm install` of the 50-package tree, median of " + INSTALL_RUNS + " (s)", p.install.toFixed(2), v.install.toFixed(2), ratio(p.install, v.install, true)],
-    ["packument GET/s, anonymous (" + CONCURRENCY + " clients)", p.anonymous.toFixed(0), v.anonymous.toFixed(0), ratio(p.anonymous, v.anonymous, false)],
-    ["packument GET/s, authenticated (" + CONCURRENCY + " clients)", p.authenticated.toFixed(0), v.authenticated.toFixed(0), ratio(p.authenticated, v.authenticated, false)],
-    ["GET/s of a request that touches no storage (" + CONCURRENCY + " clients; the server's floor)", p.floor.toFixed(0), v.floor.toFixed(0), ratio(p.floor, v.floor, false)],
-    ["`npm publish` latency, median of " + PACKAGES + " (s)", p.publish.toFixed(2), v.publish.toFixed(2), ratio(p.publish, v.publish, true)],
+    [`cold \`npm install\` of the 50-package tree, median of ${INSTALL_RUNS} (s)`, p.install.toFixed(2), v.install.toFixed(2), ratio(p.install, v.install, true)],
+    [`packument GET/s, anonymous (${CONCURRENCY} clients)`, p.anonymous.toFixed(0), v.anonymous.toFixed(0), ratio(p.anonymous, v.anonymous, false)],
+    [`packument GET/s, authenticated (${CONCURRENCY} clients)`, p.authenticated.toFixed(0), v.authenticated.toFixed(0), ratio(p.authenticated, v.authenticated, false)],
+    [`GET/s of a request that touches no storage (${CONCURRENCY} clients; the server's floor)`, p.floor.toFixed(0), v.floor.toFixed(0), ratio(p.floor, v.floor, false)],
+    [`\`npm publish\` latency, median of ${PACKAGES} (s)`, p.publish.toFixed(2), v.publish.toFixed(2), ratio(p.publish, v.publish, true)],
     ["20 concurrent `npm publish` to one package: succeeded / versions kept", `${p.concurrent.ok} / ${p.concurrent.kept}`, `${v.concurrent.ok} / ${v.concurrent.kept}`, ""],
     ["20 concurrent `npm publish`: wall time (s)", p.concurrent.seconds.toFixed(1), v.concurrent.seconds.toFixed(1), ratio(p.concurrent.seconds, v.concurrent.seconds, true)],
     [`\`npm publish\` of a ${HUGE_MB} MB tarball (s)`, p.huge.seconds.toFixed(1), v.huge.seconds.toFixed(1), ratio(p.huge.seconds, v.huge.seconds, true)],
@@ -216,7 +216,7 @@ try {
     "",
     `Measured ${when} UTC with \`node_modules/.bin/node bench/npm/run.mjs\` on this machine (2 shared cores; both servers on 127.0.0.1,`,
     "Packyard under `wrangler dev` with local D1/R2/Durable Objects, Verdaccio with on-disk storage and no uplinks; npm " +
-      (await new Promise((r) => execFile("npm", ["--version"], (e, out) => r(String(out).trim())))) +
+      (await new Promise((r) => execFile("npm", ["--version"], (_e, out) => r(String(out).trim())))) +
       "). Advantage > 1 means Packyard is faster; install runs: " +
       `Packyard ${p.installRuns.map((t) => t.toFixed(2)).join(", ")} s, Verdaccio ${v.installRuns.map((t) => t.toFixed(2)).join(", ")} s.`,
     "",

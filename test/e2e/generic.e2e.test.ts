@@ -214,13 +214,13 @@ describe("the chunked upload API", () => {
 
     const good = startWith(sha256(data), "recipe.bin");
     expect(good.part_count).toBe(3);
-    parts.forEach((p, i) => expect(curl([...auth(), "-T", p, good.part_url_template.replace("{part_number}", String(i + 1))]).status).toBe(200));
+    for (const [i, p] of parts.entries()) expect(curl([...auth(), "-T", p, good.part_url_template.replace("{part_number}", String(i + 1))]).status).toBe(200);
     expect(curl([...auth(), "-X", "POST", good.complete_url])).toEqual({ status: 201, body: JSON.stringify({ message: "201 Created" }) });
     const down = execFileSync("curl", ["-sS", "-f", ...auth(), fileUrl("recipe", "1.0.0", "recipe.bin")], { maxBuffer: 64 * MiB });
     expect(sha256(down)).toBe(sha256(data));
 
     const bad = startWith("0".repeat(64), "mismatch.bin");
-    parts.forEach((p, i) => expect(curl([...auth(), "-T", p, bad.part_url_template.replace("{part_number}", String(i + 1))]).status).toBe(200));
+    for (const [i, p] of parts.entries()) expect(curl([...auth(), "-T", p, bad.part_url_template.replace("{part_number}", String(i + 1))]).status).toBe(200);
     const refused = curl([...auth(), "-X", "POST", bad.complete_url]);
     expect(refused.status).toBe(400);
     expect(JSON.parse(refused.body).message).toMatch(/sha256 checksum mismatch/);

@@ -21,7 +21,7 @@ const PAYLOADS: Record<string, string> = {
 
 let registry: Registry;
 let browser: Browser;
-let urls: string[] = [];
+const urls: string[] = [];
 
 async function put(url: string, token: string, body: string | Uint8Array, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: "PUT", headers: { "PRIVATE-TOKEN": token, ...headers }, body });
