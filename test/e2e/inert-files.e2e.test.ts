@@ -82,11 +82,15 @@ async function maintainerContext(): Promise<BrowserContext> {
 }
 
 describe("uploaded documents in a browser", () => {
-  it("the probe works: the same payload runs where scripts are allowed", async () => {
-    const page = await browser.newPage();
-    await page.setContent(PAYLOADS.html!);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBe("ran");
-    await page.close();
+  it("the probe works: the same payload, served on the registry's origin without the protections, reads the cookie", async () => {
+    const context = await maintainerContext();
+    const page = await context.newPage();
+    const control = `${registry.url}/__unprotected_control`;
+    await page.route(control, (route) => route.fulfill({ status: 200, contentType: "text/html", body: PAYLOADS.html! }));
+    await page.goto(control);
+    await page.waitForFunction(() => (window as unknown as { __pwned?: string }).__pwned !== undefined, undefined, { timeout: 5_000 });
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toContain("readable=secret-value");
+    await context.close();
   });
 
   it("never runs a script from a package file or metadata document, at any level", async () => {
@@ -94,7 +98,7 @@ describe("uploaded documents in a browser", () => {
     const outcomes: string[] = [];
     for (const url of urls) {
       const page = await context.newPage();
-      const download = page.waitForEvent("download", { timeout: 5_000 }).then(
+      const download = page.waitForEvent("download", { timeout: 2_000 }).then(
         () => "download",
         () => null,
       );
