@@ -3,11 +3,11 @@ import type { Actor } from "./core/auth/actor";
 import type { ProjectContext, ReadScope, Registry } from "./core/registry";
 
 /**
- * The bindings of wrangler.toml, as `wrangler types` generates them (worker-configuration.d.ts, `npm run
- * types`), plus the secret and the optional settings an operator may set with `wrangler secret put` or
- * in `.dev.vars`. Vars are plain strings at run time, whatever default wrangler.toml gives them.
+ * The bindings of wrangler.toml and the secrets of .dev.vars.example, as `wrangler types` generates them
+ * (worker-configuration.d.ts, `npm run types`), with the secret and the settings an operator may leave
+ * unset (`wrangler secret put`, `.dev.vars`) made optional. Vars are plain strings at run time, whatever default wrangler.toml gives them.
  */
-export type Bindings = Omit<Env, "MAX_UPLOAD_BYTES" | "BLOB_GRACE_SECONDS"> & {
+export type Bindings = Omit<Env, "ADMIN_TOKEN" | "MAX_UPLOAD_BYTES" | "BLOB_GRACE_SECONDS"> & {
   /** Authenticates as the instance administrator `root`. */
   ADMIN_TOKEN?: string;
   /** Largest single upload (bytes). */

@@ -23,7 +23,7 @@ let registry: Registry;
 let browser: Browser;
 const urls: string[] = [];
 
-async function put(url: string, token: string, body: string | Uint8Array, headers: Record<string, string> = {}) {
+async function put(url: string, token: string, body: string, headers: Record<string, string> = {}) {
   const res = await fetch(url, { method: "PUT", headers: { "PRIVATE-TOKEN": token, ...headers }, body });
   if (!res.ok) throw new Error(`PUT ${url}: ${res.status} ${await res.text()}`);
 }

@@ -66,7 +66,7 @@ export function makeConsumer(dependencies: Record<string, string>, rc: string): 
 function run(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): Promise<RunResult> {
   const userconfig = path.join(tempDir("home"), ".npmrc");
   writeFileSync(userconfig, "");
-  const env = {
+  const env: Record<string, string | undefined> = {
     ...process.env,
     npm_config_userconfig: userconfig,
     npm_config_update_notifier: "false",
