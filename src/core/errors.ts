@@ -28,7 +28,7 @@ export class AppError extends Error {
   }
 }
 
-export function defaultMessage(code: ErrorCode): string {
+function defaultMessage(code: ErrorCode): string {
   switch (code) {
     case "bad_request":
       return "400 Bad request";

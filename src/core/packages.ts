@@ -36,7 +36,7 @@ export async function getPackageVersions(db: Db, query: VersionQuery): Promise<P
 }
 
 /** Files per package id, newest first. */
-export async function getFilesOf(db: Db, packageIds: number[]): Promise<Map<number, PackageFileRow[]>> {
+async function getFilesOf(db: Db, packageIds: number[]): Promise<Map<number, PackageFileRow[]>> {
   const byPackage = new Map<number, PackageFileRow[]>();
   if (packageIds.length === 0) return byPackage;
   const rows = await db.select().from(packageFiles).where(inIds(packageFiles.packageId, packageIds)).orderBy(desc(packageFiles.createdAt), desc(packageFiles.id)).all();

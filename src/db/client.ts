@@ -17,10 +17,3 @@ export function createDb(d1: D1Database) {
 export function inIds(column: SQLWrapper, ids: readonly (number | string)[]): SQL {
   return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 }
-
-/** D1 allows at most 100 bound parameters per statement: split bulk work into chunks. */
-export function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

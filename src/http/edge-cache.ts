@@ -77,11 +77,6 @@ function markPrivate(response: Response, status: "BYPASS"): Response {
   return copy;
 }
 
-/** Revision parts for a set of projects. */
-export function revisionsOf(projects: { id: number; packagesRevision: number }[]): string[] {
-  return projects.map((p) => `p${p.id}r${p.packagesRevision}`).sort();
-}
-
 /** Whether anyone, signed in or not, may pull from this project (public project or "allow anyone to pull"). */
 export function anonymousMayPull(subject: ProjectSubject): boolean {
   return decide(ANONYMOUS, 0, "read_package", subject) === "allow";

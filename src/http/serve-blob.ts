@@ -57,7 +57,7 @@ export async function serveBlob(bucket: R2Bucket, request: Request, file: Servab
 }
 
 /** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; several ranges are answered whole (allowed by RFC 9110). */
-export function parseRange(header: string | null, size: number): { start: number; end: number } | null | "unsatisfiable" {
+function parseRange(header: string | null, size: number): { start: number; end: number } | null | "unsatisfiable" {
   if (!header) return null;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === "" && match[2] === "")) return null;
@@ -77,7 +77,7 @@ export function parseRange(header: string | null, size: number): { start: number
 }
 
 /** `attachment` with an ASCII fallback name and the exact name in RFC 6266's filename*. */
-export function contentDisposition(fileName: string): string {
+function contentDisposition(fileName: string): string {
   const base = (fileName.split("/").pop() ?? fileName) || "download";
   const ascii = base.replace(/[^\x20-\x7e]|["\\]/g, "_");
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(base)}`;

@@ -24,7 +24,7 @@ export function sessionOfRequest(request: Request): WebSession | null {
 }
 
 /** The session cookie's value, if the request carries one (RFC 6265 cookie header). */
-export function readSessionCookie(headers: Headers): string | null {
+function readSessionCookie(headers: Headers): string | null {
   const header = headers.get("cookie");
   if (!header) return null;
   for (const part of header.split(";")) {

@@ -272,7 +272,7 @@ function upsertTag(db: Db, request: CommitRequest, tag: string, packageId: numbe
 }
 
 /** Rows to delete for whole packages, children first (no ON DELETE CASCADE: see reference/cloudflare.md §3). */
-export function removePackages(db: Db, ids: number[]): Statement[] {
+function removePackages(db: Db, ids: number[]): Statement[] {
   return [
     db.delete(packageTags).where(inIds(packageTags.packageId, ids)),
     db.delete(packageBuildInfos).where(inIds(packageBuildInfos.packageId, ids)),

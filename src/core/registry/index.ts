@@ -1,6 +1,6 @@
 // The registry context and the read scopes it resolves: what formats, the management API and the pages build on.
 export { Registry, authorOf, type ProjectSet, type VersionFilter } from "./registry";
-export { hiddenOrUnknown, missIn, type ReadScope, type ScopeLevel } from "./read-scope";
+export { missIn, type ReadScope, type ScopeLevel } from "./read-scope";
 export type { ProjectContext } from "../tenancy";
 export type { PackageWithFiles, PackageFileRow, PackageStatus, TagRow } from "../packages";
 export { INSTALLABLE_STATUSES } from "../packages";

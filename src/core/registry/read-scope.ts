@@ -80,7 +80,7 @@ export async function resolveReadScope(db: Db, actor: Actor, roles: () => Promis
 }
 
 /** An instance-level path that is unknown, or whose projects the caller may not read: the same answer for both. */
-export function hiddenOrUnknown(actor: Actor): AppError {
+function hiddenOrUnknown(actor: Actor): AppError {
   return actor.kind === "anonymous" ? new AppError("unauthorized") : new AppError("not_found", "404 Package Not Found");
 }
 

@@ -63,7 +63,7 @@ async function digestOf(resolved: Resolved, kind: ChecksumKind): Promise<string>
 
 const DIGEST_NAMES: Record<ChecksumKind, string> = { md5: "MD5", sha1: "SHA-1", sha256: "SHA-256", sha512: "SHA-512" };
 
-export async function hexDigest(kind: ChecksumKind, text: string): Promise<string> {
+async function hexDigest(kind: ChecksumKind, text: string): Promise<string> {
   const digest = await crypto.subtle.digest(DIGEST_NAMES[kind], new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

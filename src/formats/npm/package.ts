@@ -34,7 +34,7 @@ export function newestRow(pkg: NamedPackage): PackageWithFiles | undefined {
   return [...pkg.rows].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)[0];
 }
 
-export function toVersionRecord(row: PackageWithFiles): VersionRecord {
+function toVersionRecord(row: PackageWithFiles): VersionRecord {
   const file = row.files.find((f) => f.fileName.endsWith(".tgz")) ?? row.files[0];
   return {
     version: row.version,

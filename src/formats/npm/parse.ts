@@ -217,7 +217,7 @@ export function sha512FromIntegrity(integrity: string): string | null {
   return null;
 }
 
-export function base64ToHex(value: string): string {
+function base64ToHex(value: string): string {
   const binary = atob(value);
   let hex = "";
   for (let i = 0; i < binary.length; i++) hex += binary.charCodeAt(i).toString(16).padStart(2, "0");
