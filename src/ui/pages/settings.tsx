@@ -205,7 +205,7 @@ export async function createDeployTokenAction(c: UiContext, projectPath: string)
   const { ctx, form } = await authorizeSettingsForm(c, projectPath);
   const scopes = form.scopes === undefined ? [] : Array.isArray(form.scopes) ? form.scopes : [form.scopes];
   const parsed = tokenSchema.safeParse({ ...form, scopes });
-  if (!parsed.success) return settingsPage(c, projectPath, { kind: "error", text: parsed.error.issues[0].message }, 400);
+  if (!parsed.success) return settingsPage(c, projectPath, { kind: "error", text: parsed.error.issues[0]?.message ?? "The deploy token is invalid." }, 400);
   const { name, username, expires_at: expires } = parsed.data;
   const input = { name, username: username || null, scopes: parsed.data.scopes, expiresAt: expires ? new Date(`${expires}T00:00:00Z`) : null };
   const { row, token } = await createDeployToken(c.var.registry.db, { projectId: ctx.project.id }, input);
