@@ -1,9 +1,10 @@
-// Members and deploy tokens hang off a project or a group: load either, and check that the caller
-// administers it (Maintainer, as GitLab requires for members and deploy tokens).
+// Members, deploy tokens and job tokens hang off a project or a group: load either, and check that the
+// caller has at least `minimum` there (Maintainer by default). What each role may then change is the
+// core's decision (src/core/accounts: checkMemberChange, checkDeployTokenChange).
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { ACCESS_LEVELS } from "../core/auth/actor";
-import { callerRoleOf, type DeployTokenOwner, type MemberSource } from "../core/accounts";
+import { callerRoleOf, type DeployTokenOwner, type MemberCaller, type MemberSource } from "../core/accounts";
 import { AppError } from "../core/errors";
 import { authorizeGroupRead, roleOnNamespace, type NamespaceRow, type ProjectContext } from "../core/tenancy";
 
@@ -15,6 +16,8 @@ interface Administered {
   tokenOwner: DeployTokenOwner;
   /** The caller's role here, administrators counting as Owners (src/core/accounts/roles.ts). */
   callerRole: number;
+  /** The same with the caller's user id, for member changes. */
+  caller: MemberCaller;
 }
 
 export type Container = Administered & ({ kind: "projects"; project: ProjectContext } | { kind: "groups"; group: NamespaceRow });
@@ -27,11 +30,13 @@ export async function loadAdministeredContainer(c: Context<AppEnv>, kind: Contai
     const project = await registry.authorize(ref, "read_project");
     if (!(actor.kind === "user" && actor.scopes.includes("api")) || (!isAdmin && project.accessLevel < minimum)) throw new AppError("forbidden");
     const id = project.project.id;
-    return { kind, project, source: { sourceType: "Project", id }, tokenOwner: { projectId: id }, callerRole: callerRoleOf(actor, project.accessLevel) };
+    const callerRole = callerRoleOf(actor, project.accessLevel);
+    return { kind, project, source: { sourceType: "Project", id }, tokenOwner: { projectId: id }, callerRole, caller: { userId: actor.user.id, role: callerRole } };
   }
   const group = await authorizeGroupRead(registry.db, actor, ref, registry.roles);
   if (!(actor.kind === "user" && actor.scopes.includes("api"))) throw new AppError("forbidden");
   const role = roleOnNamespace(await registry.roles(), group);
   if (!isAdmin && role < minimum) throw new AppError("forbidden");
-  return { kind, group, source: { sourceType: "Namespace", id: group.id }, tokenOwner: { namespaceId: group.id }, callerRole: callerRoleOf(actor, role) };
+  const callerRole = callerRoleOf(actor, role);
+  return { kind, group, source: { sourceType: "Namespace", id: group.id }, tokenOwner: { namespaceId: group.id }, callerRole, caller: { userId: actor.user.id, role: callerRole } };
 }

@@ -1,5 +1,6 @@
 // Deploy tokens of projects and groups: GET/POST /:kind/:id/deploy_tokens, DELETE …/:token_id.
 // Spec: GitLab doc/api/deploy_tokens.md. The token is shown once, at creation; only its digest is kept.
+// Maintainers list them; creating and revoking a group's needs its Owner (src/core/accounts/tokens.ts).
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -33,14 +34,14 @@ for (const kind of ["projects", "groups"] as ContainerKind[]) {
     const container = await loadAdministeredContainer(c, kind, c.req.param("id"));
     const body = await parseBody(c, createSchema);
     const input = { name: body.name, username: body.username ?? null, scopes: body.scopes, expiresAt: body.expires_at ? new Date(body.expires_at) : null };
-    const { row, token } = await createDeployToken(c.var.registry.db, container.tokenOwner, input);
+    const { row, token } = await createDeployToken(c.var.registry.db, container.tokenOwner, input, container.callerRole);
     return c.json(deployTokenJson(row, token), 201);
   });
 
   // `.on("DELETE")` rather than `.delete`: table writes are found by grepping for drizzle's write methods.
   deployTokenRoutes.on("DELETE", `/${kind}/:id/deploy_tokens/:token_id{[0-9]+}`, async (c) => {
     const container = await loadAdministeredContainer(c, kind, c.req.param("id"));
-    await revokeDeployToken(c.var.registry.db, container.tokenOwner, Number(c.req.param("token_id")));
+    await revokeDeployToken(c.var.registry.db, container.tokenOwner, Number(c.req.param("token_id")), container.callerRole);
     return c.body(null, 204);
   });
 }

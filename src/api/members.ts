@@ -1,5 +1,6 @@
 // Members of projects and groups: GET/POST /:kind/:id/members, PUT/DELETE /:kind/:id/members/:user_id.
 // Spec: GitLab doc/api/members.md. Access levels 10 Guest … 50 Owner; inherited down the group tree.
+// Who may change whom is src/core/accounts/members.ts (checkMemberChange); a route only loads the container.
 import { Hono } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -45,7 +46,7 @@ for (const kind of ["projects", "groups"] as ContainerKind[]) {
       .where(typeof body.user_id === "number" ? eq(users.id, body.user_id) : eq(users.username, body.user_id))
       .get();
     if (!user) throw new AppError("not_found", "404 User Not Found");
-    const row = await addMember(db, container.source, user.id, { accessLevel: body.access_level, expiresAt: body.expires_at ?? null }, container.callerRole);
+    const row = await addMember(db, container.source, user.id, { accessLevel: body.access_level, expiresAt: body.expires_at ?? null }, container.caller);
     return c.json(memberJson(originOf(c), user, row.accessLevel, row.expiresAt, row.createdAt), 201);
   });
 
@@ -54,15 +55,16 @@ for (const kind of ["projects", "groups"] as ContainerKind[]) {
     const body = await parseBody(c, updateSchema);
     const db = c.var.registry.db;
     const userId = Number(c.req.param("user_id"));
-    const row = await updateMember(db, container.source, userId, { accessLevel: body.access_level, expiresAt: body.expires_at ?? null }, container.callerRole);
+    const row = await updateMember(db, container.source, userId, { accessLevel: body.access_level, expiresAt: body.expires_at ?? null }, container.caller);
     const user = await db.select().from(users).where(eq(users.id, userId)).get();
     return c.json(memberJson(originOf(c), user!, row.accessLevel, row.expiresAt, row.createdAt));
   });
 
   // `.on("DELETE")` rather than `.delete`: table writes are found by grepping for drizzle's write methods.
+  // Any member may leave (remove themselves), so the route admits Guests and the core decides the rest.
   memberRoutes.on("DELETE", `/${kind}/:id/members/:user_id{[0-9]+}`, async (c) => {
-    const container = await loadAdministeredContainer(c, kind, c.req.param("id"));
-    await removeMember(c.var.registry.db, container.source, Number(c.req.param("user_id")), container.callerRole);
+    const container = await loadAdministeredContainer(c, kind, c.req.param("id"), ACCESS_LEVELS.guest);
+    await removeMember(c.var.registry.db, container.source, Number(c.req.param("user_id")), container.caller);
     return c.body(null, 204);
   });
 }

@@ -1,6 +1,6 @@
 // GitLab's JSON shapes for the management API (the fields python-gitlab and the docs use).
 import type { NamespaceRow, ProjectRow } from "../core/tenancy";
-import type { deployTokens, personalAccessTokens, users } from "../db/schema";
+import type { deployTokens, jobTokens, personalAccessTokens, users } from "../db/schema";
 
 type UserRow = typeof users.$inferSelect;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -91,5 +91,20 @@ export function personalTokenJson(row: typeof personalAccessTokens.$inferSelect,
     active: !row.revoked && !expired,
     expires_at: row.expiresAt,
     ...(token ? { token } : {}),
+  };
+}
+
+/** A CI job token as its project's Maintainers see it: never the token (only its digest is stored, and not shown). */
+export function jobTokenJson(row: typeof jobTokens.$inferSelect, now = Date.now()) {
+  return {
+    id: row.id,
+    project_id: row.projectId,
+    user_id: row.userId,
+    pipeline_id: row.pipelineId,
+    ref: row.ref,
+    sha: row.sha,
+    created_at: iso(row.createdAt),
+    expires_at: iso(row.expiresAt),
+    active: row.expiresAt.getTime() > now,
   };
 }

@@ -5,7 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { deployTokens, members, namespaces, projects, users } from "../../src/db/schema";
-import { addMember, createDeployToken, createGroup, createProject, createUser, removeMember, updateMember, updateProject } from "../../src/core/accounts";
+import { addMember, createDeployToken, createGroup, createProject, createUser, removeMember, updateGroup, updateMember, updateProject } from "../../src/core/accounts";
 import { countingD1 } from "../../src/ui/query-counter";
 import { AppError } from "../../src/core/errors";
 import { ADMIN_TOKEN, call, ok, unique } from "../support/api";
@@ -107,22 +107,64 @@ describe("projects, members and deploy tokens", () => {
     const { project: p } = await project();
     const source = { sourceType: "Project" as const, id: p.id };
     const user = await createUser(db, { username: unique("member"), name: "m", email: null, isAdmin: false });
-    expect((await refusal(addMember(db, source, user.id, { accessLevel: 50, expiresAt: null }, 40))).code).toBe("forbidden");
-    await addMember(db, source, user.id, { accessLevel: 30, expiresAt: null }, 40);
-    expect((await refusal(addMember(db, source, user.id, { accessLevel: 20, expiresAt: null }, 40))).message).toBe("Member already exists");
-    expect(await updateMember(db, source, user.id, { accessLevel: 40, expiresAt: "2999-01-01" }, 40)).toMatchObject({ accessLevel: 40, expiresAt: "2999-01-01" });
-    await removeMember(db, source, user.id, 40);
-    expect((await refusal(removeMember(db, source, user.id, 40))).code).toBe("not_found");
+    const maintainer = { userId: -1, role: 40 };
+    expect((await refusal(addMember(db, source, user.id, { accessLevel: 50, expiresAt: null }, maintainer))).code).toBe("forbidden");
+    await addMember(db, source, user.id, { accessLevel: 30, expiresAt: null }, maintainer);
+    expect((await refusal(addMember(db, source, user.id, { accessLevel: 20, expiresAt: null }, maintainer))).message).toBe("Member already exists");
+    expect(await updateMember(db, source, user.id, { accessLevel: 40, expiresAt: "2999-01-01" }, maintainer)).toMatchObject({ accessLevel: 40, expiresAt: "2999-01-01" });
+    await removeMember(db, source, user.id, maintainer);
+    expect((await refusal(removeMember(db, source, user.id, maintainer))).code).toBe("not_found");
   });
 
   it("creates a deploy token with GitLab's default username in one round trip", async () => {
     const { project: p } = await project();
     const c = counted();
-    const { row, token } = await createDeployToken(c.db, { projectId: p.id }, { name: "ci", username: null, scopes: ["read_package_registry"], expiresAt: null });
+    const { row, token } = await createDeployToken(c.db, { projectId: p.id }, { name: "ci", username: null, scopes: ["read_package_registry"], expiresAt: null }, 40);
     expect(c.roundTrips()).toBe(1);
     expect(token).toMatch(/^gldt-/);
     expect(row).toMatchObject({ projectId: p.id, username: `gitlab+deploy-token-${row.id}` });
-    const named = await createDeployToken(db, { projectId: p.id }, { name: "ci", username: "robot", scopes: ["read_package_registry"], expiresAt: null });
+    const named = await createDeployToken(db, { projectId: p.id }, { name: "ci", username: "robot", scopes: ["read_package_registry"], expiresAt: null }, 40);
     expect((await db.select().from(deployTokens).where(eq(deployTokens.id, named.row.id)).get())?.username).toBe("robot");
+  });
+});
+
+// The rules of issue 11 are decided before each write and re-checked inside it: a decision made on a state
+// that changed meanwhile (another request, a stale row) cannot break them.
+describe("rules re-checked inside the write", () => {
+  const newUser = (prefix: string) => createUser(db, { username: unique(prefix), name: prefix, email: null, isAdmin: false });
+
+  it("keeps one Owner when two Owners demote each other at the same time", async () => {
+    const [a, b] = await Promise.all([newUser("owner-a"), newUser("owner-b")]);
+    const group = await createGroup(db, { name: "g", path: unique("pair"), parent: null, visibility: "private", description: "" }, a.id);
+    const source = { sourceType: "Namespace" as const, id: group.id };
+    await addMember(db, source, b.id, { accessLevel: 50, expiresAt: null }, { userId: a.id, role: 50 });
+    const results = await Promise.allSettled([
+      updateMember(db, source, a.id, { accessLevel: 40, expiresAt: null }, { userId: b.id, role: 50 }),
+      updateMember(db, source, b.id, { accessLevel: 40, expiresAt: null }, { userId: a.id, role: 50 }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const owners = await db.select().from(members).where(sql`${members.sourceType} = 'Namespace' AND ${members.sourceId} = ${group.id} AND ${members.accessLevel} = 50`).all();
+    expect(owners).toHaveLength(1);
+  });
+
+  it("refuses a subgroup against its parent's visibility in the database, not the row the caller loaded", async () => {
+    const creator = await newUser("maker");
+    const parent = await createGroup(db, { name: "p", path: unique("stale"), parent: null, visibility: "public", description: "" }, creator.id);
+    await updateGroup(db, parent, { visibility: "private" }, 50);
+    const error = await refusal(createGroup(db, { name: "c", path: "child", parent, visibility: "public", description: "" }, creator.id));
+    expect(error.message).toBe('400 Bad request - Failed to save group {:visibility_level=>["public is not allowed since the parent group has a private visibility."]}');
+    expect(await namespaceAt(`${parent.fullPath}/child`)).toEqual([]);
+    // and a project created from the stale row gets the group's current visibility
+    const project = await createProject(db, parent, { name: "p", path: "p", visibility: "public", description: "", registryAccessLevel: "enabled" }, creator.id);
+    expect(project.visibility).toBe("private");
+  });
+
+  it("refuses to lower a group below a project that became more visible after the group was loaded", async () => {
+    const creator = await newUser("maker");
+    const group = await createGroup(db, { name: "g", path: unique("race"), parent: null, visibility: "public", description: "" }, creator.id);
+    const project = await createProject(db, group, { name: "p", path: "p", visibility: "private", description: "", registryAccessLevel: "enabled" }, creator.id);
+    await updateProject(db, project, { visibility: "public" }, 50);
+    const error = await refusal(updateGroup(db, group, { visibility: "private" }, 50));
+    expect(error.message).toBe('400 Bad request - {"visibility_level":["private is not allowed since this group contains projects with higher visibility."]}');
   });
 });

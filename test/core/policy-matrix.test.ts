@@ -1,9 +1,12 @@
 // The full permission matrix: every project visibility × registry access level × actor (anonymous,
 // each role, admin, read-only token, deploy tokens of every reach and scope, job tokens) × action,
-// against an expectation table written from the seed's visibility × role table and GitLab's token rules.
+// against an expectation table written from the seed's visibility × role table and GitLab's token rules;
+// then member changes by every role (the HTTP matrix of member and visibility changes: test/api/role-matrix.test.ts).
 import { describe, expect, it } from "vitest";
 import type { Actor } from "../../src/core/auth/actor";
 import { decide, type Decision, type PackageAction, type ProjectSubject } from "../../src/core/auth/policy";
+import { checkMemberChange, type MemberChange } from "../../src/core/accounts";
+import { AppError } from "../../src/core/errors";
 
 const PROJECT_ID = 7;
 const GROUP_ID = 3;
@@ -106,4 +109,58 @@ describe("permission policy matrix", () => {
     const allowed = results.filter((r) => r.endsWith(":allow")).map((r) => r.split(":")[0]);
     expect(allowed).toEqual(["member 40", "member 50", "admin"]);
   });
+});
+
+// Member changes (src/core/accounts/members.ts `checkMemberChange`), by every role on a project and on a
+// group, against a table written from GitLab's rules: projects are managed by Maintainers, groups by Owners;
+// the Owner role is the Owners'; nobody grants above their own role; anyone may leave; a group's last Owner
+// stays. The caller is user 1; the target user 2 unless the change is the caller's own.
+describe("member change matrix", () => {
+  const ROLES = [
+    { name: "non-member", role: 0 },
+    { name: "guest", role: 10 },
+    { name: "reporter", role: 20 },
+    { name: "developer", role: 30 },
+    { name: "maintainer", role: 40 },
+    { name: "owner", role: 50 },
+    { name: "admin", role: 50 }, // callerRoleOf: administrators act as Owners
+  ] as const;
+  const MEMBERS = ["guest", "reporter", "developer", "maintainer", "owner", "admin"];
+  const other = { lastOwner: false };
+  const CHANGES: { name: string; change: MemberChange; project: readonly string[]; group: readonly string[] }[] = [
+    { name: "add a Developer", change: { kind: "add", userId: 2, accessLevel: 30 }, project: ["maintainer", "owner", "admin"], group: ["owner", "admin"] },
+    { name: "add an Owner", change: { kind: "add", userId: 2, accessLevel: 50 }, project: ["owner", "admin"], group: ["owner", "admin"] },
+    { name: "raise a Developer to Maintainer", change: { kind: "update", userId: 2, accessLevel: 40, current: 30, ...other }, project: ["maintainer", "owner", "admin"], group: ["owner", "admin"] },
+    { name: "raise a Maintainer to Owner", change: { kind: "update", userId: 2, accessLevel: 50, current: 40, ...other }, project: ["owner", "admin"], group: ["owner", "admin"] },
+    { name: "demote an Owner", change: { kind: "update", userId: 2, accessLevel: 40, current: 50, ...other }, project: ["owner", "admin"], group: ["owner", "admin"] },
+    { name: "raise one's own role to Owner", change: { kind: "update", userId: 1, accessLevel: 50, current: 40, ...other }, project: ["owner", "admin"], group: ["owner", "admin"] },
+    { name: "lower one's own role", change: { kind: "update", userId: 1, accessLevel: 20, current: 30, ...other }, project: ["maintainer", "owner", "admin"], group: ["owner", "admin"] },
+    { name: "remove a Developer", change: { kind: "remove", userId: 2, current: 30, ...other }, project: ["maintainer", "owner", "admin"], group: ["owner", "admin"] },
+    { name: "remove an Owner", change: { kind: "remove", userId: 2, current: 50, ...other }, project: ["owner", "admin"], group: ["owner", "admin"] },
+    // A non-member has no membership to remove: the write answers 404 (and the API refuses them first).
+    { name: "leave", change: { kind: "remove", userId: 1, current: 30, ...other }, project: ["non-member", ...MEMBERS], group: ["non-member", ...MEMBERS] },
+    { name: "demote the group's last Owner", change: { kind: "update", userId: 2, accessLevel: 40, current: 50, lastOwner: true }, project: [], group: [] },
+    { name: "remove the group's last Owner", change: { kind: "remove", userId: 2, current: 50, lastOwner: true }, project: [], group: [] },
+    { name: "leave as the group's last Owner", change: { kind: "remove", userId: 1, current: 50, lastOwner: true }, project: [], group: [] },
+  ];
+
+  for (const sourceType of ["Project", "Namespace"] as const) {
+    it(`on a ${sourceType === "Project" ? "project" : "group"}`, () => {
+      const mismatches: string[] = [];
+      for (const c of CHANGES) {
+        const allowed: string[] = [];
+        for (const r of ROLES) {
+          try {
+            checkMemberChange({ sourceType, id: 1 }, c.change, { userId: 1, role: r.role });
+            allowed.push(r.name);
+          } catch (error) {
+            if (!(error instanceof AppError) || error.code !== "forbidden") throw error;
+          }
+        }
+        const want = sourceType === "Project" ? c.project : c.group;
+        if (allowed.join() !== want.join()) mismatches.push(`${c.name}: got [${allowed}], want [${want}]`);
+      }
+      expect(mismatches).toEqual([]);
+    });
+  }
 });

@@ -4,12 +4,15 @@ export { callerRoleOf } from "./roles";
 export { createUser, setUserState, updateUser, type NewUser, type UserChanges, type UserRow } from "./users";
 export { createGroup, updateGroup, type GroupChanges, type NewGroup } from "./groups";
 export { createProject, updateProject, type NewProject, type ProjectChanges } from "./projects";
-export { addMember, checkMemberChange, removeMember, updateMember, type MemberChange, type MemberRow, type MemberSource, type Membership } from "./members";
+export { addMember, checkMemberChange, removeMember, updateMember, type MemberCaller, type MemberChange, type MemberRow, type MemberSource, type Membership, type TargetMembership } from "./members";
+export { VISIBILITY_LEVELS, groupVisibilityProblems, projectVisibilityProblem, subgroupVisibilityProblem } from "./visibility";
 export {
+  checkDeployTokenChange,
   createDeployToken,
   createJobToken,
   createPersonalAccessToken,
   revokeDeployToken,
+  revokeJobToken,
   revokePersonalAccessToken,
   type DeployTokenOwner,
   type DeployTokenRow,

@@ -4,6 +4,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { deployTokens, jobTokens, personalAccessTokens, users } from "../../db/schema";
+import { ACCESS_LEVELS } from "../auth/actor";
 import { generateToken, tokenDigest } from "../auth/secrets";
 import { AppError } from "../errors";
 
@@ -46,8 +47,19 @@ export interface NewDeployToken {
   expiresAt: Date | null;
 }
 
+/**
+ * Who creates and revokes deploy tokens (doc/user/project/deploy_tokens: "To create [revoke] a group deploy
+ * token, you must have the Owner role for the group. To create [revoke] a project deploy token, you must
+ * have at least the Maintainer role for the project"; listing a group's needs Maintainer, doc/api/deploy_tokens.md).
+ */
+export function checkDeployTokenChange(owner: DeployTokenOwner, callerRole: number): void {
+  const needed = "projectId" in owner ? ACCESS_LEVELS.maintainer : ACCESS_LEVELS.owner;
+  if (callerRole < needed) throw new AppError("forbidden");
+}
+
 /** One round trip: the row, and its default username once its id is known. */
-export async function createDeployToken(db: Db, owner: DeployTokenOwner, input: NewDeployToken): Promise<{ row: DeployTokenRow; token: string }> {
+export async function createDeployToken(db: Db, owner: DeployTokenOwner, input: NewDeployToken, callerRole: number): Promise<{ row: DeployTokenRow; token: string }> {
+  checkDeployTokenChange(owner, callerRole);
   const token = generateToken("gldt-");
   const digest = await tokenDigest(token);
   const [, named] = await db.batch([
@@ -69,7 +81,8 @@ export async function createDeployToken(db: Db, owner: DeployTokenOwner, input: 
   return { row: named[0]!, token };
 }
 
-export async function revokeDeployToken(db: Db, owner: DeployTokenOwner, tokenId: number): Promise<void> {
+export async function revokeDeployToken(db: Db, owner: DeployTokenOwner, tokenId: number, callerRole: number): Promise<void> {
+  checkDeployTokenChange(owner, callerRole);
   const ownedBy = "projectId" in owner ? eq(deployTokens.projectId, owner.projectId) : eq(deployTokens.namespaceId, owner.namespaceId);
   const [row] = await db.update(deployTokens).set({ revoked: true }).where(and(ownedBy, eq(deployTokens.id, tokenId))).returning({ id: deployTokens.id });
   if (!row) throw new AppError("not_found", "404 Deploy Token Not Found");
@@ -89,4 +102,19 @@ export async function createJobToken(db: Db, input: NewJobToken): Promise<{ toke
   const token = generateToken("glcbt-");
   await db.insert(jobTokens).values({ ...input, tokenDigest: await tokenDigest(token) }).run();
   return { token };
+}
+
+/**
+ * Revoke a CI job token of a project (Maintainers and Owners; a Packyard extension, GitLab revokes its own
+ * job tokens when the job ends): it expires now, so the next request that presents it is a 401
+ * (src/core/auth/resolve-actor.ts reads the row on every request), and the list still shows it.
+ */
+export async function revokeJobToken(db: Db, projectId: number, tokenId: number, callerRole: number, now = new Date()): Promise<void> {
+  if (callerRole < ACCESS_LEVELS.maintainer) throw new AppError("forbidden");
+  const [row] = await db
+    .update(jobTokens)
+    .set({ expiresAt: sql`MIN(${jobTokens.expiresAt}, ${now.getTime()})` })
+    .where(and(eq(jobTokens.projectId, projectId), eq(jobTokens.id, tokenId)))
+    .returning({ id: jobTokens.id });
+  if (!row) throw new AppError("not_found", "404 Job Token Not Found");
 }

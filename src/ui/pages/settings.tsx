@@ -1,6 +1,7 @@
 // Project settings for Maintainers: the package registry access level (disabled / private / enabled /
 // "allow anyone to pull") and the project's deploy tokens (list, create — shown once —, revoke).
 // Spec: ../shared/reference/gitlab-spec.md §14 (package_registry_access_level), GitLab doc/api/deploy_tokens.md.
+// The project's visibility is shown, not changed here: that is the Owner's (docs/security.md), through the API.
 import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { deployTokens } from "../../db/schema";
@@ -208,13 +209,15 @@ export async function createDeployTokenAction(c: UiContext, projectPath: string)
   if (!parsed.success) return settingsPage(c, projectPath, { kind: "error", text: parsed.error.issues[0]?.message ?? "The deploy token is invalid." }, 400);
   const { name, username, expires_at: expires } = parsed.data;
   const input = { name, username: username || null, scopes: parsed.data.scopes, expiresAt: expires ? new Date(`${expires}T00:00:00Z`) : null };
-  const { row, token } = await createDeployToken(c.var.registry.db, { projectId: ctx.project.id }, input);
+  const registry = c.var.registry;
+  const { row, token } = await createDeployToken(registry.db, { projectId: ctx.project.id }, input, callerRoleOf(registry.actor, ctx.accessLevel));
   return settingsPage(c, ctx.project.fullPath, { kind: "ok", text: `Deploy token "${name}" created.`, token: { username: row.username, token } }, 201);
 }
 
 /** POST …/deploy_tokens/<id>/revoke (another project's token id is a 404 page). */
 export async function revokeDeployTokenAction(c: UiContext, projectPath: string, tokenId: number) {
   const { ctx } = await authorizeSettingsForm(c, projectPath);
-  await revokeDeployToken(c.var.registry.db, { projectId: ctx.project.id }, tokenId);
+  const registry = c.var.registry;
+  await revokeDeployToken(registry.db, { projectId: ctx.project.id }, tokenId, callerRoleOf(registry.actor, ctx.accessLevel));
   return c.redirect(`${urls.settings(ctx.project.fullPath)}?revoked=1`, 303);
 }
