@@ -1,6 +1,7 @@
 // Deploy tokens of projects and groups: GET/POST /:kind/:id/deploy_tokens, DELETE …/:token_id.
 // Spec: GitLab doc/api/deploy_tokens.md. The token is shown once, at creation; only its digest is kept.
 // Maintainers list them; creating and revoking a group's needs its Owner (src/core/accounts/tokens.ts).
+import { DEPLOY_TOKEN_SCOPES } from "../core/auth/actor";
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -11,7 +12,7 @@ import { parseBody } from "./validate";
 import { loadAdministeredContainer, type ContainerKind } from "./containers";
 import { deployTokenJson } from "./serializers";
 
-const SCOPES = ["read_package_registry", "write_package_registry", "read_repository", "read_registry", "write_registry"] as const;
+const SCOPES = DEPLOY_TOKEN_SCOPES;
 const createSchema = z.object({
   name: z.string().min(1).max(255),
   scopes: z.union([z.array(z.enum(SCOPES)).min(1), z.enum(SCOPES).transform((s) => [s])]),

@@ -1,6 +1,8 @@
 // The Packages API: list (project and group, with GitLab's filters, sorting and pagination), details,
 // files, pipelines, and deletes (which go through the publish coordinator).
 // Spec: GitLab doc/api/packages.md; ../shared/reference/gitlab-spec.md §13.
+import { commitTargetOf } from "../formats";
+import { LISTED_STATUSES } from "../core/packages";
 import { Hono, type Context } from "hono";
 import { and, asc, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
@@ -48,7 +50,7 @@ async function listPackages(c: Context<AppEnv>, db: Db, contexts: ProjectContext
     return c.json([]);
   }
   const conditions: SQL[] = [inIds(packages.projectId, [...byId.keys()])];
-  conditions.push(query.status ? eq(packages.status, query.status) : inArray(packages.status, ["default", "deprecated", "error"]));
+  conditions.push(query.status ? eq(packages.status, query.status) : inArray(packages.status, LISTED_STATUSES));
   if (query.package_type) conditions.push(eq(packages.packageType, query.package_type));
   if (query.package_name) conditions.push(sql`instr(lower(${packages.name}), lower(${query.package_name})) > 0`);
   if (query.package_version) conditions.push(eq(packages.version, query.package_version));
@@ -126,17 +128,16 @@ packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}/pipelines", asy
 // Deletes are commits through the package's coordinator (`.on("DELETE")`: table writes are found by grepping for drizzle's write methods).
 packageApiRoutes.on("DELETE", "/projects/:id/packages/:package_id{[0-9]+}", async (c) => {
   const { ctx, pkg } = await loadPackage(c, c.var.registry.db, "destroy_package");
-  await c.var.registry.commit(targetOf(ctx, pkg), [{ kind: "remove_package", packageId: pkg.id }]);
+  await c.var.registry.commit(commitTargetOf(ctx, pkg), [{ kind: "remove_package", packageId: pkg.id }]);
   return c.body(null, 204);
 });
 
 packageApiRoutes.on("DELETE", "/projects/:id/packages/:package_id{[0-9]+}/package_files/:file_id{[0-9]+}", async (c) => {
   const { ctx, pkg } = await loadPackage(c, c.var.registry.db, "destroy_package_file");
-  await c.var.registry.commit(targetOf(ctx, pkg), [{ kind: "remove_file", fileId: Number(c.req.param("file_id")) }]);
+  await c.var.registry.commit(commitTargetOf(ctx, pkg), [{ kind: "remove_file", fileId: Number(c.req.param("file_id")) }]);
   return c.body(null, 204);
 });
 
-const targetOf = (ctx: ProjectContext, pkg: typeof packages.$inferSelect) => ({ projectId: ctx.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName });
 
 async function loadPackage(c: Context<AppEnv>, db: Db, action: "read_package" | "destroy_package" | "destroy_package_file") {
   const registry = c.var.registry;

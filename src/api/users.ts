@@ -1,6 +1,7 @@
 // Users and personal access tokens: POST/GET /users, GET /user, PUT /users/:id,
 // POST/GET /users/:id/personal_access_tokens (admin), GET/DELETE /personal_access_tokens[/:id].
 // Spec: GitLab doc/api/users.md, doc/api/personal_access_tokens.md (the subset DESIGN.md lists).
+import { PAT_SCOPES } from "../core/auth/actor";
 import { Hono, type Context } from "hono";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -31,7 +32,7 @@ const updateUserSchema = z.object({
 
 const createTokenSchema = z.object({
   name: z.string().min(1).max(255),
-  scopes: z.union([z.array(z.enum(["api", "read_api"])).min(1), z.enum(["api", "read_api"]).transform((s) => [s])]),
+  scopes: z.union([z.array(z.enum(PAT_SCOPES)).min(1), z.enum(PAT_SCOPES).transform((s) => [s])]),
   expires_at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional(),
 });
 

@@ -9,8 +9,13 @@ export type PackageRow = typeof packages.$inferSelect;
 export type PackageFileRow = typeof packageFiles.$inferSelect;
 export type PackageWithFiles = PackageRow & { files: PackageFileRow[] };
 
-/** Statuses a client may install from (hidden packages are not listed; processing/error ones not served). */
+/** The one place that says which statuses each kind of read sees (the values: PACKAGE_STATUSES in the schema). */
+/** A client may install these (hidden packages are not listed; processing and error ones are not served). */
 export const INSTALLABLE_STATUSES: PackageStatus[] = ["default", "deprecated"];
+/** Lists (the Packages API without ?status, the pages) show these, as GitLab's `displayable` scope does. */
+export const LISTED_STATUSES: PackageStatus[] = ["default", "deprecated", "error"];
+/** A file addressed by its URL downloads from these (GitLab serves hidden Generic packages by URL). */
+export const DOWNLOADABLE_STATUSES: PackageStatus[] = ["default", "hidden", "deprecated"];
 
 export interface VersionQuery {
   projectIds: number[];

@@ -3,6 +3,8 @@ import type { Context, Hono } from "hono";
 import type { AppEnv } from "../env";
 import type { AppError } from "../core/errors";
 import type { Planner } from "../core/publish/planners";
+import type { CommitTarget } from "../core/publish/types";
+import type { ProjectContext } from "../core/registry";
 
 export interface FormatModule {
   /** `package_type` in the Packages API and in stored rows (npm, pypi, maven, generic, …). */
@@ -13,6 +15,12 @@ export interface FormatModule {
   routes: Hono<AppEnv>;
   /** Renders errors of this format's routes (and of requests they matched) in the client's shape. */
   renderError(c: Context<AppEnv>, error: AppError): Response;
+  /**
+   * Where a write to a package of this format commits, when it is not the package's own project-wide
+   * coordinator (npm: one coordinator per name in a top-level namespace). Deletes from the Packages API and
+   * the pages use it too, so every write of a package queues behind the same coordinator.
+   */
+  commitTarget?(project: ProjectContext, name: string): CommitTarget;
   /** Multi-step changes decided inside the publish coordinator (src/core/publish/planners.ts). */
   planners?: Record<string, Planner>;
   /** Install and configuration snippets for a package page, as GitLab's pages show them. */

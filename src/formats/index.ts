@@ -1,5 +1,7 @@
 // Every format the registry serves. A format is one folder; register its module here (one line).
 import { registerPlanners } from "../core/publish/planners";
+import type { CommitTarget } from "../core/publish/types";
+import type { ProjectContext } from "../core/registry";
 import type { FormatModule } from "./format";
 import { mavenFormat } from "./maven";
 import { genericFormat } from "./generic";
@@ -9,6 +11,12 @@ import { npmFormat } from "./npm";
 export const FORMATS: FormatModule[] = [genericFormat, mavenFormat, pypiFormat, npmFormat];
 
 for (const format of FORMATS) registerPlanners(format.planners ?? {});
+
+/** Where a write to this stored package commits (its format's coordinator, or the project's). */
+export function commitTargetOf(project: ProjectContext, pkg: { packageType: string; name: string; normalizedName: string }): CommitTarget {
+  const custom = formatOf(pkg.packageType)?.commitTarget;
+  return custom ? custom(project, pkg.name) : { projectId: project.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName };
+}
 
 /** The format that stores packages of this `package_type`, if it is served. */
 export function formatOf(packageType: string): FormatModule | undefined {

@@ -1,5 +1,6 @@
 // The D1 reads behind the package list pages: one page of the readable projects' (src/core/tenancy.ts)
 // packages with the total and the types present, in a single D1 batch (one round trip).
+import { LISTED_STATUSES } from "../core/packages";
 import { and, asc, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { packages, projects } from "../db/schema";
@@ -7,7 +8,6 @@ import { PER_PAGE, type ListState } from "./list-query";
 import { PACKAGE_ORDER_COLUMNS } from "../core/packages";
 
 /** Statuses a list shows, as the Packages API does by default. */
-export const LISTED_STATUSES = ["default", "deprecated", "error"] as const;
 
 export interface ListedPackage {
   id: number;
@@ -34,7 +34,7 @@ export interface PackagePage {
 export async function listPackagePage(db: Db, projectIds: number[], state: ListState): Promise<PackagePage> {
   if (projectIds.length === 0) return { rows: [], total: 0, types: [] };
   const inProjects = sql`${packages.projectId} IN (SELECT value FROM json_each(${JSON.stringify(projectIds)}))`;
-  const scope: SQL[] = [inProjects, inArray(packages.status, [...LISTED_STATUSES]), ne(packages.version, "")];
+  const scope: SQL[] = [inProjects, inArray(packages.status, LISTED_STATUSES), ne(packages.version, "")];
   const filters: SQL[] = [...scope];
   if (state.search) filters.push(sql`instr(lower(${packages.name}), lower(${state.search})) > 0`);
   if (state.type) filters.push(eq(packages.packageType, state.type));

@@ -3,7 +3,7 @@
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { packageBuildInfos, packageFiles, packages, packageTags, users } from "../db/schema";
-import { LISTED_STATUSES } from "./list-data";
+import { LISTED_STATUSES } from "../core/packages";
 
 export const BUILD_HISTORY = 5;
 
@@ -11,7 +11,7 @@ export async function getPackageDetails(db: Db, projectId: number, packageId: nu
   const pkg = await db
     .select()
     .from(packages)
-    .where(and(eq(packages.id, packageId), eq(packages.projectId, projectId), inArray(packages.status, [...LISTED_STATUSES])))
+    .where(and(eq(packages.id, packageId), eq(packages.projectId, projectId), inArray(packages.status, LISTED_STATUSES)))
     .get();
   if (!pkg) return null;
   const sameName = and(eq(packages.projectId, projectId), eq(packages.packageType, pkg.packageType), eq(packages.normalizedName, pkg.normalizedName));
@@ -20,7 +20,7 @@ export async function getPackageDetails(db: Db, projectId: number, packageId: nu
     db
       .select({ id: packages.id, version: packages.version, status: packages.status, createdAt: packages.createdAt })
       .from(packages)
-      .where(and(sameName, ne(packages.version, ""), inArray(packages.status, [...LISTED_STATUSES])))
+      .where(and(sameName, ne(packages.version, ""), inArray(packages.status, LISTED_STATUSES)))
       .orderBy(desc(packages.createdAt), desc(packages.id))
       .limit(100),
     db.select({ tag: packageTags.tag, packageId: packageTags.packageId }).from(packageTags).where(and(eq(packageTags.projectId, projectId), eq(packageTags.packageType, pkg.packageType), eq(packageTags.normalizedName, pkg.normalizedName))),

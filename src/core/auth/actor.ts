@@ -3,8 +3,12 @@
 export const ACCESS_LEVELS = { none: 0, guest: 10, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
 export type AccessLevel = 0 | 10 | 20 | 30 | 40 | 50;
 
+/** The one list of token scopes. Personal access tokens: `api` (read and write), `read_api` (read). */
 export const PAT_SCOPES = ["api", "read_api"] as const;
-export const DEPLOY_TOKEN_SCOPES = ["read_package_registry", "write_package_registry"] as const;
+/** Deploy-token scopes that grant something here: pull, and push (which also pulls). */
+export const PACKAGE_DEPLOY_TOKEN_SCOPES = ["read_package_registry", "write_package_registry"] as const;
+/** Every deploy-token scope GitLab accepts (repository and container scopes are stored but grant nothing here). */
+export const DEPLOY_TOKEN_SCOPES = [...PACKAGE_DEPLOY_TOKEN_SCOPES, "read_repository", "read_registry", "write_registry"] as const;
 
 export interface UserRecord {
   id: number;

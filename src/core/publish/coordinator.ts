@@ -22,6 +22,8 @@ export class PublishCoordinator extends DurableObject<Bindings> {
   /** Commits of this object running right now; tests read it (with runInDurableObject) to show there is never more than one. */
   running = 0;
   maxRunning = 0;
+  /** Commits this object has run since it started (tests read it to see which coordinator a write went to). */
+  commitsRun = 0;
   /** Tests only (set with runInDurableObject): hold the next commit this long before it plans, to outlive the timeout. */
   holdNextCommitMs = 0;
   /** Tests only: this object's timeout instead of COMMIT_TIMEOUT_MS. */
@@ -49,6 +51,7 @@ export class PublishCoordinator extends DurableObject<Bindings> {
 
   private async run(request: CommitRequest, holdMs: number): Promise<CommitResult> {
     this.running++;
+    this.commitsRun++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     try {
       if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));

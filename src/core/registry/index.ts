@@ -3,5 +3,5 @@ export { Registry, authorOf, type ProjectSet, type VersionFilter } from "./regis
 export { missIn, type ReadScope, type ScopeLevel } from "./read-scope";
 export type { ProjectContext } from "../tenancy";
 export type { PackageWithFiles, PackageFileRow, PackageStatus, TagRow } from "../packages";
-export { INSTALLABLE_STATUSES } from "../packages";
+export { DOWNLOADABLE_STATUSES, INSTALLABLE_STATUSES } from "../packages";
 export { newestFile, newestPerVersion } from "../packages";

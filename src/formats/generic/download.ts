@@ -6,19 +6,17 @@
 // curl -H "PRIVATE-TOKEN: …" -o f.bin …/projects/:id/packages/generic/:name/:version/f.bin → 200 octet-stream
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { missIn, newestFile, type PackageStatus, type ReadScope } from "../../core/registry";
+import { DOWNLOADABLE_STATUSES, missIn, newestFile, type ReadScope } from "../../core/registry";
 import { serveBlob } from "../../http/serve-blob";
 import { withEdgeCache } from "../../http/edge-cache";
 import type { GenericCoordinates } from "./parse";
 import { PACKAGE_TYPE } from "./publish";
 
-/** Statuses whose files can be downloaded by their URL (processing, error and pending_destruction cannot). */
-const DOWNLOADABLE: PackageStatus[] = ["default", "hidden", "deprecated"];
 
 export async function downloadFile(c: Context<AppEnv>, scope: ReadScope, coordinates: GenericCoordinates): Promise<Response> {
   // A ranged answer differs from the whole file: the range is part of the cache key.
   return withEdgeCache(c, { ...scope.cache, varyOn: ["range"] }, async () => {
-    const [pkg] = await c.var.registry.versions(scope, PACKAGE_TYPE, coordinates.name, { version: coordinates.version, statuses: DOWNLOADABLE });
+    const [pkg] = await c.var.registry.versions(scope, PACKAGE_TYPE, coordinates.name, { version: coordinates.version, statuses: DOWNLOADABLE_STATUSES });
     if (!pkg) throw missIn(scope);
     const file = newestFile(pkg.files, coordinates.fileName);
     if (!file) throw missIn(scope, "Package file");

@@ -48,9 +48,8 @@ function toVersionRecord(row: PackageWithFiles): VersionRecord {
 /**
  * Every npm write of `name` in this project. The coordinator is keyed by the top-level namespace, not the
  * project, so two publishes of one name in two projects of `@acme` queue behind each other and the
- * root-namespace uniqueness check (uniqueInRootNamespace) cannot race. Writes that do not come through the
- * npm routes (Packages API and page deletes) still use the per-project coordinator; they only remove rows,
- * so they cannot create a duplicate.
+ * root-namespace uniqueness check (uniqueInRootNamespace) cannot race. Deletes from the Packages API and the
+ * pages use the same target (FormatModule.commitTarget, commitTargetOf in src/formats/index.ts).
  */
 export function commitTarget(ctx: ProjectContext, name: string): CommitTarget {
   const root = ctx.subject.namespaceIds[0] ?? ctx.namespace.id;

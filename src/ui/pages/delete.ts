@@ -1,9 +1,10 @@
 // Delete buttons: a version (Maintainer) or one file (Developer), through the publish coordinator exactly
 // as the Packages API's DELETE routes do (src/api/packages.ts).
+import { commitTargetOf } from "../../formats";
 import { and, eq } from "drizzle-orm";
 import { packages } from "../../db/schema";
 import { AppError } from "../../core/errors";
-import { allows, type ProjectContext } from "../../core/tenancy";
+import { allows } from "../../core/tenancy";
 import type { UiContext } from "../context";
 import { loadProjectPage } from "../access";
 import { verifyCsrf } from "../csrf";
@@ -23,15 +24,14 @@ async function loadForDelete(c: UiContext, projectPath: string, packageId: numbe
 /** POST /<project>/-/packages/<id>/delete */
 export async function deletePackageAction(c: UiContext, projectPath: string, packageId: number) {
   const { ctx, pkg } = await loadForDelete(c, projectPath, packageId, "destroy_package");
-  await c.var.registry.commit(targetOf(ctx, pkg), [{ kind: "remove_package", packageId: pkg.id }]);
+  await c.var.registry.commit(commitTargetOf(ctx, pkg), [{ kind: "remove_package", packageId: pkg.id }]);
   return c.redirect(`${urls.projectPackages(ctx.project.fullPath)}?deleted=${encodeURIComponent(`${pkg.name} ${pkg.version}`)}`, 303);
 }
 
 /** POST /<project>/-/packages/<id>/files/<file id>/delete */
 export async function deleteFileAction(c: UiContext, projectPath: string, packageId: number, fileId: number) {
   const { ctx, pkg } = await loadForDelete(c, projectPath, packageId, "destroy_package_file");
-  await c.var.registry.commit(targetOf(ctx, pkg), [{ kind: "remove_file", fileId }]);
+  await c.var.registry.commit(commitTargetOf(ctx, pkg), [{ kind: "remove_file", fileId }]);
   return c.redirect(`${urls.package(ctx.project.fullPath, pkg.id)}?deleted_file=1`, 303);
 }
 
-const targetOf = (ctx: ProjectContext, pkg: typeof packages.$inferSelect) => ({ projectId: ctx.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName });

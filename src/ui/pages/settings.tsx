@@ -2,6 +2,7 @@
 // "allow anyone to pull") and the project's deploy tokens (list, create — shown once —, revoke).
 // Spec: ../shared/reference/gitlab-spec.md §14 (package_registry_access_level), GitLab doc/api/deploy_tokens.md.
 // The project's visibility is shown, not changed here: that is the Owner's (docs/security.md), through the API.
+import { PACKAGE_DEPLOY_TOKEN_SCOPES } from "../../core/auth/actor";
 import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { deployTokens } from "../../db/schema";
@@ -23,7 +24,7 @@ const ACCESS_LEVELS = [
   { value: "public", label: "Allow anyone to pull", help: "Anyone on the internet may install, even from a private project." },
 ] as const;
 
-const DEPLOY_SCOPES = ["read_package_registry", "write_package_registry"] as const;
+const DEPLOY_SCOPES = PACKAGE_DEPLOY_TOKEN_SCOPES;
 
 const accessSchema = z.object({ package_registry_access_level: z.enum(["disabled", "private", "enabled", "public"]) });
 const tokenSchema = z.object({
