@@ -1,6 +1,7 @@
 // Deploy tokens of projects and groups: GET/POST /:kind/:id/deploy_tokens, DELETE …/:token_id.
 // Spec: GitLab doc/api/deploy_tokens.md. The token is shown once, at creation; only its digest is kept.
 // Maintainers list them; creating and revoking a group's needs its Owner (src/core/accounts/tokens.ts).
+import { paginateList } from "./pagination";
 import { DEPLOY_TOKEN_SCOPES } from "../core/auth/actor";
 import { Hono } from "hono";
 import { eq } from "drizzle-orm";
@@ -28,7 +29,7 @@ for (const kind of ["projects", "groups"] as ContainerKind[]) {
   deployTokenRoutes.get(`/${kind}/:id/deploy_tokens`, async (c) => {
     const container = await loadAdministeredContainer(c, kind, c.req.param("id"));
     const rows = await c.var.registry.db.select().from(deployTokens).where(eq(column, container.source.id)).all();
-    return c.json(rows.map((r) => deployTokenJson(r)));
+    return c.json(paginateList(c, rows).map((r) => deployTokenJson(r)));
   });
 
   deployTokenRoutes.post(`/${kind}/:id/deploy_tokens`, async (c) => {

@@ -13,7 +13,7 @@ import { decide } from "../core/auth/policy";
 import { booleanish, parseBody, pathSchema, visibilitySchema } from "./validate";
 import { originOf, requireUser } from "./current-actor";
 import { groupJson, projectJson } from "./serializers";
-import { readPage, setPaginationHeaders } from "./pagination";
+import { paginateList, readPage, setPaginationHeaders } from "./pagination";
 import { invalidDuplicatePattern } from "../core/publish/duplicates";
 
 // Saved patterns must compile on RE2, the engine publishes match them with (src/core/publish/duplicates.ts).
@@ -105,7 +105,7 @@ groupRoutes.get("/groups/:id/subgroups", async (c) => {
   const rows = await db.select().from(namespaces).where(and(eq(namespaces.kind, "group"), eq(namespaces.parentId, group.id))).all();
   const visible = [];
   for (const g of rows) if (await canReadGroup(db, actor, g, roles)) visible.push(groupJson(originOf(c), g));
-  return c.json(visible);
+  return c.json(paginateList(c, visible));
 });
 
 groupRoutes.get("/groups/:id/projects", async (c) => {
@@ -118,5 +118,5 @@ groupRoutes.get("/groups/:id/projects", async (c) => {
     const level = roleOn(roleMap, subject);
     return decide(actor, level, "read_project", subject) === "allow";
   });
-  return c.json(visible.map((r) => projectJson(originOf(c), r.project, r.namespace)));
+  return c.json(paginateList(c, visible).map((r) => projectJson(originOf(c), r.project, r.namespace)));
 });

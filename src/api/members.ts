@@ -1,6 +1,7 @@
 // Members of projects and groups: GET/POST /:kind/:id/members, PUT/DELETE /:kind/:id/members/:user_id.
 // Spec: GitLab doc/api/members.md. Access levels 10 Guest … 50 Owner; inherited down the group tree.
 // Who may change whom is src/core/accounts/members.ts (checkMemberChange); a route only loads the container.
+import { paginateList } from "./pagination";
 import { Hono } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -33,7 +34,7 @@ for (const kind of ["projects", "groups"] as ContainerKind[]) {
       .innerJoin(users, eq(users.id, members.userId))
       .where(and(eq(members.sourceType, source.sourceType), eq(members.sourceId, source.id)))
       .all();
-    return c.json(rows.map((r) => memberJson(originOf(c), r.user, r.member.accessLevel, r.member.expiresAt, r.member.createdAt)));
+    return c.json(paginateList(c, rows).map((r) => memberJson(originOf(c), r.user, r.member.accessLevel, r.member.expiresAt, r.member.createdAt)));
   });
 
   memberRoutes.post(`/${kind}/:id/members`, async (c) => {

@@ -12,7 +12,7 @@ import { AppError } from "../core/errors";
 import { booleanish, parseBody, pathSchema } from "./validate";
 import { originOf, requireAdmin, requireUser } from "./current-actor";
 import { personalTokenJson, userJson } from "./serializers";
-import { readPage, setPaginationHeaders } from "./pagination";
+import { paginateList, readPage, setPaginationHeaders } from "./pagination";
 
 const createUserSchema = z.object({
   username: pathSchema,
@@ -104,7 +104,7 @@ userRoutes.get("/personal_access_tokens", async (c) => {
   const requested = c.req.query("user_id");
   const userId = me.isAdmin && requested ? Number(requested) : me.id;
   const rows = await db.select().from(personalAccessTokens).where(eq(personalAccessTokens.userId, userId)).all();
-  return c.json(rows.map((r) => personalTokenJson(r)));
+  return c.json(paginateList(c, rows).map((r) => personalTokenJson(r)));
 });
 
 userRoutes.get("/personal_access_tokens/self", async (c) => {

@@ -52,7 +52,16 @@ describe("Packages API", () => {
   it("rejects unknown filter values with 400", async () => {
     expect((await list("?order_by=size")).status).toBe(400);
     expect((await list("?status=gone")).status).toBe(400);
-    expect((await list("?per_page=1000")).status).toBe(400);
+    expect((await list("?per_page=ten")).status).toBe(400);
+  });
+
+  it("caps per_page at 100 and treats a page below 1 as page 1, as GitLab", async () => {
+    const capped = await list("?per_page=1000");
+    expect(capped.status).toBe(200);
+    expect(capped.headers.get("x-per-page")).toBe("100");
+    const first = await list("?page=0&per_page=2");
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-page")).toBe("1");
   });
 
   it("lists a group's packages only from projects the caller can read", async () => {
