@@ -22,19 +22,21 @@ interface Administered {
 
 export type Container = Administered & ({ kind: "projects"; project: ProjectContext } | { kind: "groups"; group: NamespaceRow });
 
-export async function loadAdministeredContainer(c: Context<AppEnv>, kind: ContainerKind, ref: string, minimum: number = ACCESS_LEVELS.maintainer): Promise<Container> {
+/** A read (listing members) takes a `read_api` token too; every change needs `api`, as GitLab. */
+export async function loadAdministeredContainer(c: Context<AppEnv>, kind: ContainerKind, ref: string, minimum: number = ACCESS_LEVELS.maintainer, access: "read" | "write" = "write"): Promise<Container> {
   const registry = c.var.registry;
   const actor = registry.actor;
   const isAdmin = actor.kind === "user" && actor.user.isAdmin;
+  const scoped = actor.kind === "user" && (actor.scopes.includes("api") || (access === "read" && actor.scopes.includes("read_api")));
   if (kind === "projects") {
     const project = await registry.authorize(ref, "read_project");
-    if (!(actor.kind === "user" && actor.scopes.includes("api")) || (!isAdmin && project.accessLevel < minimum)) throw new AppError("forbidden");
+    if (!scoped || actor.kind !== "user" || (!isAdmin && project.accessLevel < minimum)) throw new AppError("forbidden");
     const id = project.project.id;
     const callerRole = callerRoleOf(actor, project.accessLevel);
     return { kind, project, source: { sourceType: "Project", id }, tokenOwner: { projectId: id }, callerRole, caller: { userId: actor.user.id, role: callerRole } };
   }
   const group = await authorizeGroupRead(registry.db, actor, ref, registry.roles);
-  if (!(actor.kind === "user" && actor.scopes.includes("api"))) throw new AppError("forbidden");
+  if (!scoped || actor.kind !== "user") throw new AppError("forbidden");
   const role = roleOnNamespace(await registry.roles(), group);
   if (!isAdmin && role < minimum) throw new AppError("forbidden");
   const callerRole = callerRoleOf(actor, role);

@@ -27,7 +27,7 @@ export const memberRoutes = new Hono<AppEnv>();
 
 for (const kind of ["projects", "groups"] as ContainerKind[]) {
   memberRoutes.get(`/${kind}/:id/members`, async (c) => {
-    const { source } = await loadAdministeredContainer(c, kind, c.req.param("id"), ACCESS_LEVELS.guest);
+    const { source } = await loadAdministeredContainer(c, kind, c.req.param("id"), ACCESS_LEVELS.guest, "read");
     const rows = await c.var.registry.db
       .select({ member: members, user: users })
       .from(members)
@@ -64,7 +64,7 @@ for (const kind of ["projects", "groups"] as ContainerKind[]) {
   // `.on("DELETE")` rather than `.delete`: table writes are found by grepping for drizzle's write methods.
   // Any member may leave (remove themselves), so the route admits Guests and the core decides the rest.
   memberRoutes.on("DELETE", `/${kind}/:id/members/:user_id{[0-9]+}`, async (c) => {
-    const container = await loadAdministeredContainer(c, kind, c.req.param("id"), ACCESS_LEVELS.guest);
+    const container = await loadAdministeredContainer(c, kind, c.req.param("id"), ACCESS_LEVELS.guest, "read");
     await removeMember(c.var.registry.db, container.source, Number(c.req.param("user_id")), container.caller);
     return c.body(null, 204);
   });

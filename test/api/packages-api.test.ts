@@ -93,7 +93,7 @@ describe("Packages API", () => {
     expect(alphaDetails.versions.map((v: any) => v.version)).toEqual(["1.0.0"]);
   });
 
-  it("lets Maintainers delete packages and Developers delete files, and nobody else", async () => {
+  it("lets Maintainers delete packages and files (GitLab's destroy_package), and nobody else", async () => {
     const developer = await createUser();
     const maintainer = await createUser();
     await addMember("projects", project.id, developer.id, 30);
@@ -101,7 +101,8 @@ describe("Packages API", () => {
     const pkg = await seedPackage(project.id, "generic", "doomed", "1.0.0", { "a.txt": "a", "b.txt": "b" });
     const path = `/api/v4/projects/${project.id}/packages/${pkg.packageId}`;
     expect((await call(path, { method: "DELETE", token: developer.token })).status).toBe(403);
-    expect((await call(`${path}/package_files/${pkg.fileIds[0]}`, { method: "DELETE", token: developer.token })).status).toBe(204);
+    expect((await call(`${path}/package_files/${pkg.fileIds[0]}`, { method: "DELETE", token: developer.token })).status).toBe(403);
+    expect((await call(`${path}/package_files/${pkg.fileIds[0]}`, { method: "DELETE", token: maintainer.token })).status).toBe(204);
     const remaining = await ok(call(`${path}/package_files`, { token: developer.token }));
     expect(remaining.map((f: any) => f.file_name)).toEqual(["b.txt"]);
     expect((await call(path, { method: "DELETE", token: maintainer.token })).status).toBe(204);

@@ -30,3 +30,16 @@ describe("pagination of every list", () => {
     }
   });
 });
+
+describe("listing members", () => {
+  it("works with a read_api token, while changing them needs api", async () => {
+    const { createGroup, createUser, createPersonalToken, addMember } = await import("../support/api");
+    const group = await createGroup();
+    const member = await createUser();
+    await addMember("groups", group.id, member.id, 30);
+    const readOnly = await createPersonalToken(member.id, ["read_api"]);
+    expect((await call(`/api/v4/groups/${group.id}/members`, { token: readOnly })).status).toBe(200);
+    const other = await createUser();
+    expect((await call(`/api/v4/groups/${group.id}/members`, { method: "POST", token: readOnly, json: { user_id: other.id, access_level: 10 } })).status).toBe(403);
+  });
+});

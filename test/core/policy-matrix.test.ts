@@ -49,7 +49,7 @@ const LEVELS = ["enabled", "private", "public", "disabled"] as const;
 const ACTIONS: PackageAction[] = ["read_package", "create_package", "destroy_package_file", "destroy_package"];
 
 /** Minimum role per action (seed table): pulls depend on the registry's effective visibility. */
-const MIN_ROLE = { create_package: 30, destroy_package_file: 30, destroy_package: 40 } as const;
+const MIN_ROLE = { create_package: 30, destroy_package_file: 40, destroy_package: 40 } as const;
 const PULL_RULE = { public: "anyone", internal: "signed-in", private: "reporter" } as const;
 
 function expected(c: Case, visibility: (typeof VISIBILITIES)[number], level: (typeof LEVELS)[number], action: PackageAction): Decision {

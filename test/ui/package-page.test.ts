@@ -94,7 +94,7 @@ describe("package page", () => {
 });
 
 describe("delete buttons", () => {
-  it("offers nothing to a Reporter, file deletes to a Developer, and version deletes to a Maintainer", async () => {
+  it("offers nothing to a Reporter or a Developer, and file and version deletes to a Maintainer", async () => {
     const { project, v2, url } = await publicProjectWithPackage();
     const [reporter, developer, maintainer] = await Promise.all([createUser(), createUser(), createUser()]);
     await addMember("projects", project.id, reporter.id, 20);
@@ -113,15 +113,17 @@ describe("delete buttons", () => {
 
     const asDeveloper = await signIn(developer.username);
     const developerPage = await asDeveloper.get(url(v2));
-    expect(developerPage.html).toContain(`action="${deleteFile}"`);
+    expect(developerPage.html).not.toContain(deleteFile);
     expect(developerPage.html).not.toContain(deleteVersion);
     expect((await asDeveloper.post(deleteVersion, { authenticity_token: csrfTokenIn(developerPage.html) })).status).toBe(403);
-    const fileGone = await asDeveloper.post(deleteFile, { authenticity_token: csrfTokenIn(developerPage.html) });
-    expect(fileGone.status).toBe(303);
-    expect(await createDb(env.DB).select().from(packageFiles).where(eq(packageFiles.id, fileId)).get()).toBeUndefined();
+    expect((await asDeveloper.post(deleteFile, { authenticity_token: csrfTokenIn(developerPage.html) })).status).toBe(403);
 
     const asMaintainer = await signIn(maintainer.username);
     const maintainerPage = await asMaintainer.get(url(v2));
+    expect(maintainerPage.html).toContain(`action="${deleteFile}"`);
+    const fileGone = await asMaintainer.post(deleteFile, { authenticity_token: csrfTokenIn(maintainerPage.html) });
+    expect(fileGone.status).toBe(303);
+    expect(await createDb(env.DB).select().from(packageFiles).where(eq(packageFiles.id, fileId)).get()).toBeUndefined();
     expect(maintainerPage.html).toContain(`action="${deleteVersion}"`);
     const gone = await asMaintainer.post(deleteVersion, { authenticity_token: csrfTokenIn(maintainerPage.html) });
     expect(gone.status).toBe(303);

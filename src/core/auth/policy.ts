@@ -9,7 +9,7 @@ export type PackageAction =
   | "read_project" // know that the project exists (management API, pages)
   | "read_package" // view the registry and pull
   | "create_package" // publish
-  | "destroy_package_file" // delete one file (Developer)
+  | "destroy_package_file" // delete one file (Maintainer: GitLab's package_files API authorises destroy_package)
   | "destroy_package" // delete a package or version, deprecate, move tags away (Maintainer)
   | "admin_project"; // change settings, manage deploy tokens and members (Maintainer)
 
@@ -47,7 +47,7 @@ export function decide(actor: Actor, accessLevel: number, action: PackageAction,
     case "create_package":
       return canWrite(actor, accessLevel, project, ACCESS_LEVELS.developer, true) ? "allow" : deny();
     case "destroy_package_file":
-      return canWrite(actor, accessLevel, project, ACCESS_LEVELS.developer, false) ? "allow" : deny();
+      return canWrite(actor, accessLevel, project, ACCESS_LEVELS.maintainer, false) ? "allow" : deny();
     case "destroy_package":
       return canWrite(actor, accessLevel, project, ACCESS_LEVELS.maintainer, false) ? "allow" : deny();
   }
