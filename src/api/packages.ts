@@ -158,7 +158,7 @@ async function latestPipelines(db: Db, packageIds: number[], limit = 5): Promise
     .select({ info: packageBuildInfos, user: users })
     .from(packageBuildInfos)
     .leftJoin(users, eq(users.id, packageBuildInfos.userId))
-    .where(inArray(packageBuildInfos.packageId, packageIds.slice(0, 90)))
+    .where(inIds(packageBuildInfos.packageId, packageIds))
     .orderBy(desc(packageBuildInfos.id))
     .all();
   for (const row of rows) {
@@ -175,8 +175,9 @@ function pipelineJson(info: typeof packageBuildInfos.$inferSelect, user: typeof 
     iid: info.pipelineId,
     sha: info.sha,
     ref: info.ref,
-    status: "success",
-    source: "push",
+    // A job token records which pipeline published, not how that pipeline ended or what started it.
+    status: null,
+    source: null,
     created_at: info.createdAt.toISOString(),
     updated_at: info.createdAt.toISOString(),
     user: user ? { id: user.id, username: user.username, name: user.name, state: user.state } : null,
