@@ -13,7 +13,10 @@ export const NODE = Number(process.versions.node.split(".")[0]) >= 22 ? process.
 const ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
 
 export interface Registry {
+  /** http://127.0.0.1:<port>, or https:// when started with `tls` */
   url: string;
+  /** With `tls`: the self-signed certificate (PEM file) clients must trust (SSL_CERT_FILE, --cacert). */
+  caFile?: string;
   host: string;
   port: number;
   adminToken: string;
@@ -33,14 +36,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startRegistry(vars: Record<string, string> = {}): Promise<Registry> {
+export interface StartOptions {
+  /** Serve HTTPS with a throwaway certificate for 127.0.0.1 and localhost (Go sends credentials and Terraform talks only over HTTPS). */
+  tls?: boolean;
+}
+
+export async function startRegistry(vars: Record<string, string> = {}, options: StartOptions = {}): Promise<Registry> {
   const stateDir = mkdtempSync(path.join(tmpdir(), "packyard-e2e-"));
   const adminToken = `e2e-admin-${Math.random().toString(36).slice(2)}`;
+  const tlsArgs: string[] = [];
+  const caFile = options.tls ? process.env.PACKYARD_E2E_TLS_CERT : undefined;
+  if (options.tls) {
+    const key = process.env.PACKYARD_E2E_TLS_KEY;
+    if (!key || !caFile) throw new Error("tls needs the certificate vitest.e2e.config.ts makes (PACKYARD_E2E_TLS_KEY/CERT)");
+    tlsArgs.push("--local-protocol", "https", "--https-key-path", key, "--https-cert-path", caFile);
+  }
   const migrate = spawnSync(NODE, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { cwd: ROOT, env: ENV, encoding: "utf8" });
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stdout}${migrate.stderr}`);
   const port = await freePort();
   const varArgs = Object.entries({ ADMIN_TOKEN: adminToken, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const child: ChildProcess = spawn(NODE, [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--inspector-port", String(await freePort()), ...varArgs], {
+  const child: ChildProcess = spawn(NODE, [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--inspector-port", String(await freePort()), ...tlsArgs, ...varArgs], {
     cwd: ROOT,
     env: ENV,
     stdio: ["ignore", "pipe", "pipe"],
@@ -49,7 +64,7 @@ export async function startRegistry(vars: Record<string, string> = {}): Promise<
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited: ${output}`);
@@ -68,6 +83,7 @@ export async function startRegistry(vars: Record<string, string> = {}): Promise<
     port,
     adminToken,
     stateDir,
+    caFile,
     logs: () => output,
     stop: async () => {
       if (child.exitCode === null) {
