@@ -20,7 +20,7 @@ import { packageApiRoutes } from "./api/packages";
 import { FORMATS } from "./formats";
 import type { FormatModule } from "./formats/format";
 import { uiRoutes } from "./ui";
-import { inertResponses } from "./http/inert";
+import { inertResponses, makeInert } from "./http/inert";
 
 const API_PREFIX = "/api/v4";
 
@@ -29,7 +29,7 @@ export function createApp() {
   // The format whose handler a request matched renders its errors (even those thrown before the handler
   // ran) and decides which credential forms are accepted.
   const formatOfHandler = new WeakMap<object, FormatModule>();
-  for (const format of FORMATS) for (const route of format.routes.routes) formatOfHandler.set(route.handler, format);
+  for (const format of FORMATS) for (const route of [...format.routes.routes, ...(format.rootRoutes?.routes ?? [])]) formatOfHandler.set(route.handler, format);
   const formatOf = (c: Context<AppEnv>) => matchedRoutes(c).map((route) => formatOfHandler.get(route.handler)).find((f) => f !== undefined);
 
   app.use(async (c, next) => {
@@ -38,6 +38,12 @@ export function createApp() {
     c.set("actor", ANONYMOUS);
     await next();
     c.header("X-Request-Id", requestId);
+  });
+
+  // Format routes outside /api/v4 are as inert as those inside (the /api/v4 sub-app does its own).
+  app.use(async (c, next) => {
+    await next();
+    if (!isApiPath(c.req.path) && formatOf(c)) makeInert(c);
   });
 
   app.use(async (c, next) => {
@@ -68,6 +74,8 @@ export function createApp() {
   for (const format of FORMATS) api.route("/", format.routes);
   api.all("*", (c) => c.json({ error: "404 Not Found" }, 404));
   app.route(API_PREFIX, api);
+  // The few paths a client protocol fixes outside /api/v4 (Terraform's /.well-known/terraform.json), before the pages.
+  for (const format of FORMATS) if (format.rootRoutes) app.route("/", format.rootRoutes);
   app.route("/", uiRoutes);
 
   app.notFound((c) => c.json({ error: "404 Not Found" }, 404));

@@ -13,6 +13,8 @@ export interface FormatModule {
   displayName: string;
   /** Mounted at /api/v4; the routes carry their full GitLab paths (e.g. /projects/:id/packages/npm/…). */
   routes: Hono<AppEnv>;
+  /** Routes a client protocol fixes outside /api/v4 (e.g. service discovery under /.well-known/), mounted at the root. */
+  rootRoutes?: Hono<AppEnv>;
   /** Renders errors of this format's routes (and of requests they matched) in the client's shape. */
   renderError(c: Context<AppEnv>, error: AppError): Response;
   /**
