@@ -39,7 +39,8 @@ const crateFileOf = (row: PackageWithFiles) => newestFile(row.files, crateFileNa
 // file (`1/a`, `2/ab`, `3/a/abc`, `ab/cd/abcd…`; 404 = no such crate), with If-None-Match once it has one.
 export async function serveIndex(c: Context<AppEnv>, scope: ReadScope): Promise<Response> {
   const path = new URL(c.req.url).pathname;
-  const rest = path.slice(path.indexOf(`${MARKER}/index/`) + MARKER.length + "/index/".length);
+  const after = path.slice(path.indexOf(`${MARKER}/`) + MARKER.length + 1);
+  const rest = after.slice(after.indexOf("/") + 1); // past `index/` (or GitLab beta's `metadata/`)
   if (rest === "config.json") {
     return withEdgeCache(c, scope.cache, async () => jsonDocument(c.req.raw, JSON.stringify(registryConfig(prefixOf(c), !scope.cache.anonymousPullable))));
   }

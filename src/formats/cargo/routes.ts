@@ -20,6 +20,8 @@ for (const [prefix, levelOf] of [
 ] as const) {
   const access = readAccess(levelOf);
   cargoRoutes.get(`${prefix}/index/*`, access, (c) => serveIndex(c, scopeOf(c)));
+  // GitLab's beta names the index `…/packages/cargo/metadata/`: the same index, so its users change only the host.
+  cargoRoutes.get(`${prefix}/metadata/*`, access, (c) => serveIndex(c, scopeOf(c)));
   cargoRoutes.get(`${prefix}/api/v1/crates`, access, (c) => searchCrates(c, scopeOf(c)));
   cargoRoutes.get(`${prefix}/api/v1/crates/:name/:version/download`, access, (c) => serveCrate(c, scopeOf(c)));
   cargoRoutes.get(`${prefix}/api/v1/crates/:name/owners`, access, (c) => listOwners(c, scopeOf(c)));
