@@ -5,14 +5,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { addMember, call, createDeployToken, createGroup, createJobToken, createProject, createUser, ok, unique } from "../support/api";
 import { publish } from "./checks";
-import { generic } from "./formats/generic";
-import { maven } from "./formats/maven";
-import { npm } from "./formats/npm";
-import { pypi } from "./formats/pypi";
 import { bytesFor, drain, get, nextVersion } from "./support";
+import { CONTRACT_FORMATS } from "./formats";
 import type { ContractFormat, Credential, Level } from "./types";
 
-const FORMATS: ContractFormat[] = [maven, npm, pypi, generic];
+const FORMATS = CONTRACT_FORMATS;
 
 type User = Awaited<ReturnType<typeof createUser>>;
 const personal = (user: User): Credential => ({ kind: "personal", token: user.token, username: user.username });

@@ -6,7 +6,7 @@
 //      uploads one file and sends each kind of credential, the download path at project (and group) level,
 //      its metadata document and how to read the versions from it (or `metadata: null`), what a duplicate
 //      upload answers by default and under the group setting that forbids it, and its 401 challenge.
-//   2. Import it here and add it to FORMATS.
+//   2. Add it to CONTRACT_FORMATS in test/contract/formats/index.ts (this suite and changes.test.ts read it).
 //   3. Run `npx vitest run test/contract`. Do not edit access.ts for a format: the access table is
 //      GitLab's and the same for every format; a mismatch is a bug in the format.
 import { beforeAll, describe, expect, it } from "vitest";
@@ -14,15 +14,11 @@ import { ADMIN_TOKEN, call } from "../support/api";
 import { ACCESS, CALLERS, PROJECT_KIND_LABELS, PROJECT_KINDS, type ProjectKind } from "./access";
 import { judge, packageRecord, publish, sameBytes, type Published } from "./checks";
 import { createFixture, type Fixture, type Tenant } from "./fixtures";
-import { generic } from "./formats/generic";
-import { maven } from "./formats/maven";
-import { npm } from "./formats/npm";
-import { pypi } from "./formats/pypi";
-import { cargo } from "./formats/cargo";
 import { bytesFor, digestsOf, drain, get, nextVersion } from "./support";
+import { CONTRACT_FORMATS } from "./formats";
 import type { ContractFormat, Level } from "./types";
 
-const FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo];
+const FORMATS = CONTRACT_FORMATS;
 
 let fx: Fixture;
 beforeAll(async () => {
