@@ -18,7 +18,8 @@ import { readPage, setPaginationHeaders } from "./pagination";
 const accessLevelSchema = z.enum(["disabled", "private", "enabled", "public"]);
 
 const createProjectSchema = z.object({
-  name: z.string().min(1).max(255),
+  // GitLab needs a name or a path; either defaults to the other.
+  name: z.string().min(1).max(255).optional(),
   path: pathSchema.optional(),
   namespace_id: z.union([z.coerce.number().int().positive(), z.string().min(1)]).optional(),
   visibility: visibilitySchema.default("private"),
@@ -47,10 +48,12 @@ projectRoutes.post("/projects", async (c) => {
   if (!namespace) throw new AppError("not_found", "404 Namespace Not Found");
   const role = roleOnNamespace(await registry.roles(), namespace);
   if (!me.isAdmin && role < ACCESS_LEVELS.maintainer) throw new AppError("forbidden", "403 Forbidden - creating a project here needs the Maintainer role");
-  const path = body.path ?? slugify(body.name);
+  if (!body.name && !body.path) throw new AppError("bad_request", "400 Bad request - name, path are missing, at least one parameter must be provided");
+  const path = body.path ?? slugify(body.name!);
+  const name = body.name ?? path;
   if (!pathSchema.safeParse(path).success) throw new AppError("bad_request", "400 Bad request - path is invalid");
   const registryAccessLevel = body.package_registry_access_level ?? (body.packages_enabled === false ? "disabled" : "enabled");
-  const project = await createProject(registry.db, namespace, { name: body.name, path, visibility: body.visibility, description: body.description ?? "", registryAccessLevel }, me.id);
+  const project = await createProject(registry.db, namespace, { name, path, visibility: body.visibility, description: body.description ?? "", registryAccessLevel }, me.id);
   return c.json(projectJson(originOf(c), project, namespace), 201);
 });
 

@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { personalAccessTokens, users } from "../db/schema";
-import { createPersonalAccessToken, createUser, revokePersonalAccessToken, setUserState, updateUser } from "../core/accounts";
+import { createPersonalAccessToken, createUser, revokePersonalAccessToken, rotatePersonalAccessToken, setUserState, updateUser } from "../core/accounts";
 import { AppError } from "../core/errors";
 import { booleanish, parseBody, pathSchema } from "./validate";
 import { originOf, requireAdmin, requireUser } from "./current-actor";
@@ -108,12 +108,49 @@ userRoutes.get("/personal_access_tokens", async (c) => {
 });
 
 userRoutes.get("/personal_access_tokens/self", async (c) => {
-  requireUser(c);
-  const actor = c.get("actor");
-  if (actor.kind !== "user" || !actor.tokenId) throw new AppError("not_found", "404 Not Found");
-  const row = await c.var.registry.db.select().from(personalAccessTokens).where(eq(personalAccessTokens.id, actor.tokenId)).get();
-  return c.json(personalTokenJson(row!));
+  const row = await tokenOf(c, selfTokenId(c), requireUser(c));
+  return c.json(personalTokenJson(row));
 });
+
+/** GET /personal_access_tokens/:id: one's own token, or anyone's for administrators (404 otherwise). */
+userRoutes.get("/personal_access_tokens/:id{[0-9]+}", async (c) => {
+  const row = await tokenOf(c, Number(c.req.param("id")), requireUser(c));
+  return c.json(personalTokenJson(row));
+});
+
+/** DELETE /personal_access_tokens/self: revoke the token this request carries. */
+userRoutes.on("DELETE", "/personal_access_tokens/self", async (c) => {
+  const me = requireUser(c);
+  await revokePersonalAccessToken(c.var.registry.db, selfTokenId(c), me.id);
+  return c.body(null, 204);
+});
+
+const rotateSchema = z.object({ expires_at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional() });
+
+/** POST /personal_access_tokens/:id/rotate and /self/rotate: the old token stops working, a new one (same name and scopes) is answered once. */
+for (const [path, idOf] of [
+  ["/personal_access_tokens/:id{[0-9]+}/rotate", (c: Context<AppEnv>) => Number(c.req.param("id"))],
+  ["/personal_access_tokens/self/rotate", selfTokenId],
+] as const) {
+  userRoutes.post(path, async (c) => {
+    const me = requireUser(c, true);
+    const body = await parseBody(c, rotateSchema);
+    const { row, token } = await rotatePersonalAccessToken(c.var.registry.db, idOf(c), me.isAdmin ? null : me.id, body.expires_at ?? null);
+    return c.json(personalTokenJson(row, token), 200);
+  });
+}
+
+function selfTokenId(c: Context<AppEnv>): number {
+  const actor = c.get("actor");
+  if (actor.kind !== "user" || !actor.tokenId) throw new AppError("not_found", "404 Not Found - this request carries no personal access token");
+  return actor.tokenId;
+}
+
+async function tokenOf(c: Context<AppEnv>, id: number, me: { id: number; isAdmin: boolean }) {
+  const row = await c.var.registry.db.select().from(personalAccessTokens).where(eq(personalAccessTokens.id, id)).get();
+  if (!row || (!me.isAdmin && row.userId !== me.id)) throw new AppError("not_found", "404 Personal access token Not Found");
+  return row;
+}
 
 // `.on("DELETE")`: the management routes never name a drizzle write method, so a grep finds table writes only in src/core.
 userRoutes.on("DELETE", "/personal_access_tokens/:id{[0-9]+}", async (c) => {

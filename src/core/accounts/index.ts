@@ -14,6 +14,7 @@ export {
   revokeDeployToken,
   revokeJobToken,
   revokePersonalAccessToken,
+  rotatePersonalAccessToken,
   type DeployTokenOwner,
   type DeployTokenRow,
   type NewDeployToken,

@@ -36,6 +36,47 @@ export async function revokePersonalAccessToken(db: Db, id: number, ownerId: num
   if (!row) throw new AppError("not_found", "404 Personal access token Not Found");
 }
 
+/**
+ * Rotate a token of `ownerId` (null: of anyone, for administrators): the old one is revoked and a new one
+ * with the same name and scopes made, in one batch. GitLab's default lifetime for the new token is a week.
+ * Spec: GitLab doc/api/personal_access_tokens.md "Rotate a personal access token".
+ */
+export async function rotatePersonalAccessToken(db: Db, id: number, ownerId: number | null, expiresAt: string | null, now = new Date()): Promise<{ row: PersonalTokenRow; token: string }> {
+  const where = ownerId === null ? eq(personalAccessTokens.id, id) : and(eq(personalAccessTokens.id, id), eq(personalAccessTokens.userId, ownerId));
+  const old = await db.select().from(personalAccessTokens).where(where).get();
+  if (!old) throw new AppError("not_found", "404 Personal access token Not Found");
+  const expired = old.expiresAt !== null && Date.parse(`${old.expiresAt}T00:00:00Z`) <= now.getTime();
+  if (old.revoked || expired) throw new AppError("bad_request", "400 Bad request - Token already revoked or expired");
+  const token = generateToken("glpat-");
+  const expires = expiresAt ?? new Date(now.getTime() + 7 * 86_400_000).toISOString().slice(0, 10);
+  const digest = await tokenDigest(token);
+  // One batch: the revoke counts only while the token is still active, and the new token is inserted only when
+  // that revoke changed a row (changes() of the statement before), so two rotations cannot both succeed.
+  const [revoked] = await db.batch([
+    db.update(personalAccessTokens).set({ revoked: true }).where(and(eq(personalAccessTokens.id, old.id), eq(personalAccessTokens.revoked, false))).returning({ id: personalAccessTokens.id }),
+    db.insert(personalAccessTokens).select(
+      db
+        .select({
+          // Every column in the table's order, as an INSERT … SELECT needs.
+          id: sql<number>`NULL`.as("id"),
+          userId: personalAccessTokens.userId,
+          name: personalAccessTokens.name,
+          tokenDigest: sql<string>`${digest}`.as("token_digest"),
+          scopes: personalAccessTokens.scopes,
+          expiresAt: sql<string>`${expires}`.as("expires_at"),
+          revoked: sql<boolean>`0`.as("revoked"),
+          lastUsedAt: sql<Date | null>`NULL`.as("last_used_at"),
+          createdAt: sql<Date>`${now.getTime()}`.as("created_at"),
+        })
+        .from(personalAccessTokens)
+        .where(and(eq(personalAccessTokens.id, old.id), sql`changes() = 1`)),
+    ),
+  ]);
+  const row = revoked.length > 0 ? await db.select().from(personalAccessTokens).where(eq(personalAccessTokens.tokenDigest, digest)).get() : undefined;
+  if (!row) throw new AppError("bad_request", "400 Bad request - Token already revoked or expired");
+  return { row, token };
+}
+
 /** What a deploy token belongs to: one project, or a group (and so its subgroups' projects). */
 export type DeployTokenOwner = { projectId: number } | { namespaceId: number };
 
