@@ -120,6 +120,35 @@ describe("publishing and installing", () => {
   });
 });
 
+describe("large charts", () => {
+  it("streams a 14 MB chart through the archive reader into storage and back", async () => {
+    const random = (size: number) => {
+      const out = new Uint8Array(size);
+      for (let i = 0; i < size; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(size, i + 65536)));
+      return out;
+    };
+    const archive = tar([
+      { name: "big/Chart.yaml", data: chartYaml("big", "1.0.0") },
+      ...[1, 2, 3].map((n) => ({ name: `big/files/blob-${n}.bin`, data: random(4.5 * 1024 * 1024) })),
+    ]);
+    const tgz = await gzip(archive);
+    expect(tgz.byteLength).toBeGreaterThan(13 * 1024 * 1024);
+    expect((await uploadChart(fx.project.id, "stable", { chart: tgz }, auth)).status).toBe(201);
+    const entry = (await readIndex("stable")).entries.big![0]!;
+    expect(entry.digest).toBe(await sha256Hex(tgz));
+    const download = await call(`${helmBase(fx.project.id)}/stable/charts/big-1.0.0.tgz`, { headers: auth });
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(tgz);
+  });
+
+  it("refuses a chart with a file over helm's 5 MiB limit before the rest of it is stored", async () => {
+    const tgz = await gzip(tar([{ name: "huge/Chart.yaml", data: chartYaml("huge", "1.0.0") }, { name: "huge/x.bin", data: new Uint8Array(6 * 1024 * 1024) }]));
+    const res = await uploadChart(fx.project.id, "stable", { chart: tgz }, auth);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toMatch(/larger than the maximum file size/);
+    expect((await packageFiles("huge")).pkg).toBeNull();
+  });
+});
+
 describe("provenance", () => {
   it("stores a prov sent with its chart and serves it beside the chart; a newer upload without one has none", async () => {
     const yaml = chartYaml("signed", "1.0.0");
