@@ -8,8 +8,9 @@ import { genericFormat } from "./generic";
 import { pypiFormat } from "./pypi";
 import { npmFormat } from "./npm";
 import { cargoFormat } from "./cargo";
+import { helmFormat } from "./helm";
 
-export const FORMATS: FormatModule[] = [genericFormat, mavenFormat, pypiFormat, npmFormat, cargoFormat];
+export const FORMATS: FormatModule[] = [genericFormat, mavenFormat, pypiFormat, npmFormat, cargoFormat, helmFormat];
 
 for (const format of FORMATS) registerPlanners(format.planners ?? {});
 

@@ -4,8 +4,8 @@
 // format, whatever the edge cache held. The table entries are contract.test.ts's (formats/*.ts).
 import { beforeAll, describe, expect, it } from "vitest";
 import { addMember, call, createDeployToken, createGroup, createJobToken, createProject, createUser, ok, unique } from "../support/api";
-import { publish } from "./checks";
-import { bytesFor, drain, get, nextVersion } from "./support";
+import { fileFor, publish } from "./checks";
+import { drain, get, nextVersion } from "./support";
 import { CONTRACT_FORMATS } from "./formats";
 import type { ContractFormat, Credential, Level } from "./types";
 
@@ -36,8 +36,10 @@ const levels = (format: ContractFormat, t: Awaited<ReturnType<typeof tenant>>): 
 
 for (const format of FORMATS) {
   describe(`${format.packageType} contract: changes count at once`, () => {
-    const upload = (projectId: number, base: string, credential: Credential) =>
-      format.upload(projectId, format.packageVersion(base, nextVersion()), bytesFor(base), format.credentials(credential));
+    const upload = async (projectId: number, base: string, credential: Credential) => {
+      const v = format.packageVersion(base, nextVersion());
+      return format.upload(projectId, v, await fileFor(format, v, base), format.credentials(credential));
+    };
 
     it("a member demoted to Reporter no longer uploads, and a removed member no longer reads", async () => {
       const t = await tenant("private");

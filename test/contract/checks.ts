@@ -18,11 +18,16 @@ export interface Published {
 export async function publish(format: ContractFormat, projectId: number, credential: Credential, options: { base?: string; version?: string; bytes?: Uint8Array } = {}): Promise<Published> {
   const base = options.base ?? unique(`contract-${format.packageType}`);
   const v = format.packageVersion(base, options.version ?? nextVersion());
-  const bytes = options.bytes ?? bytesFor(`${base}@${v.version}`);
+  const bytes = options.bytes ?? (await fileFor(format, v, `${base}@${v.version}`));
   const res = await format.upload(projectId, v, bytes, format.credentials(credential));
   expect(res.status, `upload of ${v.name}@${v.version}: ${await res.clone().text()}`).toBe(format.uploaded);
   await res.arrayBuffer();
   return { base, v, bytes, digests: await digestsOf(bytes) };
+}
+
+/** Unique bytes for an upload of `v`, made into a valid file where the format reads it. */
+export async function fileFor(format: ContractFormat, v: PackageVersion, label: string): Promise<Uint8Array> {
+  return format.fileFor ? format.fileFor(v, bytesFor(label)) : bytesFor(label);
 }
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

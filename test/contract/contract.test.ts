@@ -12,10 +12,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, call } from "../support/api";
 import { ACCESS, CALLERS, PROJECT_KIND_LABELS, PROJECT_KINDS, type ProjectKind } from "./access";
-import { judge, packageRecord, publish, sameBytes, type Published } from "./checks";
+import { fileFor, judge, packageRecord, publish, sameBytes, type Published } from "./checks";
 import { createFixture, type Fixture, type Tenant } from "./fixtures";
-import { bytesFor, digestsOf, drain, get, nextVersion } from "./support";
 import { CONTRACT_FORMATS } from "./formats";
+import { digestsOf, drain, get, nextVersion } from "./support";
 import type { ContractFormat, Level } from "./types";
 
 const FORMATS = CONTRACT_FORMATS;
@@ -99,7 +99,7 @@ for (const format of FORMATS) {
     it(`answers a duplicate upload ${byDefault === "allowed" ? "with success and serves the newest bytes" : `with ${byDefault.status}, keeping the first file`}`, async () => {
       const tenant = fx.tenants.private;
       const first = await publish(format, tenant.project.id, fx.developer);
-      const again = bytesFor("duplicate");
+      const again = await fileFor(format, first.v, "duplicate");
       const res = await format.upload(tenant.project.id, first.v, again, format.credentials(fx.developer));
       if (byDefault === "allowed") expect(res.status, await res.text()).toBe(format.uploaded);
       else {
@@ -115,7 +115,7 @@ for (const format of FORMATS) {
     it.skipIf(!whenForbidden)(`refuses a duplicate with ${whenForbidden?.answer.status} when the group's setting forbids it, and still takes new versions`, async () => {
       const { project: strict, developer } = fx.strict;
       const first = await publish(format, strict.id, developer);
-      const res = await format.upload(strict.id, first.v, bytesFor("forbidden duplicate"), format.credentials(developer));
+      const res = await format.upload(strict.id, first.v, await fileFor(format, first.v, "forbidden duplicate"), format.credentials(developer));
       expect(res.status).toBe(whenForbidden!.answer.status);
       expect(await res.json()).toMatchObject(whenForbidden!.answer.body(first.v));
       const served = await get(format.downloadPath(project(strict.id), first.v, first.digests.sha256), format.credentials(developer));
@@ -156,7 +156,7 @@ for (const format of FORMATS) {
               ];
               if (metadata) found.push(...(await judge(format, `${caller} metadata`, await get(metadata.path(level, seed.v), { ...metadata.headers, ...auth }), read, 200, sent)));
               const v = format.packageVersion(seed.base, nextVersion());
-              found.push(...(await judge(format, `${caller} upload`, await format.upload(tenant.project.id, v, bytesFor(caller), auth), upload, format.uploaded, sent)));
+              found.push(...(await judge(format, `${caller} upload`, await format.upload(tenant.project.id, v, await fileFor(format, v, caller), auth), upload, format.uploaded, sent)));
               return found;
             }),
           );

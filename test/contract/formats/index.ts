@@ -2,8 +2,9 @@
 import type { ContractFormat } from "../types";
 import { cargo } from "./cargo";
 import { generic } from "./generic";
+import { helm } from "./helm";
 import { maven } from "./maven";
 import { npm } from "./npm";
 import { pypi } from "./pypi";
 
-export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo];
+export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm];
