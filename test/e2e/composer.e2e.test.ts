@@ -71,13 +71,13 @@ function publish(projectId: number, zip: string, options: { version?: string; to
 }
 
 /** A consumer project requiring `require` from `repository`, with this auth.json. */
-function consumer(require: Record<string, string>, repository: string, auth: Record<string, unknown>): string {
+function consumer(require: Record<string, string>, repository: string, auth: Record<string, unknown>, options: { gitlabDomains?: boolean } = {}): string {
   const dir = mkdtempSync(path.join(work, "app-"));
   const manifest = {
     name: "acme/app",
     require,
     repositories: [{ type: "composer", url: repository }, { "packagist.org": false }],
-    config: { "secure-http": false, "gitlab-domains": [registry.host] },
+    config: { "secure-http": false, ...(options.gitlabDomains === false ? {} : { "gitlab-domains": [registry.host] }) },
   };
   writeFileSync(path.join(dir, "composer.json"), JSON.stringify(manifest, null, 2));
   writeFileSync(path.join(dir, "auth.json"), JSON.stringify(auth, null, 2));
@@ -85,6 +85,7 @@ function consumer(require: Record<string, string>, repository: string, auth: Rec
 }
 
 const php = (dir: string, code: string) => execFileSync("php", ["-r", `require 'vendor/autoload.php'; ${code}`], { cwd: dir, encoding: "utf8" }).trim();
+const projectRepository = (id: number) => `${registry.url}/api/v4/projects/${id}/packages/composer/`;
 const groupRepository = () => `${registry.url}/api/v4/group/${group.id}/-/packages/composer/`;
 
 beforeAll(async () => {
@@ -133,5 +134,26 @@ describe.skipIf(!hasComposer)("Composer with the real composer 2", () => {
     const { status, output } = composer(app, ["install"], path.join(work, "cache-anonymous"));
     expect(status).not.toBe(0);
     expect(output).toMatch(/Could not authenticate against/);
+  });
+
+  it("installs a package and its dependency from the project repository with http-basic (a deploy token), and `composer update` takes a new version", async () => {
+    // The second package has no version in composer.json: the form's `version` gives it.
+    const greeter = archive("greeter", "2.0.0", { versionInJson: false });
+    const upload = publish(libs.id, greeter, { version: "2.0.0" });
+    expect(upload.status, upload.body).toBe(201);
+    const deploy = await seed.deployToken("projects", libs.id, ["read_package_registry"]);
+    const auth = { "http-basic": { [registry.host]: { username: deploy.username, password: deploy.token } } };
+    const app = consumer({ "acme/greeter": "^2.0" }, projectRepository(libs.id), auth, { gitlabDomains: false });
+    const installed = composerOk(app, ["install", "-vvv"]);
+    expect(installed).toContain(`Using HTTP basic authentication with username "${deploy.username}"`);
+    expect(installed).toMatch(/Installing acme\/hello-composer \(1\.0\.0\)/);
+    expect(installed).toMatch(/Installing acme\/greeter \(2\.0\.0\)/);
+    expect(php(app, "echo Acme\\Greeter\\Greeter::greetTwice('bob');")).toBe("hello, bob, from acme/hello-composer 1.0.0 | greeter 2.0.0");
+
+    const next = publish(libs.id, archive("hello", "1.1.0"));
+    expect(next.status, next.body).toBe(201);
+    const updated = composerOk(app, ["update"]);
+    expect(updated).toMatch(/Upgrading acme\/hello-composer \(1\.0\.0 => 1\.1\.0\)/);
+    expect(php(app, "echo Acme\\Greeter\\Greeter::greetTwice('bob');")).toBe("hello, bob, from acme/hello-composer 1.1.0 | greeter 2.0.0");
   });
 });
