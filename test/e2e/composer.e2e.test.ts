@@ -42,7 +42,7 @@ function composerOk(cwd: string, args: string[], cache?: string): string {
 }
 
 /** `composer archive` of a sample (copied, with its version and greeting set): the zip a user uploads. */
-function archive(sample: string, version: string, options: { versionInJson?: boolean } = {}): string {
+function archive(sample: string, version: string, options: { versionInJson?: boolean; label?: string } = {}): string {
   const dir = mkdtempSync(path.join(work, `${sample}-`));
   cpSync(path.join(SAMPLES, sample), dir, { recursive: true });
   const manifest = JSON.parse(readFileSync(path.join(dir, "composer.json"), "utf8"));
@@ -51,13 +51,14 @@ function archive(sample: string, version: string, options: { versionInJson?: boo
   writeFileSync(path.join(dir, "composer.json"), JSON.stringify(manifest, null, 4));
   const hello = path.join(dir, "src", "Hello.php");
   try {
-    writeFileSync(hello, readFileSync(hello, "utf8").replace("VERSION = '1.0.0'", `VERSION = '${version}'`));
+    writeFileSync(hello, readFileSync(hello, "utf8").replace("VERSION = '1.0.0'", `VERSION = '${options.label ?? version}'`));
   } catch {
     /* only the hello sample has a version constant */
   }
   const out = path.join(work, "dist");
-  composerOk(dir, ["archive", "--format=zip", `--dir=${out}`, `--file=${sample}-${version}`]);
-  return path.join(out, `${sample}-${version}.zip`);
+  const file = `${sample}-${(options.label ?? version).replace(/[^\w.-]/g, "_")}`;
+  composerOk(dir, ["archive", "--format=zip", `--dir=${out}`, `--file=${file}`]);
+  return path.join(out, `${file}.zip`);
 }
 
 /** POST the zip as the documented curl command does; answers status and body. */
@@ -155,5 +156,23 @@ describe.skipIf(!hasComposer)("Composer with the real composer 2", () => {
     const updated = composerOk(app, ["update"]);
     expect(updated).toMatch(/Upgrading acme\/hello-composer \(1\.0\.0 => 1\.1\.0\)/);
     expect(php(app, "echo Acme\\Greeter\\Greeter::greetTwice('bob');")).toBe("hello, bob, from acme/hello-composer 1.1.0 | greeter 2.0.0");
+  });
+
+  it("installs a dev version from p2/<name>~dev.json, and a version replaced by a different archive", () => {
+    const dev = publish(libs.id, archive("hello", "dev-main"), { version: "dev-main" });
+    expect(dev.status, dev.body).toBe(201);
+    // GitLab's rule: a different archive for an existing version replaces it.
+    const replaced = publish(libs.id, archive("hello", "1.1.0", { label: "1.1.0 (rebuilt)" }));
+    expect(replaced.status, replaced.body).toBe(201);
+
+    const auth = { "gitlab-token": { [registry.host]: alice.token } };
+    const devApp = consumer({ "acme/hello-composer": "dev-main" }, groupRepository(), auth);
+    const devOutput = composerOk(devApp, ["install", "-vvv"], path.join(work, "cache-dev"));
+    expect(devOutput).toMatch(/Downloading \S+\/p2\/acme\/hello-composer~dev\.json/);
+    expect(php(devApp, "echo Acme\\Hello\\Hello::greet('carol');")).toBe("hello, carol, from acme/hello-composer dev-main");
+
+    const app = consumer({ "acme/hello-composer": "1.1.0" }, groupRepository(), auth);
+    composerOk(app, ["install"], path.join(work, "cache-replaced"));
+    expect(php(app, "echo Acme\\Hello\\Hello::greet('carol');")).toBe("hello, carol, from acme/hello-composer 1.1.0 (rebuilt)");
   });
 });
