@@ -63,15 +63,19 @@ export function buildProviders(hashes: [name: string, sha256: string][]): string
 }
 
 export interface RootOptions {
-  /** Names in the repository: Composer 2 asks only for these (no request per unknown dependency). */
-  availablePackages: string[];
+  /**
+   * Names in the repository: Composer 2 then asks only for these (no request per unknown dependency).
+   * Omitted when some packages may be hidden from the caller, so a miss still answers 401 and asks for credentials.
+   */
+  availablePackages?: string[];
   /** sha256 of the provider list, for Composer 1 clients; omitted for Composer 2 (as GitLab does). */
   providersSha256?: string;
 }
 
 /** `packages.json`: `metadata-url` for Composer 2, plus `provider-includes` and `providers-url` for Composer 1. */
 export function buildRoot(urls: Urls, options: RootOptions): string {
-  const root: Record<string, unknown> = { packages: [], "metadata-url": `${urls.prefix}/p2/%package%.json`, "available-packages": options.availablePackages };
+  const root: Record<string, unknown> = { packages: [], "metadata-url": `${urls.prefix}/p2/%package%.json` };
+  if (options.availablePackages) root["available-packages"] = options.availablePackages;
   if (options.providersSha256 !== undefined) {
     root["provider-includes"] = { "p/%hash%.json": { sha256: options.providersSha256 } };
     root["providers-url"] = `${urls.prefix}/%package%$%hash%.json`;

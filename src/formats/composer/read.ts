@@ -34,7 +34,7 @@ export async function serveComposerRead(c: Context<AppEnv>, scope: ReadScope, re
       return withEdgeCache(c, { ...scope.cache, revisions: [...scope.cache.revisions, composer2 ? "composer2" : "composer1"] }, async () => {
         const names = (await registry.packageNames(scope, PACKAGE_TYPE)).map((n) => n.name);
         const providersSha256 = composer2 ? undefined : await sha256Hex(await providerList(registry, scope, urls, names));
-        return json(buildRoot(urls, { availablePackages: names, providersSha256 }));
+        return json(buildRoot(urls, { availablePackages: scope.challengeOnMiss ? undefined : names, providersSha256 }));
       });
     }
     case "providers":

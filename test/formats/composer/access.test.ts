@@ -8,7 +8,7 @@ import { judge } from "../../contract/checks";
 import { createFixture, type Fixture } from "../../contract/fixtures";
 import { BASIC_CHALLENGE, drain } from "../../contract/support";
 import type { ContractFormat, Credential } from "../../contract/types";
-import { ADMIN_TOKEN, basic, call, ok, unique } from "../../support/api";
+import { ADMIN_TOKEN, basic, call, createGroup, createProject, ok, unique } from "../../support/api";
 import { digestsOf, groupPrefix, packageZip, projectPrefix, UA_COMPOSER_1, UA_COMPOSER_2, upload } from "./helpers";
 
 /** How composer sends auth.json credentials: a personal token as PRIVATE-TOKEN, deploy and job tokens as Basic. */
@@ -80,6 +80,20 @@ describe("Composer access table", () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("www-authenticate")).toBe(BASIC_CHALLENGE);
     expect((await call(`${groupPrefix(fx.tenants.public.group.id)}/p2/${published.public.name}.json`)).status).toBe(200);
+  });
+
+  it("lists available packages only when no package of the group is hidden from the caller", async () => {
+    // A public group with a private project: anonymous callers get no list, so Composer asks p2 and meets a 401.
+    const tenant = { group: await createGroup(unique("composer-mixed"), { visibility: "public" }) };
+    const hidden = await createProject(tenant.group.id, { visibility: "private" });
+    const name = `acme/${unique("hidden")}`;
+    expect((await upload(hidden.id, await packageZip({ name }), { version: "1.0.0", token: ADMIN_TOKEN })).status).toBe(201);
+    const headers = { "user-agent": UA_COMPOSER_2 };
+    const anonymous = (await (await call(`${groupPrefix(tenant.group.id)}/packages.json`, { headers })).json()) as Record<string, unknown>;
+    expect(anonymous["available-packages"]).toBeUndefined();
+    expect((await call(`${groupPrefix(tenant.group.id)}/p2/${name}.json`, { headers })).status).toBe(401);
+    const admin = (await (await call(`${groupPrefix(tenant.group.id)}/packages.json`, { headers, token: ADMIN_TOKEN })).json()) as Record<string, unknown>;
+    expect(admin["available-packages"]).toContain(name);
   });
 });
 

@@ -63,6 +63,26 @@ describe("what an upload must carry", () => {
   });
 });
 
+describe("large archives", () => {
+  it("streams a chunked upload of a 9 MiB archive and reads only composer.json back", async () => {
+    const name = nameOf("large");
+    const big = new Uint8Array(9 * 1024 * 1024).map((_, i) => (i * 31) & 0xff);
+    const zip = await makeZip([{ name: "assets/big.bin", data: big }, { name: "composer.json", data: JSON.stringify({ name }) }]);
+    const { body, contentType } = multipart([{ name: "version", value: "1.0.0" }, { name: "package", value: zip, filename: "large.zip" }]);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < body.length; i += 64 * 1024) controller.enqueue(body.slice(i, i + 64 * 1024));
+        controller.close();
+      },
+    });
+    const res = await call(`${projectPrefix(project.id)}`, { method: "POST", body: stream, token, headers: { "content-type": contentType } });
+    expect(res.status, await res.text()).toBe(201);
+    const { sha256 } = await digestsOf(zip);
+    const archive = await call(`${projectPrefix(project.id)}/archives/${name}.zip?sha=${sha256}`, { token });
+    expect((await digestsOf(new Uint8Array(await archive.arrayBuffer()))).sha256).toBe(sha256);
+  });
+});
+
 describe("publishing a version again (GitLab's rules)", () => {
   it("answers the same archive with 400 and keeps the version as it was", async () => {
     const name = nameOf("same");
