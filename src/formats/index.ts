@@ -9,8 +9,17 @@ import { pypiFormat } from "./pypi";
 import { npmFormat } from "./npm";
 import { cargoFormat } from "./cargo";
 import { helmFormat } from "./helm";
+import { composerFormat } from "./composer";
 
-export const FORMATS: FormatModule[] = [genericFormat, mavenFormat, pypiFormat, npmFormat, cargoFormat, helmFormat];
+export const FORMATS: FormatModule[] = [
+  genericFormat,
+  mavenFormat,
+  pypiFormat,
+  npmFormat,
+  cargoFormat,
+  helmFormat,
+  composerFormat,
+];
 
 for (const format of FORMATS) registerPlanners(format.planners ?? {});
 

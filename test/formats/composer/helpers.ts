@@ -1,0 +1,58 @@
+// Composer test helpers: zip archives with a composer.json, and the multipart upload a client sends.
+import { call } from "../../support/api";
+import { makeZip, type ZipInput } from "./zip-writer";
+
+export const UA_COMPOSER_2 = "Composer/2.5.5 (Linux; 6.1.0; PHP 8.2.36; cURL 7.88.1; Platform-PHP 8.2.36)";
+export const UA_COMPOSER_1 = "Composer/1.10.26 (Linux; 6.1.0; PHP 7.4.33)";
+
+const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
+export async function digestsOf(bytes: Uint8Array) {
+  return { sha256: hex(await crypto.subtle.digest("SHA-256", bytes)), sha1: hex(await crypto.subtle.digest("SHA-1", bytes)) };
+}
+
+/** A package archive as `composer archive` makes it: composer.json and a class, in one top-level folder unless `root`. */
+export function packageZip(composerJson: Record<string, unknown>, options: { root?: boolean; extra?: ZipInput[]; salt?: string } = {}) {
+  const dir = options.root ? "" : "package/";
+  return makeZip([
+    { name: `${dir}composer.json`, data: JSON.stringify(composerJson, null, 2), deflate: true },
+    { name: `${dir}src/Hello.php`, data: `<?php\n// ${options.salt ?? crypto.randomUUID()}\nclass Hello {}\n`, deflate: true },
+    ...(options.extra ?? []),
+  ]);
+}
+
+export function multipart(parts: { name: string; value: string | Uint8Array; filename?: string }[]) {
+  const boundary = `----composer${crypto.randomUUID().replace(/-/g, "")}`;
+  const enc = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  for (const part of parts) {
+    const disposition = `form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ""}`;
+    const type = part.filename ? "Content-Type: application/zip\r\n" : "";
+    chunks.push(enc.encode(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`));
+    chunks.push(typeof part.value === "string" ? enc.encode(part.value) : part.value);
+    chunks.push(enc.encode("\r\n"));
+  }
+  chunks.push(enc.encode(`--${boundary}--\r\n`));
+  const body = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    body.set(c, offset);
+    offset += c.byteLength;
+  }
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** POST …/packages/composer with the zip as `package` (and `version` when given). */
+export function upload(projectId: number | string, zip: Uint8Array, options: { version?: string; token?: string; headers?: Record<string, string> } = {}) {
+  const parts = [{ name: "package", value: zip, filename: "package.zip" }, ...(options.version !== undefined ? [{ name: "version", value: options.version }] : [])];
+  const { body, contentType } = multipart(parts);
+  return call(`/api/v4/projects/${projectId}/packages/composer`, { method: "POST", body, token: options.token, headers: { "content-type": contentType, ...options.headers } });
+}
+
+export const groupPrefix = (groupId: number) => `/api/v4/group/${groupId}/-/packages/composer`;
+export const projectPrefix = (projectId: number) => `/api/v4/projects/${projectId}/packages/composer`;
+
+/** The versions of a p2 document, by version. */
+export async function p2Versions(res: Response, name: string): Promise<Record<string, any>> {
+  const body = (await res.json()) as { packages: Record<string, any[]> };
+  return Object.fromEntries((body.packages[name] ?? []).map((v) => [v.version, v]));
+}
