@@ -1,10 +1,11 @@
 // Every format in the contract suites (contract.test.ts, changes.test.ts): a new format joins with one line here.
 import type { ContractFormat } from "../types";
 import { cargo } from "./cargo";
+import { composer } from "./composer";
 import { generic } from "./generic";
 import { helm } from "./helm";
 import { maven } from "./maven";
 import { npm } from "./npm";
 import { pypi } from "./pypi";
 
-export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm];
+export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm, composer];
