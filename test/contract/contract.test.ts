@@ -18,10 +18,11 @@ import { generic } from "./formats/generic";
 import { maven } from "./formats/maven";
 import { npm } from "./formats/npm";
 import { pypi } from "./formats/pypi";
+import { terraform } from "./formats/terraform";
 import { bytesFor, digestsOf, drain, get, nextVersion } from "./support";
 import type { ContractFormat, Level } from "./types";
 
-const FORMATS: ContractFormat[] = [maven, npm, pypi, generic];
+const FORMATS: ContractFormat[] = [maven, npm, pypi, generic, terraform];
 
 let fx: Fixture;
 beforeAll(async () => {
