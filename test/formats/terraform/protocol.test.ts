@@ -125,5 +125,12 @@ describe("terraform module registry protocol", () => {
     expect(rows.map((r) => [r.name, r.version, r.package_type])).toEqual([["listed/gcp", "1.0.0", "terraform_module"]]);
     const files = (await (await call(`/api/v4/projects/${project.id}/packages/${rows[0]!.id}/package_files`, { token: ADMIN_TOKEN })).json()) as { file_name: string }[];
     expect(files.map((f) => f.file_name)).toEqual(["listed-gcp-1.0.0.tgz"]);
+    // The package page shows the module block in the top-level namespace and the CLI credentials.
+    const page = await call(`/${project.path_with_namespace}/-/packages/${rows[0]!.id}`, { token: ADMIN_TOKEN });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Terraform module");
+    expect(html).toContain(`source  = &quot;packyard.test/${project.path_with_namespace.split("/")[0]}/listed/gcp&quot;`);
+    expect(html).toContain("credentials &quot;packyard.test&quot;");
   });
 });
