@@ -10,6 +10,7 @@ import { npmFormat } from "./npm";
 import { cargoFormat } from "./cargo";
 import { helmFormat } from "./helm";
 import { composerFormat } from "./composer";
+import { terraformFormat } from "./terraform";
 
 export const FORMATS: FormatModule[] = [
   genericFormat,
@@ -19,6 +20,7 @@ export const FORMATS: FormatModule[] = [
   cargoFormat,
   helmFormat,
   composerFormat,
+  terraformFormat,
 ];
 
 for (const format of FORMATS) registerPlanners(format.planners ?? {});

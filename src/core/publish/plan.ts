@@ -133,7 +133,7 @@ async function planChange(db: Db, request: CommitRequest, op: Exclude<CommitOp, 
 async function planPublish(db: Db, request: CommitRequest, op: PublishOp, namespaceId: number, statements: Statement[]): Promise<{ readBack: PublishReadBack; createdPackage: boolean }> {
   const existing = await db.select().from(packages).where(and(samePackage(request), eq(packages.version, op.version))).get();
   if (existing) await checkDuplicates(db, request, op, existing, namespaceId);
-  if (op.uniqueInRootNamespace) await checkUniqueInRootNamespace(db, request, op.version, namespaceId);
+  if (op.uniqueInRootNamespace) await checkUniqueInRootNamespace(db, request, op.uniqueInRootNamespace === "name" ? null : op.version, namespaceId);
 
   const now = new Date();
   let packageIdExpr: number | ReturnType<typeof sql>;
@@ -232,7 +232,8 @@ async function checkDuplicates(db: Db, request: CommitRequest, op: PublishOp, ex
  * shadow another's version at group or instance level. One query: the project's root id (first traversal
  * id) and every namespace under it, joined to packages of that name and version in other projects.
  */
-async function checkUniqueInRootNamespace(db: Db, request: CommitRequest, version: string, namespaceId: number) {
+/** `version` null: any version of the name clashes. */
+async function checkUniqueInRootNamespace(db: Db, request: CommitRequest, version: string | null, namespaceId: number) {
   const rootId = sql`(SELECT substr(r.traversal_ids || '/', 1, instr(r.traversal_ids || '/', '/') - 1) FROM namespaces AS r WHERE r.id = ${namespaceId})`;
   const clash = await db
     .select({ id: packages.id })
@@ -243,7 +244,7 @@ async function checkUniqueInRootNamespace(db: Db, request: CommitRequest, versio
       and(
         eq(packages.packageType, request.packageType),
         eq(packages.normalizedName, request.normalizedName),
-        eq(packages.version, version),
+        version === null ? undefined : eq(packages.version, version),
         ne(packages.projectId, request.projectId),
         ne(packages.status, "pending_destruction"),
         sql`(${namespaces.traversalIds} = ${rootId} OR substr(${namespaces.traversalIds}, 1, length(${rootId}) + 1) = ${rootId} || '/')`,

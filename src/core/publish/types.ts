@@ -53,10 +53,11 @@ export type CommitOp =
       recordBuild?: boolean;
       /**
        * Refuse (package_exists) when another project under the same top-level namespace holds this name and
-       * version (npm, GitLab's rule). Race-free across projects only when every such publish shares one
+       * version (`true`: npm, Composer), or this name in any version (`"name"`: Terraform modules, whose names
+       * GitLab keeps unique across the namespace unless the duplicate setting allows them). Race-free across projects only when every such publish shares one
        * coordinator: pass a `coordinatorKey` naming the top-level namespace.
        */
-      uniqueInRootNamespace?: boolean;
+      uniqueInRootNamespace?: boolean | "name";
     }
   | { kind: "set_tag"; tag: string; version: string }
   | { kind: "remove_tag"; tag: string }

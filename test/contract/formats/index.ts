@@ -7,5 +7,6 @@ import { helm } from "./helm";
 import { maven } from "./maven";
 import { npm } from "./npm";
 import { pypi } from "./pypi";
+import { terraform } from "./terraform";
 
-export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm, composer];
+export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm, composer, terraform];
