@@ -7,8 +7,9 @@ import { mavenFormat } from "./maven";
 import { genericFormat } from "./generic";
 import { pypiFormat } from "./pypi";
 import { npmFormat } from "./npm";
+import { goFormat } from "./go";
 
-export const FORMATS: FormatModule[] = [genericFormat, mavenFormat, pypiFormat, npmFormat];
+export const FORMATS: FormatModule[] = [genericFormat, mavenFormat, pypiFormat, npmFormat, goFormat];
 
 for (const format of FORMATS) registerPlanners(format.planners ?? {});
 
