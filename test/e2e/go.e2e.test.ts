@@ -93,7 +93,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (process.env.GO_E2E_LOG) writeFileSync(process.env.GO_E2E_LOG, registry?.logs() ?? "");
   await registry?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });

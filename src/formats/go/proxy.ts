@@ -1,5 +1,5 @@
 // Answers the GOPROXY reads inside a read scope: `@v/list`, `.info` and `@latest` built from the stored
-// versions, `.mod` and `.zip` streamed from the blob store. A module or version the scope does not hold
+// versions, `.zip` streamed from the blob store and `.mod` from the zip's go.mod range. A module or version the scope does not hold
 // is a 404, so the go command tries the next proxy (it stops on any other status).
 // Spec: https://go.dev/ref/mod#goproxy-protocol
 import type { Context } from "hono";
@@ -8,15 +8,15 @@ import { missIn, newestFile, type ReadScope } from "../../core/registry";
 import { withEdgeCache } from "../../http/edge-cache";
 import { serveBlob } from "../../http/serve-blob";
 import { latestVersion, versionInfo, versionList } from "./metadata";
+import { serveGoMod } from "./mod-file";
 import type { GoRequest } from "./parse";
 
 export const GOLANG = "golang";
 const FILE_CACHE_CONTROL = "public, max-age=300";
 const METADATA_CACHE_CONTROL = "public, max-age=0, must-revalidate";
 
-/** The stored file names of a version, as GitLab names them. */
+/** The one stored file of a version, named as GitLab names it (GitLab also stores `<version>.mod`; here it comes from the zip). */
 export const zipFileName = (version: string) => `${version}.zip`;
-export const modFileName = (version: string) => `${version}.mod`;
 
 export function serveGoRead(c: Context<AppEnv>, scope: ReadScope, request: GoRequest): Promise<Response> {
   return withEdgeCache(c, scope.cache, async () => {
@@ -36,11 +36,10 @@ export function serveGoRead(c: Context<AppEnv>, scope: ReadScope, request: GoReq
         return text(versionInfo(rows[0]!), "application/json");
       case "mod":
       case "zip": {
-        const fileName = request.kind === "zip" ? zipFileName(request.version) : modFileName(request.version);
-        const file = rows.map((row) => newestFile(row.files, fileName)).find((f) => f !== undefined);
-        if (!file) throw missIn(scope, "Module file");
-        const contentType = request.kind === "zip" ? "application/zip" : "text/plain; charset=utf-8";
-        return serveBlob(c.env.BLOBS, c.req.raw, file, { contentType, cacheControl: FILE_CACHE_CONTROL });
+        const zip = rows.map((row) => newestFile(row.files, zipFileName(request.version))).find((f) => f !== undefined);
+        if (!zip) throw missIn(scope, "Module file");
+        if (request.kind === "mod") return serveGoMod(c, zip, request.modulePath, request.version, FILE_CACHE_CONTROL);
+        return serveBlob(c.env.BLOBS, c.req.raw, zip, { contentType: "application/zip", cacheControl: FILE_CACHE_CONTROL });
       }
     }
   });

@@ -145,11 +145,8 @@ export function entryProblem(entry: ZipEntry): string | null {
   return null;
 }
 
-/**
- * One entry's uncompressed bytes as a stream (the local header is read first to find the data). The
- * stream fails when the data is larger or smaller than the central directory declares.
- */
-export async function openEntry(source: ZipSource, entry: ZipEntry): Promise<ReadableStream<Uint8Array>> {
+/** Where an entry's (compressed) data starts: after its local header, whose name and extra lengths may differ from the directory's. */
+export async function entryDataOffset(source: ZipSource, entry: ZipEntry): Promise<number> {
   const problem = entryProblem(entry);
   if (problem) throw new ZipFormatError(problem);
   if (entry.localHeaderOffset + 30 > source.size) throw new ZipFormatError("not a valid zip file: local header out of range");
@@ -157,9 +154,16 @@ export async function openEntry(source: ZipSource, entry: ZipEntry): Promise<Rea
   if (header.getUint32(0, true) !== LOCAL_SIGNATURE) throw new ZipFormatError("not a valid zip file: bad local file header");
   const dataOffset = entry.localHeaderOffset + 30 + header.getUint16(26, true) + header.getUint16(28, true);
   if (dataOffset + entry.compressedSize > source.size) throw new ZipFormatError("not a valid zip file: entry data out of range");
-  const raw = entry.compressedSize === 0 ? new Response(new Uint8Array(0)).body! : await source.stream(dataOffset, entry.compressedSize);
-  const inflated = entry.method === DEFLATE ? raw.pipeThrough(new DecompressionStream("deflate-raw")) : raw;
-  return inflated.pipeThrough(exactLength(entry.uncompressedSize));
+  return dataOffset;
+}
+
+/**
+ * An entry's uncompressed bytes from its raw (stored or deflated) data. The stream fails when the data is
+ * larger or smaller than `size`, the size the central directory declares.
+ */
+export function inflateEntry(raw: ReadableStream<Uint8Array>, method: number, size: number): ReadableStream<Uint8Array> {
+  const inflated = method === DEFLATE ? raw.pipeThrough(new DecompressionStream("deflate-raw")) : raw;
+  return inflated.pipeThrough(exactLength(size));
 }
 
 function exactLength(expected: number): TransformStream<Uint8Array, Uint8Array> {

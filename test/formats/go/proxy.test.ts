@@ -1,4 +1,4 @@
-// The Go proxy in workerd: uploads stored as `<version>.zip` + `<version>.mod`, every GOPROXY document,
+// The Go proxy in workerd: an upload stored as one `<version>.zip` (its `.mod` streamed out of it), every GOPROXY document,
 // case-encoding, 404 for path prefixes the go command probes, access and duplicates.
 import { describe, expect, it } from "vitest";
 import { addMember, ADMIN_TOKEN, basic, call, createGroup, createProject, createUser, ok } from "../../support/api";
@@ -12,7 +12,7 @@ async function project(visibility = "private") {
 }
 
 describe("Go proxy", () => {
-  it("stores an upload as <version>.zip and <version>.mod and lists it in the Packages API as golang", async () => {
+  it("stores an upload as one file, <version>.zip, and lists it in the Packages API as golang", async () => {
     const { id } = await project();
     const zip = await moduleZip("example.test/acme/hello", "v1.0.0");
     const res = await uploadZip(id, "example.test/acme/hello", "v1.0.0", zip, admin);
@@ -21,8 +21,7 @@ describe("Go proxy", () => {
     const [pkg] = await ok<any[]>(call(`/api/v4/projects/${id}/packages?package_type=golang`, { token: ADMIN_TOKEN }));
     expect(pkg).toMatchObject({ name: "example.test/acme/hello", version: "v1.0.0", package_type: "golang" });
     const files = await ok<any[]>(call(`/api/v4/projects/${id}/packages/${pkg.id}/package_files`, { token: ADMIN_TOKEN }));
-    expect(files.map((f) => f.file_name).sort()).toEqual(["v1.0.0.mod", "v1.0.0.zip"]);
-    expect(files.find((f) => f.file_name === "v1.0.0.zip").file_sha256).toBe(await sha256(zip));
+    expect(files.map((f) => [f.file_name, f.file_sha256])).toEqual([["v1.0.0.zip", await sha256(zip)]]);
   });
 
   it("serves @v/list, .info, .mod, .zip and @latest", async () => {
@@ -44,8 +43,17 @@ describe("Go proxy", () => {
     expect(body.Version).toBe("v1.10.0");
     expect(body.Time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
+    const goMod = `// generated\nmodule ${path} // v1.2.0\n\ngo 1.19\n`;
     const mod = await proxyGet(id, `${path}/@v/v1.2.0.mod`, admin);
-    expect(await mod.text()).toBe(`// generated\nmodule ${path} // v1.2.0\n\ngo 1.19\n`);
+    expect(mod.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(mod.headers.get("content-length")).toBe(String(goMod.length));
+    expect(mod.headers.get("content-disposition")).toMatch(/^attachment;/);
+    const etag = `"${await sha256(new TextEncoder().encode(goMod))}"`;
+    expect(mod.headers.get("etag")).toBe(etag);
+    expect(await mod.text()).toBe(goMod);
+    expect((await proxyGet(id, `${path}/@v/v1.2.0.mod`, { ...admin, "if-none-match": etag })).status).toBe(304);
+    const head = await call(`/api/v4/projects/${id}/packages/go/${path}/@v/v1.2.0.mod`, { method: "HEAD", headers: admin });
+    expect([head.status, head.headers.get("content-length"), await head.text()]).toEqual([200, String(goMod.length), ""]);
     const zip = await proxyGet(id, `${path}/@v/v1.2.0.zip`, admin);
     expect(zip.headers.get("content-type")).toBe("application/zip");
     expect(zip.headers.get("content-disposition")).toMatch(/^attachment;/);
@@ -108,6 +116,16 @@ describe("Go proxy", () => {
     await uploadZip(open.id, "example.test/acme/open", "v1.0.0", await moduleZip("example.test/acme/open", "v1.0.0"), admin);
     expect(await (await proxyGet(open.id, "example.test/acme/open/@v/list")).text()).toBe("v1.0.0\n");
     expect((await proxyGet(open.id, "example.test/acme/@v/v1.0.0.info")).status).toBe(404);
+    // Anonymous pulls of a public module go through the edge cache, the .mod streamed out of the zip included.
+    for (const doc of ["@v/list", "@v/v1.0.0.info", "@v/v1.0.0.mod", "@v/v1.0.0.zip", "@latest"]) {
+      const first = await proxyGet(open.id, `example.test/acme/open/${doc}`);
+      expect(first.status, doc).toBe(200);
+      const bytes = new Uint8Array(await first.arrayBuffer());
+      await new Promise((r) => setTimeout(r, 50));
+      const second = await proxyGet(open.id, `example.test/acme/open/${doc}`);
+      expect(second.headers.get("x-packyard-cache"), doc).toBe("HIT");
+      expect(new Uint8Array(await second.arrayBuffer()), doc).toEqual(bytes);
+    }
   });
 
   it("refuses a second upload of a version with 409 and keeps the first zip", async () => {
