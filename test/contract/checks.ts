@@ -3,7 +3,7 @@
 import { expect } from "vitest";
 import { ADMIN_TOKEN, call, ok, unique } from "../support/api";
 import type { Outcome } from "./access";
-import { bytesFor, digestsOf, nextVersion, textOf } from "./support";
+import { digestsOf, fileFor, nextVersion, textOf } from "./support";
 import type { ContractFormat, Credential, PackageVersion } from "./types";
 
 export interface Published {
@@ -18,7 +18,7 @@ export interface Published {
 export async function publish(format: ContractFormat, projectId: number, credential: Credential, options: { base?: string; version?: string; bytes?: Uint8Array } = {}): Promise<Published> {
   const base = options.base ?? unique(`contract-${format.packageType}`);
   const v = format.packageVersion(base, options.version ?? nextVersion());
-  const bytes = options.bytes ?? bytesFor(`${base}@${v.version}`);
+  const bytes = options.bytes ?? (await fileFor(format, v, `${base}@${v.version}`));
   const res = await format.upload(projectId, v, bytes, format.credentials(credential));
   expect(res.status, `upload of ${v.name}@${v.version}: ${await res.clone().text()}`).toBe(format.uploaded);
   await res.arrayBuffer();

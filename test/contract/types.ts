@@ -29,6 +29,11 @@ export interface ContractFormat {
   packageVersion(base: string, version: string): PackageVersion;
   /** The headers the real client sends for this credential; `null` is an anonymous client. */
   credentials(credential: Credential | null): Record<string, string>;
+  /**
+   * Formats whose server checks what is inside the file (a Go module zip): turn the suite's unique bytes into
+   * a valid file of `v`. Without it the unique bytes are uploaded as they are.
+   */
+  fileFor?(v: PackageVersion, unique: Uint8Array): Promise<Uint8Array>;
   /** Upload the version with its one file, as the real client sends it. */
   upload(projectId: number, v: PackageVersion, bytes: Uint8Array, headers: Record<string, string>): Promise<Response>;
   /** The status of an accepted upload. */
