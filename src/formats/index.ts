@@ -11,6 +11,7 @@ import { cargoFormat } from "./cargo";
 import { helmFormat } from "./helm";
 import { composerFormat } from "./composer";
 import { terraformFormat } from "./terraform";
+import { goFormat } from "./go";
 
 export const FORMATS: FormatModule[] = [
   genericFormat,
@@ -21,6 +22,7 @@ export const FORMATS: FormatModule[] = [
   helmFormat,
   composerFormat,
   terraformFormat,
+  goFormat,
 ];
 
 for (const format of FORMATS) registerPlanners(format.planners ?? {});

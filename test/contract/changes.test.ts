@@ -4,8 +4,8 @@
 // format, whatever the edge cache held. The table entries are contract.test.ts's (formats/*.ts).
 import { beforeAll, describe, expect, it } from "vitest";
 import { addMember, call, createDeployToken, createGroup, createJobToken, createProject, createUser, ok, unique } from "../support/api";
-import { fileFor, publish } from "./checks";
-import { drain, get, nextVersion } from "./support";
+import { publish } from "./checks";
+import { drain, fileFor, get, nextVersion } from "./support";
 import { CONTRACT_FORMATS } from "./formats";
 import type { ContractFormat, Credential, Level } from "./types";
 

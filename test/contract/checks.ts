@@ -3,7 +3,7 @@
 import { expect } from "vitest";
 import { ADMIN_TOKEN, call, ok, unique } from "../support/api";
 import type { Outcome } from "./access";
-import { bytesFor, digestsOf, nextVersion, textOf } from "./support";
+import { digestsOf, fileFor, nextVersion, textOf } from "./support";
 import type { ContractFormat, Credential, PackageVersion } from "./types";
 
 export interface Published {
@@ -25,10 +25,6 @@ export async function publish(format: ContractFormat, projectId: number, credent
   return { base, v, bytes, digests: await digestsOf(bytes) };
 }
 
-/** Unique bytes for an upload of `v`, made into a valid file where the format reads it. */
-export async function fileFor(format: ContractFormat, v: PackageVersion, label: string): Promise<Uint8Array> {
-  return format.fileFor ? format.fileFor(v, bytesFor(label)) : bytesFor(label);
-}
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);

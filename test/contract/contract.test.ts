@@ -12,10 +12,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, call } from "../support/api";
 import { ACCESS, CALLERS, PROJECT_KIND_LABELS, PROJECT_KINDS, type ProjectKind } from "./access";
-import { fileFor, judge, packageRecord, publish, sameBytes, type Published } from "./checks";
+import { judge, packageRecord, publish, sameBytes, type Published } from "./checks";
 import { createFixture, type Fixture, type Tenant } from "./fixtures";
 import { CONTRACT_FORMATS } from "./formats";
-import { digestsOf, drain, get, nextVersion } from "./support";
+import { digestsOf, drain, fileFor, get, nextVersion } from "./support";
 import type { ContractFormat, Level } from "./types";
 
 const FORMATS = CONTRACT_FORMATS;

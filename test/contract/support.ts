@@ -1,7 +1,7 @@
 // Small helpers shared by the contract suite and its format adapters: digests, unique bytes and versions,
 // the three ways clients send a credential, and reading a response whose body feeds the edge cache.
 import { basic, call } from "../support/api";
-import type { Credential } from "./types";
+import type { ContractFormat, Credential, PackageVersion } from "./types";
 
 export { call };
 
@@ -24,6 +24,12 @@ let counter = 0;
 export const nextVersion = () => `1.0.${++counter}`;
 /** Bytes no other upload of this run sends. */
 export const bytesFor = (label: string) => new TextEncoder().encode(`contract bytes of ${label} #${++counter} ${crypto.randomUUID()}`);
+
+/** Bytes no other upload of this run sends, as a valid file of `v` for formats that check contents. */
+export async function fileFor(format: ContractFormat, v: PackageVersion, label: string): Promise<Uint8Array> {
+  const unique = bytesFor(label);
+  return format.fileFor ? format.fileFor(v, unique) : unique;
+}
 
 /** PRIVATE-TOKEN / DEPLOY-TOKEN / JOB-TOKEN headers (curl, mvn with settings.xml httpHeaders). */
 export function tokenHeaders(credential: Credential | null): Record<string, string> {

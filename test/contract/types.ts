@@ -29,7 +29,10 @@ export interface ContractFormat {
   packageVersion(base: string, version: string): PackageVersion;
   /** The headers the real client sends for this credential; `null` is an anonymous client. */
   credentials(credential: Credential | null): Record<string, string>;
-  /** For formats whose server reads the file (a Helm chart): a valid file of `v` that carries the suite's unique bytes. */
+  /**
+   * Formats whose server checks what is inside the file (a Helm chart, a Go module zip, a Composer archive):
+   * turn the suite's unique bytes into a valid file of `v`. Without it the unique bytes are uploaded as they are.
+   */
   fileFor?(v: PackageVersion, unique: Uint8Array): Promise<Uint8Array>;
   /** Upload the version with its one file, as the real client sends it. */
   upload(projectId: number, v: PackageVersion, bytes: Uint8Array, headers: Record<string, string>): Promise<Response>;

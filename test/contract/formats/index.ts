@@ -3,10 +3,11 @@ import type { ContractFormat } from "../types";
 import { cargo } from "./cargo";
 import { composer } from "./composer";
 import { generic } from "./generic";
+import { go } from "./go";
 import { helm } from "./helm";
 import { maven } from "./maven";
 import { npm } from "./npm";
 import { pypi } from "./pypi";
 import { terraform } from "./terraform";
 
-export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm, composer, terraform];
+export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm, composer, terraform, go];

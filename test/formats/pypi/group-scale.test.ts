@@ -1,25 +1,16 @@
 // Issue 11 (item 3): a public group of 1,000 projects still answers group-level reads. Project ids are
 // bound through json_each, not one parameter each (D1 allows 100), so these were 500s past 100 projects.
 import { describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, call, createGroup, createProject } from "../../support/api";
+import { ADMIN_TOKEN, call } from "../../support/api";
+import { createGroupWithProjects } from "../../support/many-projects";
 import { PIP_ACCEPT, twineUpload } from "./helpers";
 
 const PROJECTS = 1000;
-/** Projects are created through the API, this many at a time (the same path users take; 5–10 s locally). */
-const CONCURRENCY = 25;
 
 describe("PyPI group level with 1,000 projects", () => {
-  it("serves the index, a project page and a file download", { timeout: 60_000 }, async () => {
-    const group = await createGroup(undefined, { visibility: "public" });
-    const ids: number[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < PROJECTS) {
-        next++;
-        ids.push((await createProject(group.id, { visibility: "public" })).id);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  it("serves the index, a project page and a file download", async () => {
+    const { group, projects } = await createGroupWithProjects(PROJECTS);
+    const ids = projects.map((p) => p.id);
     expect(ids).toHaveLength(PROJECTS);
 
     // Two projects far apart hold the package: newest publish wins across the whole group.

@@ -1,0 +1,3 @@
+module example.test/consumer
+
+go 1.19

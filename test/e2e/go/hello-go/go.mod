@@ -1,0 +1,3 @@
+module example.test/acme/hello-go
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.test/Acme/Shout
+
+go 1.19
