@@ -14,6 +14,8 @@ export interface GemOptions {
   yaml?: string;
   /** Extra bytes in data.tar.gz, so two pushes of one version differ. */
   payload?: string;
+  /** Entry times in the tar (default now); fixed, the same options give the same bytes. */
+  mtime?: number;
 }
 
 const requirementYaml = (pairs: [string, string][], indent: string) =>
@@ -71,7 +73,7 @@ export async function gunzip(bytes: Uint8Array, format: "gzip" | "deflate" = "gz
   return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format))).arrayBuffer());
 }
 
-function tarHeader(name: string, size: number): Uint8Array {
+function tarHeader(name: string, size: number, mtime: number): Uint8Array {
   const h = new Uint8Array(512);
   const put = (text: string, at: number) => h.set(new TextEncoder().encode(text), at);
   put(name, 0);
@@ -79,7 +81,7 @@ function tarHeader(name: string, size: number): Uint8Array {
   put("0000000\0", 108);
   put("0000000\0", 116);
   put(`${size.toString(8).padStart(11, "0")}\0`, 124);
-  put(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, "0")}\0`, 136);
+  put(`${mtime.toString(8).padStart(11, "0")}\0`, 136);
   put("        ", 148);
   put("0", 156);
   put("ustar\0", 257);
@@ -89,10 +91,10 @@ function tarHeader(name: string, size: number): Uint8Array {
   return h;
 }
 
-export function tar(entries: [string, Uint8Array][]): Uint8Array {
+export function tar(entries: [string, Uint8Array][], mtime = Math.floor(Date.now() / 1000)): Uint8Array {
   const blocks: Uint8Array[] = [];
   for (const [name, data] of entries) {
-    blocks.push(tarHeader(name, data.byteLength), data, new Uint8Array((512 - (data.byteLength % 512)) % 512));
+    blocks.push(tarHeader(name, data.byteLength, mtime), data, new Uint8Array((512 - (data.byteLength % 512)) % 512));
   }
   blocks.push(new Uint8Array(1024));
   const out = new Uint8Array(blocks.reduce((n, b) => n + b.byteLength, 0));
@@ -106,12 +108,15 @@ export function tar(entries: [string, Uint8Array][]): Uint8Array {
 
 export async function buildGem(o: GemOptions): Promise<Uint8Array> {
   const enc = new TextEncoder();
-  const data = await gzip(tar([["lib/x.rb", enc.encode(`# ${o.name} ${o.version} ${o.payload ?? ""}\n`)]]));
-  return tar([
+  const data = await gzip(tar([["lib/x.rb", enc.encode(`# ${o.name} ${o.version} ${o.payload ?? ""}\n`)]], o.mtime));
+  return tar(
+    [
     ["metadata.gz", await gzip(enc.encode(o.yaml ?? gemspecYaml(o)))],
     ["data.tar.gz", data],
-    ["checksums.yaml.gz", await gzip(enc.encode("---\n"))],
-  ]);
+      ["checksums.yaml.gz", await gzip(enc.encode("---\n"))],
+    ],
+    o.mtime,
+  );
 }
 
 
