@@ -92,6 +92,15 @@ describe("RubyGems with gem and bundler", () => {
     expect(update.status, update.output).toBe(0);
     expect(update.output).toMatch(/HTTP 206 Partial Content http:\/\/[^ ]*\/versions/);
     expect(readFileSync(path.join(app, "Gemfile.lock"), "utf8")).toMatch(/acme_hello \(1\.1\.0\)/);
+
+    // Bundler's full index (RubyGems' specs.4.8.gz and prerelease_specs.4.8.gz, then quick gemspecs).
+    const legacy = mkdtempSync(path.join(tmpdir(), "bundle-full-index-"));
+    writeFileSync(path.join(legacy, "Gemfile"), `source "${sourceUrl()}"\n\ngem "acme_app"\n`);
+    const full = run("bundle", ["install", "--full-index", "--verbose"], { cwd: legacy, env: { ...env, BUNDLE_PATH: path.join(legacy, "vendor"), BUNDLE_APP_CONFIG: path.join(legacy, ".bundle") } });
+    expect(full.status, full.output).toBe(0);
+    expect(full.output).toMatch(/Fetching source index from/);
+    expect(full.output).toMatch(/HTTP 200 OK http:\/\/[^ ]*\/quick\/Marshal\.4\.8\/acme_app-2\.0\.0\.gemspec\.rz/);
+    expect(readFileSync(path.join(legacy, "Gemfile.lock"), "utf8")).toMatch(/acme_hello \(1\.1\.0\)/);
   });
 
   it("lists gems with gem list --remote (Marshal specs indexes), the same as gem generate_index writes them", () => {

@@ -36,5 +36,17 @@ problems = []
     problems << "#{full} dependencies: #{deps.(a)} != #{deps.(b)}" unless deps.(a) == deps.(b)
   end
 end
+# The dependency API: every version of the requested gems with its runtime dependencies, as rubygems.org answers.
+specs = %w[specs prerelease_specs].flat_map { |i| Marshal.load(Zlib.gunzip(File.binread(File.join(dir, "#{i}.4.8.gz")))) }
+names = specs.map(&:first).uniq.sort
+expected = specs.map do |name, version, platform|
+  full = platform == "ruby" ? "#{name}-#{version}" : "#{name}-#{version}-#{platform}"
+  spec = Marshal.load(Gem::Util.inflate(File.binread(File.join(dir, "quick", "Marshal.4.8", "#{full}.gemspec.rz"))))
+  { name: name, number: version.to_s, platform: platform, dependencies: spec.runtime_dependencies.map { |d| [d.name, d.requirement.to_s] } }
+end
+ours = Marshal.load(fetch(uri, "api/v1/dependencies?gems=#{names.join(",")}"))
+sort = ->(list) { list.sort_by { |h| [h[:name], h[:number], h[:platform]] } }
+problems << "dependencies: #{sort.(ours)} != #{sort.(expected)}" unless sort.(ours) == sort.(expected)
+
 puts problems.empty? ? "indexes match" : problems
 exit(problems.empty? ? 0 : 1)
