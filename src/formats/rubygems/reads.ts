@@ -27,12 +27,25 @@ async function serveDocument(c: Context<AppEnv>, scope: ReadScope, build: () => 
   return conditionalResponse(c.req.raw, full);
 }
 
-/** Every release of every gem in the scope: the names, then each name's versions (in parallel). */
+/** How many gems' versions are read at once for the whole-project documents. */
+const PARALLEL_READS = 16;
+
+/**
+ * Every release of every gem in the scope: the names, then each name's versions, PARALLEL_READS at a time.
+ * (The registry context has no read of every version of a type; see docs/formats/rubygems.md.)
+ */
 async function allReleases(c: Context<AppEnv>, scope: ReadScope): Promise<Map<string, GemRelease[]>> {
   const registry = c.var.registry;
   const names = await registry.packageNames(scope, RUBYGEMS);
-  const rows = await Promise.all(names.map((n) => registry.versions(scope, RUBYGEMS, n.normalizedName)));
-  return new Map(names.map((n, i) => [n.name, releasesOf(rows[i] ?? [])]));
+  const out = new Map<string, GemRelease[]>();
+  for (let i = 0; i < names.length; i += PARALLEL_READS) {
+    const batch = names.slice(i, i + PARALLEL_READS);
+    const rows = await Promise.all(batch.map((n) => registry.versions(scope, RUBYGEMS, n.normalizedName)));
+    batch.forEach((n, j) => {
+      out.set(n.name, releasesOf(rows[j] ?? []));
+    });
+  }
+  return out;
 }
 
 async function releasesOfGem(c: Context<AppEnv>, scope: ReadScope, name: string): Promise<GemRelease[]> {
@@ -94,10 +107,7 @@ export async function gemFile(c: Context<AppEnv>, scope: ReadScope, fileName: st
   if (!fullName) throw missIn(scope, "File");
   return withEdgeCache(c, { ...scope.cache, varyOn: ["Range"] }, async () => {
     const release = await releaseByFullName(c, scope, fullName);
-    const rows = await c.var.registry.versions(scope, RUBYGEMS, release.name, { version: release.version });
-    const file = rows.flatMap((r) => r.files).find((f) => f.fileName === release.fileName && f.sha256 === release.sha256);
-    if (!file) throw missIn(scope, "File");
-    return serveBlob(c.env.BLOBS, c.req.raw, file, { contentType: BINARY, cacheControl: GEM_CACHE_CONTROL });
+    return serveBlob(c.env.BLOBS, c.req.raw, release.file, { contentType: BINARY, cacheControl: GEM_CACHE_CONTROL });
   });
 }
 

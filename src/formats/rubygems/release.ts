@@ -1,7 +1,7 @@
 // One pushed .gem as the indexes see it (a name, version and platform with its gemspec and sha256), how it
 // is stored on the package file's row, and how rows turn back into releases: newest upload of each
 // platform per version, ordered as they were first published.
-import type { PackageWithFiles } from "../../core/registry";
+import type { PackageFileRow, PackageWithFiles } from "../../core/registry";
 import type { Gemspec } from "./gemspec";
 import { fullNameOf } from "./gemspec";
 
@@ -15,6 +15,8 @@ export interface GemRelease {
   sha256: string;
   createdAt: Date;
   spec: Gemspec;
+  /** The stored .gem (the newest upload of this file name). */
+  file: PackageFileRow;
 }
 
 /** Version metadata: the key that records one platform of a version (yank removes it). */
@@ -45,7 +47,7 @@ export function releasesOf(rows: PackageWithFiles[]): GemRelease[] {
     for (const file of row.files) {
       const spec = (file.metadata as { gemspec?: Gemspec }).gemspec;
       if (!spec || byPlatform.has(spec.platform) || row.metadata[platformKey(spec.platform)] == null) continue;
-      byPlatform.set(spec.platform, { name: row.name, version: row.version, platform: spec.platform, fileName: file.fileName, sha256: file.sha256, createdAt: file.createdAt, spec });
+      byPlatform.set(spec.platform, { name: row.name, version: row.version, platform: spec.platform, fileName: file.fileName, sha256: file.sha256, createdAt: file.createdAt, spec, file });
     }
     out.push(...[...byPlatform.values()].sort((a, b) => platformOrder(a.platform, b.platform)));
   }

@@ -11,12 +11,27 @@ export type YamlMap = Map<string, YamlValue>;
 
 export class YamlError extends Error {}
 
-/** YAML's white space is space and tab only (String#trim would also strip NBSP and other Unicode spaces). */
-const YAML_SPACE_EDGES = /^[ \t]+|[ \t]+$/g;
+// YAML's white space is space and tab only (String#trim would also strip NBSP and other Unicode spaces).
+// Trimmed by scanning, not by a `[ \t]+$` regex, which backtracks quadratically over long runs of spaces.
+const isSpace = (ch: string | undefined) => ch === " " || ch === "\t";
+function trimStart(text: string): string {
+  let i = 0;
+  while (isSpace(text[i])) i++;
+  return text.slice(i);
+}
+function trimEnd(text: string): string {
+  let i = text.length;
+  while (i > 0 && isSpace(text[i - 1])) i--;
+  return text.slice(0, i);
+}
+const trim = (text: string) => trimEnd(trimStart(text));
 
 const MAX_DEPTH = 64;
 const MAX_ALIASES = 10_000;
 const MAX_NODES = 1_000_000;
+const MAX_KEY_SCAN = 1024;
+/** Flow collections in gemspecs are `[]` and `{}`; a long one is refused rather than scanned. */
+const MAX_FLOW_LENGTH = 4096;
 
 interface Line {
   indent: number;
@@ -59,7 +74,7 @@ class YamlReader {
     if (!start) return null;
     let value: YamlValue;
     if (start.indent === 0 && /^---([ \t]|$)/.test(start.text)) {
-      const rest = start.text.slice(3).replace(YAML_SPACE_EDGES, "");
+      const rest = trim(start.text.slice(3));
       this.pos++;
       value = this.inlineValue(rest, -1, 0);
     } else {
@@ -147,7 +162,7 @@ class YamlReader {
    */
   private inlineValue(text: string, parentIndent: number, depth: number, line?: Line, isMapValue = false): YamlValue {
     this.count(depth);
-    let rest = text.replace(YAML_SPACE_EDGES, "");
+    let rest = trim(text);
     let tag: string | null = null;
     let anchor: string | null = null;
     for (;;) {
@@ -160,7 +175,7 @@ class YamlReader {
     let value: YamlValue;
     if (rest.startsWith("*")) {
       if (tag !== null || anchor !== null) throw this.error(line, "an alias cannot have properties");
-      const name = rest.slice(1).replace(YAML_SPACE_EDGES, "");
+      const name = trim(rest.slice(1));
       if (!this.anchors.has(name)) throw this.error(line, `unknown alias *${name}`);
       if (++this.aliases > MAX_ALIASES) throw this.error(line, "too many aliases");
       return this.anchors.get(name)!;
@@ -209,7 +224,7 @@ class YamlReader {
       this.pos++;
     }
     if (blankRun > 0) this.rewindBlank(blankRun);
-    const value = parts.join("").replace(/ \n/g, "\n").replace(/\n /g, "\n");
+    const value = parts.join("");
     return parts.length === 1 && (value === "~" || value === "null" || value === "Null" || value === "NULL") ? null : value;
   }
 
@@ -226,7 +241,7 @@ class YamlReader {
       const end = closingQuote(buffer, quote);
       if (end >= 0) {
         pieces.push(buffer.slice(0, end));
-        const trailing = buffer.slice(end + 1).replace(YAML_SPACE_EDGES, "");
+        const trailing = trim(buffer.slice(end + 1));
         if (trailing !== "" && !trailing.startsWith("#")) throw this.error(line, "text after a quoted scalar");
         break;
       }
@@ -282,11 +297,13 @@ class YamlReader {
   private flow(first: string, parentIndent: number, depth: number, line?: Line): YamlValue {
     let text = first;
     while (!flowBalanced(text)) {
+      if (text.length > MAX_FLOW_LENGTH) throw this.error(line, "flow collection too long");
       const next = this.lines[this.pos];
       if (!next || (next.text !== "" && next.indent <= parentIndent)) throw this.error(line, "unterminated flow collection");
       text += ` ${next.text}`;
       this.pos++;
     }
+    if (text.length > MAX_FLOW_LENGTH) throw this.error(line, "flow collection too long");
     const parser = new FlowParser(text, (d) => this.count(depth + d));
     const value = parser.value();
     parser.end(line);
@@ -308,14 +325,15 @@ function mappingKey(text: string): { key: string; rest: string } | null {
     return { key, rest: after.replace(/^[ \t]*:/, "") };
   }
   if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(text) && !/^[-?:][^ \t]/.test(text)) return null;
-  const match = /^(.*?)[ \t]*:(?:[ \t]|$)/.exec(text);
+  // Keys are short: looking only at the start keeps a long scalar line linear to scan.
+  const match = /^(.*?)[ \t]*:(?:[ \t]|$)/.exec(text.slice(0, MAX_KEY_SCAN));
   if (!match || match[1] === undefined || match[1] === "" || / #/.test(match[1])) return null;
   return { key: match[1], rest: text.slice(match[0].length) };
 }
 
 function stripComment(text: string): string {
   const at = text.search(/[ \t]#/);
-  return (at >= 0 ? text.slice(0, at) : text).replace(/[ \t]+$/, "");
+  return trimEnd(at >= 0 ? text.slice(0, at) : text);
 }
 
 /** Index of the closing quote in `text` (which starts after the opening one), or -1. */
@@ -340,10 +358,10 @@ function closingQuote(text: string, quote: string): number {
 /** Line folding of quoted scalars: one break is a space, each empty line a newline; edges trimmed. */
 function foldLines(pieces: string[]): string {
   if (pieces.length === 1) return pieces[0]!;
-  let out = pieces[0]!.replace(/[ \t]+$/, "");
+  let out = trimEnd(pieces[0]!);
   let blank = 0;
   for (let i = 1; i < pieces.length; i++) {
-    const piece = i === pieces.length - 1 ? pieces[i]!.replace(/^[ \t]+/, "") : pieces[i]!.replace(YAML_SPACE_EDGES, "");
+    const piece = i === pieces.length - 1 ? trimStart(pieces[i]!) : trim(pieces[i]!);
     if (piece === "" && i < pieces.length - 1) {
       blank++;
       continue;
@@ -376,7 +394,12 @@ const ESCAPES: Record<string, string> = {
   P: "\u2029",
 };
 
-const endsInEscape = (text: string) => (/\\*$/.exec(text)?.[0].length ?? 0) % 2 === 1;
+/** Whether the text ends in an odd run of backslashes (its last character is escaped). */
+function endsInEscape(text: string): boolean {
+  let i = text.length;
+  while (i > 0 && text[i - 1] === "\\") i--;
+  return (text.length - i) % 2 === 1;
+}
 
 /**
  * Double-quoted: lines fold as in `foldLines`, except that a line ending in an escape (`\`) joins the next
@@ -388,12 +411,13 @@ function unescapeDouble(pieces: string[], line?: Line): string {
   let joinNext = false;
   for (let p = 0; p < pieces.length; p++) {
     const last = p === pieces.length - 1;
-    let piece = p === 0 ? pieces[p]! : pieces[p]!.replace(/^[ \t]+/, "");
+    let piece = p === 0 ? pieces[p]! : trimStart(pieces[p]!);
     let escapedBreak = false;
     if (!last) {
-      const trailing = /[ \t]+$/.exec(piece);
-      if (trailing && !endsInEscape(piece.slice(0, trailing.index))) piece = piece.slice(0, trailing.index);
-      else if (trailing) piece = piece.slice(0, trailing.index + 1);
+      const kept = trimEnd(piece).length;
+      const trailing = kept < piece.length;
+      if (trailing && !endsInEscape(piece.slice(0, kept))) piece = piece.slice(0, kept);
+      else if (trailing) piece = piece.slice(0, kept + 1);
       if (!trailing && endsInEscape(piece)) {
         escapedBreak = true;
         piece = piece.slice(0, -1);
@@ -547,7 +571,7 @@ class FlowParser {
     const match = /^[^,[\]{}]*?(?=[ \t]*(?:[,\]}]|:[ \t]|:$|$))/.exec(this.text.slice(this.i));
     const raw = match ? match[0] : "";
     this.i += raw.length;
-    const value = raw.replace(YAML_SPACE_EDGES, "");
+    const value = trim(raw);
     return value === "" || value === "~" || value === "null" ? null : value;
   }
 }

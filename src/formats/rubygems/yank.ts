@@ -29,10 +29,12 @@ const notFound = (name: string, version: string, platform: string) =>
   new AppError("not_found", `404 Gem Not Found - ${name} ${version}${platform === "ruby" ? "" : ` (${platform})`} is not in this project`);
 
 export async function yankGem(c: Context<AppEnv>): Promise<Response> {
+  // gem sends a form body; parameters in the query string are read too, as rubygems.org does.
   const form = new URLSearchParams(await readLimitedText(c, FORM_LIMIT));
-  const name = form.get("gem_name") ?? "";
-  const version = canonicalVersion(form.get("version") ?? "");
-  const platform = form.get("platform") || "ruby";
+  const param = (key: string) => form.get(key) ?? c.req.query(key) ?? "";
+  const name = param("gem_name");
+  const version = canonicalVersion(param("version"));
+  const platform = param("platform") || "ruby";
   if (!isValidGemName(name)) throw badRequest("400 Bad request - gem_name is missing or invalid");
   if (!isValidVersion(version)) throw badRequest("400 Bad request - version is missing or invalid");
   if (!isValidPlatform(platform)) throw badRequest("400 Bad request - platform is invalid");

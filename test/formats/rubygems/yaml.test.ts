@@ -34,6 +34,17 @@ describe("YAML reader", () => {
     }
   });
 
+  it("reads long lines in linear time and refuses long flow collections", () => {
+    const long = " ".repeat(2_000_000);
+    const started = Date.now();
+    expect(toPlain(parseYaml(`description: "a${long}b"\nname: x\n`))).toEqual({ description: `a${long}b`, name: "x" });
+    expect(() => parseYaml(`list: [${"x, ".repeat(40_000)}`)).toThrow(YamlError);
+    expect(() => parseYaml(`list: [${" ".repeat(100_000)}x]`)).toThrow(YamlError);
+    expect(parseYaml(`k: "${"\\\\".repeat(100_000)}x"`)).toBeInstanceOf(Map);
+    expect(parseYaml(`- k${"\t".repeat(100_000)}${" ".repeat(1_000_000)}x\n`)).toEqual([`k${"\t".repeat(100_000)}${" ".repeat(1_000_000)}x`]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it("never instantiates tagged objects", () => {
     const doc = parseYaml("--- !ruby/object:Kernel\nsystem: !ruby/object:Gem::Installer\n  i: x\n") as Map<string, YamlValue>;
     expect(toPlain(doc)).toEqual({ system: { i: "x" } });
