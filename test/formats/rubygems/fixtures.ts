@@ -8,6 +8,7 @@ export const RUBY_FIXTURES = data as unknown as {
   rubygems: string;
   marshal: Record<string, string>;
   yaml: { yaml: string; plain: Plain }[];
+  versions: { sorted: string[]; prerelease: string[]; equal: [string, string][] };
   gem: { gem: string; fileName: string; quickMarshal: string; specsMarshal: string; dependenciesMarshal: string; yaml: string; plain: Plain };
 };
 
