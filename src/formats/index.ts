@@ -12,6 +12,7 @@ import { helmFormat } from "./helm";
 import { composerFormat } from "./composer";
 import { terraformFormat } from "./terraform";
 import { goFormat } from "./go";
+import { rubygemsFormat } from "./rubygems";
 
 export const FORMATS: FormatModule[] = [
   genericFormat,
@@ -23,6 +24,7 @@ export const FORMATS: FormatModule[] = [
   composerFormat,
   terraformFormat,
   goFormat,
+  rubygemsFormat,
 ];
 
 for (const format of FORMATS) registerPlanners(format.planners ?? {});

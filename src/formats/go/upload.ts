@@ -65,6 +65,9 @@ export async function uploadModuleZip(c: Context<AppEnv>, project: ProjectContex
 async function inspectGoMod(source: ZipSource, entry: ZipEntry, modulePath: string, version: string): Promise<GoModLocation> {
   const scanner = new ModuleDirectiveScanner();
   const digest = new crypto.DigestStream("SHA-256");
+  // The digest promise rejects with the stream when go.mod is corrupt; that case is answered below.
+  const digested = digest.digest;
+  digested.catch(() => undefined);
   let dataOffset: number;
   try {
     dataOffset = await entryDataOffset(source, entry);
@@ -80,6 +83,6 @@ async function inspectGoMod(source: ZipSource, entry: ZipEntry, modulePath: stri
   if (directive.path !== modulePath) {
     throw badRequest(`400 Bad request - ${modulePath}@${version}: go.mod declares its path as ${JSON.stringify(directive.path)} but the zip was uploaded as ${JSON.stringify(modulePath)}`);
   }
-  const sha256 = [...new Uint8Array(await digest.digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const sha256 = [...new Uint8Array(await digested)].map((b) => b.toString(16).padStart(2, "0")).join("");
   return { data_offset: dataOffset, compressed_size: entry.compressedSize, size: entry.uncompressedSize, method: entry.method, sha256 };
 }

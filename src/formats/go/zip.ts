@@ -162,8 +162,12 @@ export async function entryDataOffset(source: ZipSource, entry: ZipEntry): Promi
  * larger or smaller than `size`, the size the central directory declares.
  */
 export function inflateEntry(raw: ReadableStream<Uint8Array>, method: number, size: number): ReadableStream<Uint8Array> {
-  const inflated = method === DEFLATE ? raw.pipeThrough(new DecompressionStream("deflate-raw")) : raw;
-  return inflated.pipeThrough(exactLength(size));
+  if (method !== DEFLATE) return raw.pipeThrough(exactLength(size));
+  // pipeTo rather than pipeThrough: a corrupt entry rejects the pipe too, and that rejection must be handled
+  // here; the reader of the readable side gets the same error.
+  const inflate = new DecompressionStream("deflate-raw");
+  raw.pipeTo(inflate.writable).catch(() => undefined);
+  return inflate.readable.pipeThrough(exactLength(size));
 }
 
 function exactLength(expected: number): TransformStream<Uint8Array, Uint8Array> {

@@ -8,6 +8,7 @@ import { helm } from "./helm";
 import { maven } from "./maven";
 import { npm } from "./npm";
 import { pypi } from "./pypi";
+import { rubygems } from "./rubygems";
 import { terraform } from "./terraform";
 
-export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm, composer, terraform, go];
+export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm, composer, terraform, go, rubygems];
