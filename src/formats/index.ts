@@ -7,8 +7,9 @@ import { mavenFormat } from "./maven";
 import { genericFormat } from "./generic";
 import { pypiFormat } from "./pypi";
 import { npmFormat } from "./npm";
+import { nugetFormat } from "./nuget";
 
-export const FORMATS: FormatModule[] = [genericFormat, mavenFormat, pypiFormat, npmFormat];
+export const FORMATS: FormatModule[] = [genericFormat, mavenFormat, pypiFormat, npmFormat, nugetFormat];
 
 for (const format of FORMATS) registerPlanners(format.planners ?? {});
 
