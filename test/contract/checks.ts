@@ -18,12 +18,15 @@ export interface Published {
 export async function publish(format: ContractFormat, projectId: number, credential: Credential, options: { base?: string; version?: string; bytes?: Uint8Array } = {}): Promise<Published> {
   const base = options.base ?? unique(`contract-${format.packageType}`);
   const v = format.packageVersion(base, options.version ?? nextVersion());
-  const bytes = options.bytes ?? bytesFor(`${base}@${v.version}`);
+  const bytes = options.bytes ?? (await fileOf(format, v, bytesFor(`${base}@${v.version}`)));
   const res = await format.upload(projectId, v, bytes, format.credentials(credential));
   expect(res.status, `upload of ${v.name}@${v.version}: ${await res.clone().text()}`).toBe(format.uploaded);
   await res.arrayBuffer();
   return { base, v, bytes, digests: await digestsOf(bytes) };
 }
+
+/** What the format's client uploads for `v` around these unique bytes (see ContractFormat.fileFor). */
+export const fileOf = (format: ContractFormat, v: PackageVersion, bytes: Uint8Array) => (format.fileFor ? format.fileFor(v, bytes) : Promise.resolve(bytes));
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && a.every((x, i) => x === b[i]);

@@ -12,16 +12,17 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, call } from "../support/api";
 import { ACCESS, CALLERS, PROJECT_KIND_LABELS, PROJECT_KINDS, type ProjectKind } from "./access";
-import { judge, packageRecord, publish, sameBytes, type Published } from "./checks";
+import { fileOf, judge, packageRecord, publish, sameBytes, type Published } from "./checks";
 import { createFixture, type Fixture, type Tenant } from "./fixtures";
 import { generic } from "./formats/generic";
 import { maven } from "./formats/maven";
 import { npm } from "./formats/npm";
+import { nuget } from "./formats/nuget";
 import { pypi } from "./formats/pypi";
 import { bytesFor, digestsOf, drain, get, nextVersion } from "./support";
 import type { ContractFormat, Level } from "./types";
 
-const FORMATS: ContractFormat[] = [maven, npm, pypi, generic];
+const FORMATS: ContractFormat[] = [maven, npm, pypi, generic, nuget];
 
 let fx: Fixture;
 beforeAll(async () => {
@@ -102,7 +103,7 @@ for (const format of FORMATS) {
     it(`answers a duplicate upload ${byDefault === "allowed" ? "with success and serves the newest bytes" : `with ${byDefault.status}, keeping the first file`}`, async () => {
       const tenant = fx.tenants.private;
       const first = await publish(format, tenant.project.id, fx.developer);
-      const again = bytesFor("duplicate");
+      const again = await fileOf(format, first.v, bytesFor("duplicate"));
       const res = await format.upload(tenant.project.id, first.v, again, format.credentials(fx.developer));
       if (byDefault === "allowed") expect(res.status, await res.text()).toBe(format.uploaded);
       else {
@@ -118,7 +119,7 @@ for (const format of FORMATS) {
     it.skipIf(!whenForbidden)(`refuses a duplicate with ${whenForbidden?.answer.status} when the group's setting forbids it, and still takes new versions`, async () => {
       const { project: strict, developer } = fx.strict;
       const first = await publish(format, strict.id, developer);
-      const res = await format.upload(strict.id, first.v, bytesFor("forbidden duplicate"), format.credentials(developer));
+      const res = await format.upload(strict.id, first.v, await fileOf(format, first.v, bytesFor("forbidden duplicate")), format.credentials(developer));
       expect(res.status).toBe(whenForbidden!.answer.status);
       expect(await res.json()).toMatchObject(whenForbidden!.answer.body(first.v));
       const served = await get(format.downloadPath(project(strict.id), first.v, first.digests.sha256), format.credentials(developer));
@@ -159,7 +160,7 @@ for (const format of FORMATS) {
               ];
               if (metadata) found.push(...(await judge(format, `${caller} metadata`, await get(metadata.path(level, seed.v), { ...metadata.headers, ...auth }), read, 200, sent)));
               const v = format.packageVersion(seed.base, nextVersion());
-              found.push(...(await judge(format, `${caller} upload`, await format.upload(tenant.project.id, v, bytesFor(caller), auth), upload, format.uploaded, sent)));
+              found.push(...(await judge(format, `${caller} upload`, await format.upload(tenant.project.id, v, await fileOf(format, v, bytesFor(caller)), auth), upload, format.uploaded, sent)));
               return found;
             }),
           );

@@ -29,6 +29,11 @@ export interface ContractFormat {
   packageVersion(base: string, version: string): PackageVersion;
   /** The headers the real client sends for this credential; `null` is an anonymous client. */
   credentials(credential: Credential | null): Record<string, string>;
+  /**
+   * The file the client uploads for a version, built around the suite's unique bytes, for formats whose files
+   * carry their own name and version (NuGet's .nupkg); the bytes themselves when absent.
+   */
+  fileFor?(v: PackageVersion, bytes: Uint8Array): Promise<Uint8Array>;
   /** Upload the version with its one file, as the real client sends it. */
   upload(projectId: number, v: PackageVersion, bytes: Uint8Array, headers: Record<string, string>): Promise<Response>;
   /** The status of an accepted upload. */
