@@ -15,7 +15,7 @@ import { restoreCrBeforeBoundaries } from "./bare-lf";
 import { readManifest } from "./manifest";
 import type { NuspecMetadata } from "./nuspec";
 import { NUGET, versionIn } from "./package";
-import { storePdbs } from "./symbols";
+import { indexPdbs, removePdbIndex, storePdbs } from "./symbols";
 import { lowerId, sameVersion } from "./versions";
 
 /** Stream the multipart body's `package` part into the blob store (other parts are skipped unread). */
@@ -71,21 +71,28 @@ export async function pushPackage(c: Context<AppEnv>): Promise<Response> {
 }
 
 // dotnet nuget push Acme.Hello.1.0.0.snupkg (after the .nupkg): PUT <SymbolPackagePublish> multipart `package`.
-// The version must exist; the .snupkg and every portable .pdb in it are added to it (GitLab: 404 otherwise).
+// The version must exist (GitLab: 404 otherwise); the .snupkg is added to it and every portable .pdb inside is
+// stored on its own and indexed for the symbol server (symbols.ts).
 export async function pushSymbolPackage(c: Context<AppEnv>): Promise<Response> {
   const ctx = projectOf(c);
   const registry = c.var.registry;
   const blob = await receivePackage(c);
-  const kept: StoredBlob[] = [blob];
+  let kept: StoredBlob[] = [blob];
   try {
     const { meta, entries } = await readManifest(c.env.BLOBS, { blobId: blob.id, size: blob.size });
     const row = await versionIn(registry, [ctx], meta.id, meta.version);
     if (!row) throw new AppError("not_found", "404 Package Not Found");
     const pdbs = await storePdbs(c, blob, entries);
     kept.push(...pdbs.map((p) => p.blob));
-    const files: NewFile[] = [{ blob, fileName: `${lowerId(meta.id)}.${row.version.toLowerCase()}.snupkg`, metadata: { kind: "symbol_package" } }, ...pdbs];
-    kept.length = 0; // the commit owns them now
-    await registry.commit(targetOf(ctx, row.name), [{ kind: "publish", version: row.version, files, duplicates: { kind: "allow" } }]);
+    const known = Array.isArray(row.metadata.symbols) ? (row.metadata.symbols as { signature: string; fileName: string }[]) : [];
+    const symbols = [...known, ...pdbs.map(({ signature, fileName }) => ({ signature, fileName }))].filter(
+      (s, i, all) => all.findIndex((o) => o.signature === s.signature && o.fileName === s.fileName) === i,
+    );
+    const file: NewFile = { blob, fileName: `${lowerId(meta.id)}.${row.version.toLowerCase()}.snupkg`, metadata: { kind: "symbol_package" } };
+    kept = pdbs.map((p) => p.blob); // the commit owns the .snupkg now
+    await registry.commit(targetOf(ctx, row.name), [{ kind: "publish", version: row.version, files: [file], duplicates: { kind: "allow" }, metadata: { symbols } }]);
+    kept = [];
+    await indexPdbs(c, ctx, row.name, row.version, pdbs);
   } catch (error) {
     await Promise.all(kept.map((b) => registry.discardBlob(b)));
     throw error;
@@ -100,5 +107,6 @@ export async function deletePackage(c: Context<AppEnv>, id: string, version: str
   const row = await versionIn(c.var.registry, [ctx], id, version);
   if (!row) throw new AppError("not_found", "404 Package Not Found");
   await c.var.registry.commit(targetOf(ctx, row.name), [{ kind: "remove_version", version: row.version }]);
+  await removePdbIndex(c, ctx, row.name, row.version, row.metadata.symbols);
   return c.body(null, 204);
 }
