@@ -54,7 +54,7 @@ function pdbIdOf(head: Uint8Array): Uint8Array | null {
 /** The SSQP signature: the GUID (first 16 id bytes, its first three fields little-endian) and age FFFFFFFF. */
 export function signatureOf(id: Uint8Array): string {
   const b = [...id.subarray(0, 16)].map((x) => x.toString(16).padStart(2, "0"));
-  return [...b.slice(0, 4).reverse(), ...b.slice(4, 6).reverse(), ...b.slice(6, 8).reverse(), ...b.slice(8, 16)].join("") + "FFFFFFFF";
+  return `${[...b.slice(0, 4).reverse(), ...b.slice(4, 6).reverse(), ...b.slice(6, 8).reverse(), ...b.slice(8, 16)].join("")}FFFFFFFF`;
 }
 
 /** A pass-through that finds the PDB id and hashes the file with the id zeroed (the debugger's checksum). */

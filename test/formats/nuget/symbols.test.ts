@@ -24,7 +24,7 @@ function fakePdb(id: Uint8Array, bodyBytes = 40_000): Uint8Array {
 
 function expectedSignature(id: Uint8Array): string {
   const b = [...id.subarray(0, 16)].map((x) => x.toString(16).padStart(2, "0"));
-  return [...b.slice(0, 4).reverse(), ...b.slice(4, 6).reverse(), ...b.slice(6, 8).reverse(), ...b.slice(8)].join("") + "FFFFFFFF";
+  return `${[...b.slice(0, 4).reverse(), ...b.slice(4, 6).reverse(), ...b.slice(6, 8).reverse(), ...b.slice(8)].join("")}FFFFFFFF`;
 }
 
 async function debuggerChecksum(pdb: Uint8Array, id: Uint8Array): Promise<string> {
