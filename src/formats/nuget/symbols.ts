@@ -29,6 +29,8 @@ const ID_WINDOW = 256;
 const HEAD_BYTES = 16 * 1024;
 const ID_LENGTH = 20;
 const MAX_PDBS = 100;
+/** Inflated bytes a symbol package may expand to (a small deflate bomb must not fill R2). */
+const MAX_PDB_TOTAL = 1024 * 1024 * 1024;
 
 export interface StoredPdb {
   blob: StoredBlob;
@@ -113,6 +115,8 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
 export async function storePdbs(c: Context<AppEnv>, snupkg: StoredBlob, entries: ZipEntry[]): Promise<StoredPdb[]> {
   const pdbs = entries.filter((e) => e.name.toLowerCase().endsWith(".pdb") && !e.name.endsWith("/"));
   if (pdbs.length > MAX_PDBS) throw badRequest(`400 Bad request - a symbol package holds at most ${MAX_PDBS} .pdb files`);
+  const total = pdbs.reduce((sum, e) => sum + e.uncompressedSize, 0);
+  if (total > Math.min(MAX_PDB_TOTAL, maxUploadBytes(c))) throw badRequest(`400 Bad request - the .pdb files of a symbol package may hold at most ${Math.min(MAX_PDB_TOTAL, maxUploadBytes(c))} bytes`);
   const stored: StoredPdb[] = [];
   try {
     for (const entry of pdbs) {
