@@ -13,6 +13,7 @@ import { composerFormat } from "./composer";
 import { terraformFormat } from "./terraform";
 import { goFormat } from "./go";
 import { rubygemsFormat } from "./rubygems";
+import { nugetFormat } from "./nuget";
 
 export const FORMATS: FormatModule[] = [
   genericFormat,
@@ -25,6 +26,7 @@ export const FORMATS: FormatModule[] = [
   terraformFormat,
   goFormat,
   rubygemsFormat,
+  nugetFormat,
 ];
 
 for (const format of FORMATS) registerPlanners(format.planners ?? {});

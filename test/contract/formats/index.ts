@@ -7,8 +7,9 @@ import { go } from "./go";
 import { helm } from "./helm";
 import { maven } from "./maven";
 import { npm } from "./npm";
+import { nuget } from "./nuget";
 import { pypi } from "./pypi";
 import { rubygems } from "./rubygems";
 import { terraform } from "./terraform";
 
-export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm, composer, terraform, go, rubygems];
+export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm, composer, terraform, go, rubygems, nuget];
