@@ -14,6 +14,7 @@ import { terraformFormat } from "./terraform";
 import { goFormat } from "./go";
 import { rubygemsFormat } from "./rubygems";
 import { nugetFormat } from "./nuget";
+import { conanFormat } from "./conan";
 
 export const FORMATS: FormatModule[] = [
   genericFormat,
@@ -27,6 +28,7 @@ export const FORMATS: FormatModule[] = [
   goFormat,
   rubygemsFormat,
   nugetFormat,
+  conanFormat,
 ];
 
 for (const format of FORMATS) registerPlanners(format.planners ?? {});
