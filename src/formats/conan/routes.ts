@@ -86,7 +86,11 @@ const md5Snapshot = (files: Map<string, PackageFileRow>) => Object.fromEntries([
 const urlMap = (files: Iterable<string>, url: (name: string) => string) => Object.fromEntries([...files].map((name) => [name, url(name)]));
 
 /** `conan search <pattern>`: `name/version@user/channel` of the scope's recipes, newest first, at most 500. */
-async function searchRecipes(c: Context<AppEnv>, scope: ReadScope): Promise<Response> {
+function searchRecipes(c: Context<AppEnv>, scope: ReadScope): Promise<Response> {
+  return withEdgeCache(c, scope.cache, () => findRecipes(c, scope));
+}
+
+async function findRecipes(c: Context<AppEnv>, scope: ReadScope): Promise<Response> {
   const query = c.req.query("q") ?? "*";
   const matches = globMatcher(query);
   const prefix = literalPrefix(query);
