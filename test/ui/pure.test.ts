@@ -79,7 +79,7 @@ describe("snippets", () => {
       const all = snippetsFor({ ...base, packageType, name: "hello" }).map((s) => s.code).join("\n");
       expect(all, packageType).toContain("/api/v4/projects/7/packages/");
     }
-    for (const unserved of ["debian", "something_new"]) {
+    for (const unserved of ["no_such_format", "something_new"]) {
       expect(snippetsFor({ ...base, packageType: unserved })[0]!.code).toContain("/api/v4/projects/7/packages/99");
     }
   });
