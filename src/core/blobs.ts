@@ -11,6 +11,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { blobs, packageFiles } from "../db/schema";
+import type { RangedSource } from "./archive/zip";
 import { toHex } from "./auth/secrets";
 import { AppError } from "./errors";
 
@@ -171,4 +172,19 @@ async function putInParts(bucket: R2Bucket, key: string, source: ReadableStream<
   } finally {
     pending = [];
   }
+}
+
+/** A stored blob read by range (R2 ranged gets), so an archive in storage is never held whole. */
+export function blobSource(bucket: R2Bucket, blob: { id: string; size: number }): RangedSource {
+  const key = blobKey(blob.id);
+  const get = async (offset: number, length: number) => {
+    const object = await bucket.get(key, { range: { offset, length } });
+    if (!object) throw new AppError("internal", "a stored file is missing from the blob store");
+    return object;
+  };
+  return {
+    size: blob.size,
+    read: async (offset, length) => (length === 0 ? new Uint8Array(0) : new Uint8Array(await (await get(offset, length)).arrayBuffer())),
+    stream: async (offset, length) => (length === 0 ? new Response(new Uint8Array(0)).body! : (await get(offset, length)).body),
+  };
 }

@@ -7,7 +7,8 @@ import type { PackageStatus } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { userOf, type Actor } from "../auth/actor";
 import type { PackageAction } from "../auth/policy";
-import { discardBlob, putBlob, type PutBlobOptions, type StoredBlob } from "../blobs";
+import type { RangedSource } from "../archive";
+import { blobSource, discardBlob, putBlob, type PutBlobOptions, type StoredBlob } from "../blobs";
 import {
   getFileBySha256,
   getPackageFileById,
@@ -96,6 +97,11 @@ export class Registry {
   /** Drop an upload that will not be committed (a refusal found before the commit). */
   discardBlob(blob: StoredBlob): Promise<void> {
     return discardBlob(this.env, blob.id).catch(() => undefined);
+  }
+
+  /** A stored blob (an upload, or a package file's `{id: blobId, size}`) read by range: archives are never read whole. */
+  blobSource(blob: { id: string; size: number }): RangedSource {
+    return blobSource(this.env.BLOBS, blob);
   }
 
   /** Apply ops to one package atomically through its coordinator; creator and CI build come from the actor. */

@@ -1,6 +1,6 @@
 // Publishing a Composer package: `POST /projects/:id/packages/composer`, a multipart form with the zip as
 // `package` and an optional `version`. The zip streams into R2; its composer.json is then read back with
-// ranged reads (central directory, one entry), so no upload is ever held in memory.
+// ranged reads through the registry (central directory, one entry), so no upload is ever held in memory.
 // Spec: ../shared/reference/gitlab-spec.md §7 (GitLab builds from git `tag=`/`branch=`; Packyard has no git).
 //
 //   POST (Developer) → stream `package` to R2 → composer.json → name, version (field wins)
@@ -8,16 +8,17 @@
 //     composer.replace (inside the coordinator): same archive → 400; changed since read → 409; else remove old files
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { blobKey, type StoredBlob } from "../../core/blobs";
-import { AppError, badRequest } from "../../core/errors";
+import { readCentralDirectory, readEntry, ZipFormatError } from "../../core/archive";
+import type { StoredBlob } from "../../core/blobs";
+import { badRequest } from "../../core/errors";
 import type { PackageStatus, ProjectContext } from "../../core/registry";
 import { projectOf } from "../../http/access";
 import { boundaryOf, MultipartReader, readPartText } from "../../http/multipart";
 import { declaredLength, maxUploadBytes } from "../../http/request-body";
 import { archiveFileName, MAX_COMPOSER_JSON_BYTES, PACKAGE_TYPE, parseComposerJson, type ComposerManifest } from "./parse";
 import { commitTarget, REPLACE_PLANNER, type ReplaceInput } from "./planners";
+import { locateFile } from "./locate-file";
 import { checkVersion } from "./versions";
-import { locateFile, readCentralDirectory, readEntry, ZipError, type ReadRange } from "./zip";
 
 const FIELD_MAX_BYTES = 64 * 1024;
 const EVERY_STATUS: PackageStatus[] = ["default", "hidden", "processing", "error", "pending_destruction", "deprecated"];
@@ -52,7 +53,7 @@ export async function uploadComposerPackage(c: Context<AppEnv>): Promise<Respons
       // Other parts are skipped by the reader without being kept.
     }
     if (!blob) throw badRequest("package is missing");
-    const manifest = await readManifest(c.env.BLOBS, blob);
+    const manifest = await readManifest(c, blob);
     const declared = versionField?.trim() ? versionField : manifest.version;
     if (!declared) throw badRequest("version is missing: send a `version` field or set `version` in composer.json");
     const checked = checkVersion(declared);
@@ -92,22 +93,16 @@ async function publish(c: Context<AppEnv>, ctx: ProjectContext, manifest: Compos
   ]);
 }
 
-/** composer.json out of the stored zip: a few ranged reads of the R2 object, never the whole archive. */
-async function readManifest(bucket: R2Bucket, blob: StoredBlob): Promise<ComposerManifest> {
-  const key = blobKey(blob.id);
-  const read: ReadRange = async (offset, length) => {
-    const object = await bucket.get(key, { range: { offset, length } });
-    if (!object) throw new AppError("internal", "an uploaded archive is missing from storage");
-    return new Uint8Array(await object.arrayBuffer());
-  };
+/** composer.json out of the stored zip: a few ranged reads of the stored blob, never the whole archive. */
+async function readManifest(c: Context<AppEnv>, blob: StoredBlob): Promise<ComposerManifest> {
+  const source = c.var.registry.blobSource(blob);
   try {
-    const entries = await readCentralDirectory(read, blob.size);
-    const bytes = await readEntry(read, blob.size, locateFile(entries, "composer.json"), MAX_COMPOSER_JSON_BYTES);
+    const bytes = await readEntry(source, locateFile(await readCentralDirectory(source), "composer.json"), MAX_COMPOSER_JSON_BYTES);
     const parsed = parseComposerJson(bytes);
     if (!parsed.ok) throw badRequest(parsed.message);
     return parsed.value;
   } catch (error) {
-    if (error instanceof ZipError) throw badRequest(`package is not a usable zip archive: ${error.message}`);
+    if (error instanceof ZipFormatError) throw badRequest(`package is not a usable zip archive: ${error.message}`);
     throw error;
   }
 }

@@ -1,13 +1,11 @@
 // A version's `.mod` is its zip's go.mod, never stored twice: the upload records where go.mod's data sits
 // inside the zip (offset, sizes, method, sha256) in the zip file's metadata, and a `.mod` read streams
-// that one range out of R2 and inflates it. A module without go.mod gets `module <path>`, as the go
+// that one range of the stored zip and inflates it. A module without go.mod gets `module <path>`, as the go
 // command synthesises it. Spec: https://go.dev/ref/mod#goproxy-protocol (`$base/$module/@v/$version.mod`)
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { blobKey } from "../../core/blobs";
-import { AppError } from "../../core/errors";
+import { inflateEntry } from "../../core/archive";
 import type { PackageFileRow } from "../../core/registry";
-import { inflateEntry } from "./zip";
 
 /** Where go.mod's bytes are inside the stored zip; kept as `go_mod` in the zip file's metadata. */
 export interface GoModLocation {
@@ -48,12 +46,10 @@ export async function serveGoMod(c: Context<AppEnv>, zip: PackageFileRow, module
   if (ifNoneMatch?.split(",").some((t) => t.trim().replace(/^W\//, "") === `"${sha256}"`)) return new Response(null, { status: 304, headers });
   if (c.req.method === "HEAD") return new Response(null, { status: 200, headers });
   if (synthesized) return new Response(synthesized, { status: 200, headers });
-  const object = await c.env.BLOBS.get(blobKey(zip.blobId), { range: { offset: location!.data_offset, length: location!.compressed_size } });
-  if (!object) throw new AppError("not_found", "404 Module file Not Found");
-  const body = location!.compressed_size === 0 ? new Response(new Uint8Array(0)).body! : object.body;
+  const body = await c.var.registry.blobSource({ id: zip.blobId, size: zip.size }).stream(location!.data_offset, location!.compressed_size);
   // A known length, so the response (and the edge cache) carries Content-Length while it streams.
   const fixed = new FixedLengthStream(size);
-  inflateEntry(body, location!.method, size)
+  inflateEntry(body, { method: location!.method, uncompressedSize: size })
     .pipeTo(fixed.writable)
     .catch(() => undefined); // a corrupt range ends the response early; the upload checked it inflates
   return new Response(fixed.readable, { status: 200, headers });

@@ -2,8 +2,8 @@
 // CheckZip and Unzip check them (pure): every entry under `<module>@<version>/`, clean file paths the
 // go command accepts, no case-insensitive collisions or duplicates, go.mod only at the root, and the
 // size limits. Spec: https://go.dev/ref/mod#zip-files
+import { entryProblem, type ZipEntry } from "../../core/archive";
 import { checkFilePath } from "./module-path";
-import { entryProblem, type ZipEntry } from "./zip";
 
 /** `zip.MaxZipFile`, `zip.MaxGoMod`, `zip.MaxLICENSE`. */
 export const MAX_ZIP_BYTES = 500 * 1024 * 1024;
@@ -29,7 +29,7 @@ export function checkModuleZip(entries: ZipEntry[], modulePath: string, version:
 
   for (const entry of entries) {
     const raw = entry.name;
-    if (raw === null) {
+    if (!entry.utf8Name) {
       problems.push("an entry name is not valid UTF-8");
       continue;
     }

@@ -8,20 +8,16 @@
 //   commit the zip with go.mod's location as one version (reject_version); a refusal before the commit discards the blob
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
+import { entryDataOffset, entryStreamAt, readCentralDirectory, ZipFormatError, type RangedSource, type ZipEntry } from "../../core/archive";
 import type { StoredBlob } from "../../core/blobs";
 import { AppError, badRequest } from "../../core/errors";
 import type { ProjectContext } from "../../core/registry";
 import { declaredLength, maxUploadBytes } from "../../http/request-body";
-import { blobSource } from "./blob-source";
 import { ModuleDirectiveScanner } from "./go-mod";
 import type { GoModLocation } from "./mod-file";
 import { checkModuleZip, describeProblems, MAX_ZIP_BYTES } from "./module-zip";
 import { GOLANG, zipFileName } from "./proxy";
 import { isIncompatible } from "./semver";
-import { entryDataOffset, inflateEntry, readCentralDirectory, ZipFormatError, type ZipEntry, type ZipSource } from "./zip";
-
-/** The central directory is read whole: 16 MiB is well over 100,000 file names. */
-const MAX_DIRECTORY_BYTES = 16 * 1024 * 1024;
 
 export async function uploadModuleZip(c: Context<AppEnv>, project: ProjectContext, modulePath: string, version: string): Promise<Response> {
   const registry = c.var.registry;
@@ -31,8 +27,8 @@ export async function uploadModuleZip(c: Context<AppEnv>, project: ProjectContex
   let zip: StoredBlob | null = null;
   try {
     zip = await registry.putBlob(c.req.raw.body, { contentLength, maxBytes, contentType: "application/zip" });
-    const source = blobSource(c.env.BLOBS, zip);
-    const entries = await readCentralDirectory(source, MAX_DIRECTORY_BYTES);
+    const source = registry.blobSource(zip);
+    const entries = await readCentralDirectory(source);
     const { goMod, problems } = checkModuleZip(entries, modulePath, version);
     if (problems.length > 0) throw badRequest(`400 Bad request - invalid module zip for ${modulePath}@${version}: ${describeProblems(problems)}`);
     if (goMod && isIncompatible(version)) {
@@ -52,7 +48,7 @@ export async function uploadModuleZip(c: Context<AppEnv>, project: ProjectContex
     ]);
   } catch (error) {
     if (zip) await registry.discardBlob(zip);
-    if (error instanceof ZipFormatError) throw badRequest(`400 Bad request - invalid module zip for ${modulePath}@${version}: ${error.message}`);
+    if (error instanceof ZipFormatError) throw badRequest(`400 Bad request - invalid module zip for ${modulePath}@${version}: ${zipProblem(error)}`);
     throw error;
   }
   return c.json({ message: "201 Created" }, 201);
@@ -62,7 +58,7 @@ export async function uploadModuleZip(c: Context<AppEnv>, project: ProjectContex
  * Stream go.mod out of the stored zip (one ranged read), hashing it and reading its module directive on the
  * way; nothing is stored, the `.mod` read streams the same range (mod-file.ts).
  */
-async function inspectGoMod(source: ZipSource, entry: ZipEntry, modulePath: string, version: string): Promise<GoModLocation> {
+async function inspectGoMod(source: RangedSource, entry: ZipEntry, modulePath: string, version: string): Promise<GoModLocation> {
   const scanner = new ModuleDirectiveScanner();
   const digest = new crypto.DigestStream("SHA-256");
   // The digest promise rejects with the stream when go.mod is corrupt; that case is answered below.
@@ -71,11 +67,10 @@ async function inspectGoMod(source: ZipSource, entry: ZipEntry, modulePath: stri
   let dataOffset: number;
   try {
     dataOffset = await entryDataOffset(source, entry);
-    const raw = entry.compressedSize === 0 ? new Response(new Uint8Array(0)).body! : await source.stream(dataOffset, entry.compressedSize);
-    await inflateEntry(raw, entry.method, entry.uncompressedSize).pipeThrough(scanner.tap()).pipeTo(digest);
+    await (await entryStreamAt(source, entry, dataOffset)).pipeThrough(scanner.tap()).pipeTo(digest);
   } catch (error) {
     if (error instanceof AppError) throw error;
-    const reason = error instanceof ZipFormatError ? error.message : "its data is corrupt";
+    const reason = error instanceof ZipFormatError ? zipProblem(error) : "its data is corrupt";
     throw badRequest(`400 Bad request - invalid module zip for ${modulePath}@${version}: go.mod could not be read: ${reason}`);
   }
   const directive = scanner.result;
@@ -86,3 +81,6 @@ async function inspectGoMod(source: ZipSource, entry: ZipEntry, modulePath: stri
   const sha256 = [...new Uint8Array(await digested)].map((b) => b.toString(16).padStart(2, "0")).join("");
   return { data_offset: dataOffset, compressed_size: entry.compressedSize, size: entry.uncompressedSize, method: entry.method, sha256 };
 }
+
+/** The go command's words for an archive that is no zip (archive/zip's ErrFormat), the reader's otherwise. */
+const zipProblem = (error: ZipFormatError) => (error.code === "not_zip" ? "not a valid zip file" : error.message);

@@ -56,7 +56,7 @@ export async function pushPackage(c: Context<AppEnv>): Promise<Response> {
   const registry = c.var.registry;
   let blob: StoredBlob | null = await receivePackage(c);
   try {
-    const { meta } = await readManifest(c.env.BLOBS, { blobId: blob.id, size: blob.size });
+    const { meta } = await readManifest(registry, { blobId: blob.id, size: blob.size });
     const version = await canonicalVersion(c, ctx, meta);
     const file: NewFile = { blob, fileName: `${lowerId(meta.id)}.${version.toLowerCase()}.nupkg`, metadata: { kind: "package" } };
     blob = null; // from here the commit owns the blob (a refused commit discards it)
@@ -79,7 +79,7 @@ export async function pushSymbolPackage(c: Context<AppEnv>): Promise<Response> {
   const blob = await receivePackage(c);
   let kept: StoredBlob[] = [blob];
   try {
-    const { meta, entries } = await readManifest(c.env.BLOBS, { blobId: blob.id, size: blob.size });
+    const { meta, entries } = await readManifest(registry, { blobId: blob.id, size: blob.size });
     const row = await versionIn(registry, [ctx], meta.id, meta.version);
     if (!row) throw new AppError("not_found", "404 Package Not Found");
     const pdbs = await storePdbs(c, blob, entries);

@@ -10,6 +10,7 @@
 // Spec: gitlab-spec.md §4 (symbolfiles); https://github.com/dotnet/symstore/blob/main/docs/specs/SSQP_Key_Conventions.md
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
+import { entryStream, type ZipEntry } from "../../core/archive";
 import type { StoredBlob } from "../../core/blobs";
 import { badRequest } from "../../core/errors";
 import type { NewFile } from "../../core/publish/types";
@@ -17,12 +18,10 @@ import { missIn, type ProjectContext, type ReadScope } from "../../core/registry
 import { withEdgeCache } from "../../http/edge-cache";
 import { maxUploadBytes } from "../../http/request-body";
 import { serveBlob } from "../../http/serve-blob";
-import { entryStream } from "./archive";
-import { asClientError } from "./manifest";
+import { archiveOf, asClientError } from "./manifest";
 import { NUGET, versionIn } from "./package";
 import type { NugetEndpoint } from "./paths";
 import { lowerId } from "./versions";
-import type { ZipEntry } from "./zip";
 
 /** The PDB id lies in the first 256 bytes; the checksum zeroes it within the first 16 KiB (GitLab's chunking). */
 const ID_WINDOW = 256;
@@ -121,8 +120,11 @@ export async function storePdbs(c: Context<AppEnv>, snupkg: StoredBlob, entries:
   try {
     for (const entry of pdbs) {
       const tap = symbolTap();
-      const source = await asClientError(() => entryStream({ bucket: c.env.BLOBS, blobId: snupkg.id, size: snupkg.size }, entry));
-      const blob = await c.var.registry.putBlob(source.pipeThrough(tap.stream), { contentLength: entry.uncompressedSize, maxBytes: maxUploadBytes(c), contentType: "application/octet-stream" });
+      // A corrupt .pdb fails the stream with a ZipFormatError, which putBlob passes on: a 400 too.
+      const blob = await asClientError(async () => {
+        const source = await entryStream(archiveOf(c.var.registry, { blobId: snupkg.id, size: snupkg.size }), entry);
+        return c.var.registry.putBlob(source.pipeThrough(tap.stream), { contentLength: entry.uncompressedSize, maxBytes: maxUploadBytes(c), contentType: "application/octet-stream" });
+      });
       const { signature, checksum } = await tap.result();
       if (!signature) {
         await c.var.registry.discardBlob(blob);

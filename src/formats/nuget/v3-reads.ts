@@ -65,7 +65,7 @@ export function getFlatFile(c: Context<AppEnv>, scope: ReadScope, e: Endpoint<"f
     if (requested.endsWith(".nuspec")) {
       const nupkg = newestOfKind(row, "package");
       if (!nupkg) throw missIn(scope, "Package file");
-      return nuspecResponse(c.req.raw, await readManifestBytes(c.env.BLOBS, nupkg), `${lowerId(row.name)}.nuspec`);
+      return nuspecResponse(c.req.raw, await readManifestBytes(c.var.registry, nupkg), `${lowerId(row.name)}.nuspec`);
     }
     const kind = requested.endsWith(".snupkg") ? "symbol_package" : requested.endsWith(".nupkg") ? "package" : null;
     if (!kind) throw missIn(scope, "Package file");

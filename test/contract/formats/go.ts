@@ -19,8 +19,8 @@ export const go: ContractFormat = {
   credentials: basicHeaders,
   fileFor: (v, unique) =>
     makeZip([
-      { name: `${v.name}@${v.version}/go.mod`, content: `module ${v.name}\n\ngo 1.19\n` },
-      { name: `${v.name}@${v.version}/unique.txt`, content: unique },
+      { name: `${v.name}@${v.version}/go.mod`, data: `module ${v.name}\n\ngo 1.19\n` },
+      { name: `${v.name}@${v.version}/unique.txt`, data: unique },
     ]),
   upload: (projectId, v, bytes, headers) => call(`${goBase(projectId)}/${zipPath(v)}`, { method: "PUT", body: bytes, headers }),
   uploaded: 201,

@@ -1,6 +1,6 @@
 // Composer test helpers: zip archives with a composer.json, and the multipart upload a client sends.
 import { call } from "../../support/api";
-import { makeZip, type ZipInput } from "./zip-writer";
+import { makeZip, type ZipInput } from "../../support/zip-writer";
 
 export const UA_COMPOSER_2 = "Composer/2.5.5 (Linux; 6.1.0; PHP 8.2.36; cURL 7.88.1; Platform-PHP 8.2.36)";
 export const UA_COMPOSER_1 = "Composer/1.10.26 (Linux; 6.1.0; PHP 7.4.33)";
@@ -14,8 +14,8 @@ export async function digestsOf(bytes: Uint8Array) {
 export function packageZip(composerJson: Record<string, unknown>, options: { root?: boolean; extra?: ZipInput[]; salt?: string } = {}) {
   const dir = options.root ? "" : "package/";
   return makeZip([
-    { name: `${dir}composer.json`, data: JSON.stringify(composerJson, null, 2), deflate: true },
-    { name: `${dir}src/Hello.php`, data: `<?php\n// ${options.salt ?? crypto.randomUUID()}\nclass Hello {}\n`, deflate: true },
+    { name: `${dir}composer.json`, data: JSON.stringify(composerJson, null, 2), method: "deflate" },
+    { name: `${dir}src/Hello.php`, data: `<?php\n// ${options.salt ?? crypto.randomUUID()}\nclass Hello {}\n`, method: "deflate" },
     ...(options.extra ?? []),
   ]);
 }

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, call, createGroup, createProject, ok, unique } from "../../support/api";
 import { digestsOf, groupPrefix, multipart, p2Versions, packageZip, projectPrefix, UA_COMPOSER_1, upload } from "./helpers";
-import { makeZip } from "./zip-writer";
+import { makeZip } from "../../support/zip-writer";
 
 let group: { id: number };
 let project: { id: number };

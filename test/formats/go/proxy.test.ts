@@ -74,7 +74,7 @@ describe("Go proxy", () => {
     const { id } = await project();
     const path = "example.test/acme/stored";
     const goMod = `module ${path}\n${"// padding\n".repeat(5000)}`;
-    const zip = await moduleZip(path, "v1.0.0", { goMod: null, extra: [{ name: `${path}@v1.0.0/go.mod`, content: goMod, method: "store" }] });
+    const zip = await moduleZip(path, "v1.0.0", { goMod: null, extra: [{ name: `${path}@v1.0.0/go.mod`, data: goMod, method: "store" }] });
     expect((await uploadZip(id, path, "v1.0.0", zip, admin)).status).toBe(201);
     expect(await (await proxyGet(id, `${path}/@v/v1.0.0.mod`, admin)).text()).toBe(goMod);
   });

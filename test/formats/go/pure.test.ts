@@ -7,7 +7,7 @@ import { checkModulePath, checkModuleVersion, escapeProxyElement, splitPathVersi
 import { checkModuleZip } from "../../../src/formats/go/module-zip";
 import { parseGoRequest } from "../../../src/formats/go/parse";
 import { canonicalVersion, compareVersions, isPseudoVersion } from "../../../src/formats/go/semver";
-import type { ZipEntry } from "../../../src/formats/go/zip";
+import type { ZipEntry } from "../../../src/core/archive";
 
 describe("Go versions", () => {
   it("finds the canonical form and keeps only +incompatible builds", () => {
@@ -128,7 +128,7 @@ describe("go.mod module directive", () => {
 });
 
 describe("module zip rules", () => {
-  const entry = (name: string, size = 10, method = 8): ZipEntry => ({ name, flags: 0, method, compressedSize: size, uncompressedSize: size, localHeaderOffset: 0 });
+  const entry = (name: string, size = 10, method = 8): ZipEntry => ({ name, utf8Name: true, flags: 0, method, crc32: 0, compressedSize: size, uncompressedSize: size, localHeaderOffset: 0 });
   const P = "example.test/hello@v1.0.0/";
   const check = (names: (string | ZipEntry)[]) => checkModuleZip(names.map((n) => (typeof n === "string" ? entry(n) : n)), "example.test/hello", "v1.0.0");
 
@@ -151,7 +151,7 @@ describe("module zip rules", () => {
     expect(problems([entry(`${P}go.mod`, 17 * 1024 * 1024)])).toMatch(/go.mod file too large/);
     expect(problems([entry(`${P}a`, 300 * 1024 * 1024), entry(`${P}b`, 300 * 1024 * 1024)])).toMatch(/total uncompressed size/);
     expect(problems([entry(`${P}x.go`, 10, 12)])).toMatch(/unsupported compression method 12/);
-    expect(problems([{ ...entry(`${P}x.go`), name: null }])).toMatch(/not valid UTF-8/);
+    expect(problems([{ ...entry(`${P}x.go`), utf8Name: false }])).toMatch(/not valid UTF-8/);
   });
 });
 

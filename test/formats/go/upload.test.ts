@@ -33,11 +33,11 @@ describe("Go module zip upload", () => {
     const { id } = await newProject();
     const path = "example.test/acme/layout";
     const P = `${path}@v1.0.0/`;
-    await refused(id, path, "v1.0.0", await makeZip([{ name: `${path}@v1.0.1/go.mod`, content: `module ${path}\n` }]), /does not have prefix/);
-    await refused(id, path, "v1.0.0", await makeZip([{ name: `${P}a/../escape.go`, content: "x" }]), /not clean/);
-    await refused(id, path, "v1.0.0", await makeZip([{ name: `${P}../escape.go`, content: "x" }]), /malformed file path "..\/escape.go"/);
-    await refused(id, path, "v1.0.0", await makeZip([{ name: `${P}a.go`, content: "x" }, { name: `${P}A.go`, content: "y" }]), /case-insensitive/);
-    await refused(id, path, "v1.0.0", await makeZip([{ name: `${P}sub/go.mod`, content: `module ${path}/sub\n` }]), /not in module root/);
+    await refused(id, path, "v1.0.0", await makeZip([{ name: `${path}@v1.0.1/go.mod`, data: `module ${path}\n` }]), /does not have prefix/);
+    await refused(id, path, "v1.0.0", await makeZip([{ name: `${P}a/../escape.go`, data: "x" }]), /not clean/);
+    await refused(id, path, "v1.0.0", await makeZip([{ name: `${P}../escape.go`, data: "x" }]), /malformed file path "..\/escape.go"/);
+    await refused(id, path, "v1.0.0", await makeZip([{ name: `${P}a.go`, data: "x" }, { name: `${P}A.go`, data: "y" }]), /case-insensitive/);
+    await refused(id, path, "v1.0.0", await makeZip([{ name: `${P}sub/go.mod`, data: `module ${path}/sub\n` }]), /not in module root/);
   });
 
   it("refuses bytes that are not a zip, and a deflated go.mod that does not inflate", async () => {

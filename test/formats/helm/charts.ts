@@ -1,6 +1,8 @@
 // Chart archives for the Helm tests, built the way `helm package` and `tar czf` lay them out: one top
 // directory, ustar headers, gzip. Also the multipart body `helm cm-push` and curl --form send.
 
+import { concat } from "../../support/zip-writer";
+
 export type TarEntry = { name: string; data?: string | Uint8Array; type?: string };
 
 const enc = new TextEncoder();
@@ -53,16 +55,6 @@ export async function chartTgz(yaml: string, options: { top?: string; files?: Re
   const top = options.top ?? (/^name:\s*(\S+)/m.exec(yaml)?.[1] ?? "chart");
   const files: Record<string, string> = { "values.yaml": "replicaCount: 1\n", "templates/NOTES.txt": "hello\n", ...(options.files ?? {}) };
   return gzip(tar([{ name: `${top}/Chart.yaml`, data: yaml }, ...Object.entries(files).map(([name, data]) => ({ name: `${top}/${name}`, data }))]));
-}
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
 }
 
 /** multipart/form-data as Go's mime/multipart writes it (helm cm-push) and curl --form. */

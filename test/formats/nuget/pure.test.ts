@@ -1,5 +1,5 @@
 // The pure parts of the NuGet format: id and version rules, the nuspec reader, the path parser, the bare-LF
-// repair of NuGet 2.x multipart bodies, and the ZIP end records.
+// repair of NuGet 2.x multipart bodies (the zip reader is tested in test/core/zip-reader.test.ts).
 import { describe, expect, it } from "vitest";
 import { restoreCrBeforeBoundaries } from "../../../src/formats/nuget/bare-lf";
 import { NuspecError, parseNuspec } from "../../../src/formats/nuget/nuspec";
@@ -7,8 +7,7 @@ import { parseNugetPath } from "../../../src/formats/nuget/paths";
 import { parseV2Query } from "../../../src/formats/nuget/v2-query";
 import { compareVersionStrings, isValidId, normalizeVersion, sameVersion } from "../../../src/formats/nuget/versions";
 import { XmlError, parseXml } from "../../../src/formats/nuget/xml";
-import { findCentralDirectory, parseCentralDirectory } from "../../../src/formats/nuget/zip";
-import { buildZip, concat, nuspec } from "./support";
+import { nuspec } from "./support";
 
 describe("ids and versions", () => {
   it("normalizes versions as NuGet does", () => {
@@ -134,20 +133,5 @@ describe("NuGet 2.x multipart bodies", () => {
   it("puts the CR back before the closing boundary, however the body is split, and changes nothing else", async () => {
     const want = `--${boundary}\r\nContent-Disposition: form-data; name="package"\r\n\r\nPK\x03\x04 data \n\r\n with\nnewlines\r\n--${boundary}--\r\n`;
     for (const size of [1, 2, 3, 7, 16, 1000]) expect(await repaired(size), `chunks of ${size}`).toBe(want);
-  });
-});
-
-describe("ZIP end records", () => {
-  it("finds the central directory behind a comment, and its entries", async () => {
-    const zip = await buildZip([{ name: "a.nuspec", data: "x" }, { name: "lib/b.dll", data: "yy" }], { comment: "PK\x05\x06 fake" });
-    const found = findCentralDirectory(zip, zip.length);
-    expect("offset" in found).toBe(true);
-    if (!("offset" in found)) return;
-    const entries = parseCentralDirectory(zip.subarray(found.offset, found.offset + found.size));
-    expect(entries.map((e) => [e.name, e.uncompressedSize])).toEqual([
-      ["a.nuspec", 1],
-      ["lib/b.dll", 2],
-    ]);
-    expect(() => findCentralDirectory(concat([new TextEncoder().encode("not a zip at all, not at all")]), 28)).toThrow(/not a zip archive/);
   });
 });

@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, addMember, call, createGroup, createProject, createUser } from "../../support/api";
 import { apiKey, base64Of, basicAuth, buildNupkg, hexOf, push } from "./support";
+import { makeZip } from "../../support/zip-writer";
 
 let developer: { id: number; token: string };
 let project: { id: number };
@@ -35,7 +36,7 @@ describe("push as NuGet 2.x sends it", () => {
   });
 
   it("takes dotnet's CRLF body at the v3 publish URL, stored and deflated entries, and data descriptors", async () => {
-    for (const [i, options] of [{ deflate: false }, { dataDescriptor: true }, {}].entries()) {
+    for (const [i, options] of [{ method: "store" as const }, { dataDescriptor: true }, {}].entries()) {
       const res = await push(project.id, await buildNupkg({ id: "Acme.Shapes", version: `1.${i}.0`, ...options }), apiKey(developer.token), { path: "", bareLf: false });
       expect(res.status, await res.clone().text()).toBe(201);
     }
@@ -47,8 +48,7 @@ describe("push as NuGet 2.x sends it", () => {
     const notZip = await push(project.id, new TextEncoder().encode("not a zip"), apiKey(developer.token));
     expect(notZip.status).toBe(400);
     expect(((await notZip.json()) as { message: string }).message).toMatch(/not a zip archive/);
-    const { buildZip } = await import("./support");
-    const noNuspec = await push(project.id, await buildZip([{ name: "lib/a.dll", data: "x" }]), apiKey(developer.token));
+        const noNuspec = await push(project.id, await makeZip([{ name: "lib/a.dll", data: "x" }]), apiKey(developer.token));
     expect(noNuspec.status).toBe(400);
     expect(((await noNuspec.json()) as { message: string }).message).toMatch(/nuspec file not found/);
     const badVersion = await push(project.id, await buildNupkg({ id: "Acme.Bad", version: "one" }), apiKey(developer.token));

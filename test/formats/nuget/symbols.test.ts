@@ -2,7 +2,8 @@
 // debugger's Symbolchecksum header, and nothing served once the version is deleted.
 import { beforeAll, describe, expect, it } from "vitest";
 import { addMember, call, createGroup, createProject, createUser } from "../../support/api";
-import { apiKey, basicAuth, buildNupkg, buildZip, concat, hexOf, nuspec, push } from "./support";
+import { concat, makeZip } from "../../support/zip-writer";
+import { apiKey, basicAuth, buildNupkg, hexOf, nuspec, push } from "./support";
 
 let maintainer: { id: number; token: string };
 let project: { id: number };
@@ -39,7 +40,7 @@ describe("symbol packages", () => {
     const id = crypto.getRandomValues(new Uint8Array(20));
     const pdb = fakePdb(id);
     expect((await push(project.id, await buildNupkg({ id: "Sym.Pkg", version: "1.0.0" }), apiKey(maintainer.token))).status).toBe(201);
-    const snupkg = await buildZip([
+    const snupkg = await makeZip([
       { name: "Sym.Pkg.nuspec", data: nuspec({ id: "Sym.Pkg", version: "1.0.0", extra: '<packageTypes><packageType name="SymbolsPackage"/></packageTypes>' }) },
       { name: "lib/net8.0/Sym.Pkg.pdb", data: pdb },
     ]);
@@ -69,7 +70,7 @@ describe("symbol packages", () => {
   });
 
   it("refuses a symbol package whose version was never pushed", async () => {
-    const snupkg = await buildZip([{ name: "Sym.None.nuspec", data: nuspec({ id: "Sym.None", version: "1.0.0" }) }]);
+    const snupkg = await makeZip([{ name: "Sym.None.nuspec", data: nuspec({ id: "Sym.None", version: "1.0.0" }) }]);
     expect((await push(project.id, snupkg, apiKey(maintainer.token), { path: "/symbolpackage" })).status).toBe(404);
   });
 });
