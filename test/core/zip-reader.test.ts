@@ -80,8 +80,9 @@ describe("the central directory", () => {
       expect((error as Error).message).toMatch(message);
     }
     await expect(readCentralDirectory(memorySource(zip), 10)).rejects.toThrow(/larger than 10 bytes/);
-    const error = await readCentralDirectory(memorySource(enc.encode("plain text, no zip here"))).catch((e: ZipFormatError) => e);
-    expect(error.code).toBe("not_zip");
+    const error = await readCentralDirectory(memorySource(enc.encode("plain text, no zip here"))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZipFormatError);
+    expect((error as ZipFormatError).code).toBe("not_zip");
   });
 });
 
