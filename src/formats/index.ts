@@ -14,6 +14,7 @@ import { terraformFormat } from "./terraform";
 import { goFormat } from "./go";
 import { rubygemsFormat } from "./rubygems";
 import { nugetFormat } from "./nuget";
+import { debianFormat } from "./debian";
 
 export const FORMATS: FormatModule[] = [
   genericFormat,
@@ -27,6 +28,7 @@ export const FORMATS: FormatModule[] = [
   goFormat,
   rubygemsFormat,
   nugetFormat,
+  debianFormat,
 ];
 
 for (const format of FORMATS) registerPlanners(format.planners ?? {});

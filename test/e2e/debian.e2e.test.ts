@@ -1,0 +1,118 @@
+// Debian end to end against `wrangler dev`: a package built offline with dpkg-deb, a distribution created
+// through the API, the .deb PUT as GitLab's docs show with curl (?distribution=&component=), then the real
+// apt-get: `update` with a private sources list, state and cache (`-o Dir::…`, the machine's apt state is
+// untouched; credentials from a private auth.conf.d), and `apt-get download` of the package, whose bytes
+// must be the uploaded ones. Nothing is installed into the system.
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Seeder, startRegistry, type Registry } from "./support/registry";
+
+let registry: Registry;
+let work: string;
+let user: { username: string; token: string };
+let projectId: number;
+
+const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+const repoUrl = () => `${registry.url}/api/v4/projects/${projectId}/packages/debian`;
+
+function curl(args: string[]): { status: number; body: string } {
+  const out = execFileSync("curl", ["-sS", "-w", "\n%{http_code}", ...args]).toString("utf8");
+  const lines = out.split("\n");
+  const status = Number(lines.pop());
+  return { status, body: lines.join("\n") };
+}
+
+/** A binary package laid out as dpkg-deb builds it (`-Z` picks the compression of control and data members). */
+function buildDeb(name: string, version: string, arch: string, compression = "gzip"): string {
+  const root = path.join(work, `${name}-${version}-${arch}`);
+  mkdirSync(path.join(root, "DEBIAN"), { recursive: true });
+  mkdirSync(path.join(root, "usr", "share", name), { recursive: true });
+  writeFileSync(path.join(root, "usr", "share", name, "hello.txt"), `hello from ${name} ${version}\n`);
+  writeFileSync(
+    path.join(root, "DEBIAN", "control"),
+    `Package: ${name}\nVersion: ${version}\nArchitecture: ${arch}\nMaintainer: Packyard Test <test@example.com>\nSection: misc\nPriority: optional\nDescription: Sample package for the Packyard e2e test\n A longer description\n .\n with a paragraph.\n`,
+  );
+  const out = path.join(work, `${name}_${version}_${arch}.deb`);
+  execFileSync("dpkg-deb", ["--root-owner-group", `-Z${compression}`, "--build", root, out], { stdio: "pipe" });
+  return out;
+}
+
+/** apt-get with every directory private to the test. */
+function apt(root: string, args: string[], sourcesLine: string) {
+  mkdirSync(path.join(root, "etc", "auth.conf.d"), { recursive: true });
+  mkdirSync(path.join(root, "etc", "preferences.d"), { recursive: true });
+  mkdirSync(path.join(root, "etc", "sources.list.d"), { recursive: true });
+  mkdirSync(path.join(root, "state", "lists", "partial"), { recursive: true });
+  mkdirSync(path.join(root, "cache", "archives", "partial"), { recursive: true });
+  writeFileSync(path.join(root, "status"), "");
+  writeFileSync(path.join(root, "apt.conf"), "");
+  writeFileSync(path.join(root, "etc", "sources.list"), `${sourcesLine}\n`);
+  writeFileSync(path.join(root, "etc", "auth.conf.d", "packyard.conf"), `machine ${repoUrl()}\nlogin ${user.username}\npassword ${user.token}\n`);
+  const options = [
+    `-o`, `Dir::Etc=${path.join(root, "etc")}`,
+    `-o`, `Dir::Etc::sourcelist=${path.join(root, "etc", "sources.list")}`,
+    `-o`, `Dir::Etc::sourceparts=${path.join(root, "etc", "sources.list.d")}`,
+    `-o`, `Dir::Etc::parts=${path.join(root, "etc", "apt.conf.d")}`,
+    `-o`, `Dir::Etc::trusted=${path.join(root, "etc", "trusted.gpg")}`,
+    `-o`, `Dir::Etc::trustedparts=${path.join(root, "etc", "trusted.gpg.d")}`,
+    `-o`, `Dir::State=${path.join(root, "state")}`,
+    `-o`, `Dir::State::status=${path.join(root, "status")}`,
+    `-o`, `Dir::Cache=${path.join(root, "cache")}`,
+    `-o`, `Debug::NoLocking=1`,
+    `-o`, `APT::Architecture=amd64`,
+    `-o`, `APT::Sandbox::User=${process.getuid?.() === 0 ? "root" : ""}`,
+  ];
+  return spawnSync("apt-get", [...options, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, APT_CONFIG: path.join(root, "apt.conf") } });
+}
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  const seeder = new Seeder(registry);
+  work = mkdtempSync(path.join(tmpdir(), "packyard-debian-"));
+  user = await seeder.user("debber");
+  const group = await seeder.group("debs", "private");
+  const project = await seeder.project(group.id, "repo", "private");
+  projectId = project.id;
+  await seeder.member("projects", project.id, (user as unknown as { id: number }).id, 30);
+}, 120_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("debian with curl uploads and apt-get", () => {
+  it("creates a distribution, uploads .debs with curl and apt-get update + download fetch them", () => {
+    const auth = ["--user", `${user.username}:${user.token}`];
+    const created = curl([...auth, "-X", "POST", "-d", "codename=bookworm", "-d", "architectures[]=amd64", `${registry.url}/api/v4/projects/${projectId}/debian_distributions`]);
+    expect(created.status, created.body).toBe(201);
+    expect(JSON.parse(created.body)).toMatchObject({ codename: "bookworm", components: ["main"] });
+
+    const deb = buildDeb("acme-hello-deb", "1.0.0", "all");
+    const up = curl([...auth, "--upload-file", deb, `${repoUrl()}/${path.basename(deb)}?distribution=bookworm&component=main`]);
+    expect(up.status, up.body).toBe(201);
+    const debAmd64 = buildDeb("acme-tool", "2.1-1", "amd64");
+    expect(curl([...auth, "--upload-file", debAmd64, `${repoUrl()}/${path.basename(debAmd64)}?distribution=bookworm&component=main`]).status).toBe(201);
+
+    const release = curl([...auth, `${repoUrl()}/dists/bookworm/Release`]);
+    expect(release.status).toBe(200);
+    expect(release.body).toMatch(/^Codename: bookworm$/m);
+    expect(release.body).toContain("main/binary-amd64/Packages.gz");
+
+    const root = path.join(work, "apt");
+    const update = apt(root, ["update"], `deb [trusted=yes] ${repoUrl()} bookworm main`);
+    expect(update.status, update.stdout + update.stderr).toBe(0);
+    expect(update.stderr).not.toMatch(/^(W|E):/m);
+
+    const download = apt(root, ["download", "acme-hello-deb", "acme-tool"], `deb [trusted=yes] ${repoUrl()} bookworm main`);
+    expect(download.status, download.stdout + download.stderr).toBe(0);
+    const got = readdirSync(root).filter((f) => f.endsWith(".deb")).sort();
+    expect(got).toEqual(["acme-hello-deb_1.0.0_all.deb", "acme-tool_2.1-1_amd64.deb"]);
+    expect(sha256(path.join(root, got[0]!))).toBe(sha256(deb));
+    expect(sha256(path.join(root, got[1]!))).toBe(sha256(debAmd64));
+  }, 90_000);
+});
