@@ -70,7 +70,7 @@ function apt(root: string, args: string[], sourcesLine: string) {
 }
 
 beforeAll(async () => {
-  registry = await startRegistry();
+  registry = await startRegistry({ DEBIAN_SIGNING_SECRET: "e2e-debian-signing-secret-0123456789" });
   const seeder = new Seeder(registry);
   work = mkdtempSync(path.join(tmpdir(), "packyard-debian-"));
   user = await seeder.user("debber");
@@ -98,6 +98,20 @@ describe("debian with curl uploads and apt-get", () => {
     const debAmd64 = buildDeb("acme-tool", "2.1-1", "amd64");
     expect(curl([...auth, "--upload-file", debAmd64, `${repoUrl()}/${path.basename(debAmd64)}?distribution=bookworm&component=main`]).status).toBe(201);
 
+    const zst = buildDeb("acme-zst", "0.1", "all", "zstd");
+    expect(curl([...auth, "--upload-file", zst, `${repoUrl()}/${path.basename(zst)}?distribution=bookworm&component=main`]).status).toBe(201);
+    // dpkg-deb's default (control.tar.xz) is not read yet: refused with a 400 that names the workaround.
+    const xz = buildDeb("acme-xz", "0.1", "all", "xz");
+    const refused = curl([...auth, "--upload-file", xz, `${repoUrl()}/${path.basename(xz)}?distribution=bookworm&component=main`]);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain("control.tar.xz");
+
+    const packages = curl([...auth, `${repoUrl()}/dists/bookworm/main/binary-amd64/Packages`]);
+    expect(packages.status).toBe(200);
+    expect(packages.body).toMatch(/^Package: acme-zst$/m);
+    expect(packages.body).toContain("Filename: pool/bookworm/a/acme-tool/2.1-1/acme-tool_2.1-1_amd64.deb");
+    expect(packages.body).not.toContain("acme-xz");
+
     const release = curl([...auth, `${repoUrl()}/dists/bookworm/Release`]);
     expect(release.status).toBe(200);
     expect(release.body).toMatch(/^Codename: bookworm$/m);
@@ -106,7 +120,8 @@ describe("debian with curl uploads and apt-get", () => {
     const root = path.join(work, "apt");
     const update = apt(root, ["update"], `deb [trusted=yes] ${repoUrl()} bookworm main`);
     expect(update.status, update.stdout + update.stderr).toBe(0);
-    expect(update.stderr).not.toMatch(/^(W|E):/m);
+    // The distribution is signed; without its key apt warns (NO_PUBKEY) and trusts it because of trusted=yes.
+    expect(update.stderr.split("\n").filter((l) => /^(W|E):/.test(l) && !/NO_PUBKEY|GPG error/.test(l))).toEqual([]);
 
     const download = apt(root, ["download", "acme-hello-deb", "acme-tool"], `deb [trusted=yes] ${repoUrl()} bookworm main`);
     expect(download.status, download.stdout + download.stderr).toBe(0);
@@ -114,5 +129,41 @@ describe("debian with curl uploads and apt-get", () => {
     expect(got).toEqual(["acme-hello-deb_1.0.0_all.deb", "acme-tool_2.1-1_amd64.deb"]);
     expect(sha256(path.join(root, got[0]!))).toBe(sha256(deb));
     expect(sha256(path.join(root, got[1]!))).toBe(sha256(debAmd64));
+  }, 90_000);
+
+  it("signs the distribution: apt-get update verifies InRelease with signed-by=key.asc, install --download-only fetches the package", () => {
+    const auth = ["--user", `${user.username}:${user.token}`];
+    const keyFile = path.join(work, "bookworm.asc");
+    const key = curl([...auth, "-o", keyFile, `${registry.url}/api/v4/projects/${projectId}/debian_distributions/bookworm/key.asc`]);
+    expect(key.status).toBe(200);
+    expect(readFileSync(keyFile, "utf8")).toContain("-----BEGIN PGP PUBLIC KEY BLOCK-----");
+
+    // gpgv checks both signatures independently of apt.
+    const keyring = path.join(work, "bookworm.gpg");
+    execFileSync("gpg", ["--batch", "--homedir", mkdtempSync(path.join(work, "gnupg-")), "--dearmor", "-o", keyring, keyFile], { stdio: "pipe" });
+    const release = path.join(work, "Release");
+    const inRelease = path.join(work, "InRelease");
+    const releaseGpg = path.join(work, "Release.gpg");
+    expect(curl([...auth, "-o", release, `${repoUrl()}/dists/bookworm/Release`]).status).toBe(200);
+    expect(curl([...auth, "-o", inRelease, `${repoUrl()}/dists/bookworm/InRelease`]).status).toBe(200);
+    expect(curl([...auth, "-o", releaseGpg, `${repoUrl()}/dists/bookworm/Release.gpg`]).status).toBe(200);
+    expect(spawnSync("gpgv", ["--keyring", keyring, inRelease]).status).toBe(0);
+    expect(spawnSync("gpgv", ["--keyring", keyring, releaseGpg, release]).status).toBe(0);
+
+    const root = path.join(work, "apt-signed");
+    const source = `deb [signed-by=${keyFile}] ${repoUrl()} bookworm main`;
+    const update = apt(root, ["update"], source);
+    expect(update.status, update.stdout + update.stderr).toBe(0);
+    expect(update.stderr).not.toMatch(/^(W|E):/m);
+    expect(update.stdout).not.toMatch(/NO_PUBKEY|not signed/);
+
+    // "Installs" into the private root only: --download-only resolves and fetches into Dir::Cache/archives.
+    const install = apt(root, ["install", "-y", "--download-only", "acme-hello-deb"], source);
+    expect(install.status, install.stdout + install.stderr).toBe(0);
+    const archived = path.join(root, "cache", "archives", "acme-hello-deb_1.0.0_all.deb");
+    expect(sha256(archived)).toBe(sha256(path.join(work, "acme-hello-deb_1.0.0_all.deb")));
+    // and dpkg can unpack what apt fetched (into the test directory, not the system).
+    execFileSync("dpkg-deb", ["-x", archived, path.join(root, "unpacked")]);
+    expect(readFileSync(path.join(root, "unpacked", "usr", "share", "acme-hello-deb", "hello.txt"), "utf8")).toBe("hello from acme-hello-deb 1.0.0\n");
   }, 90_000);
 });

@@ -2,9 +2,12 @@
 // from a stream, stopping after the control member: the data member is never read here.
 // Spec: deb(5), deb-control(5); ar(5) common format; POSIX ustar.
 
+import { Decompress as ZstdDecompress } from "fzstd";
+
 const AR_MAGIC = "!<arch>\n";
 const MAX_CONTROL_MEMBER = 4 * 1024 * 1024;
 const MAX_CONTROL_FILE = 1024 * 1024;
+const MAX_CONTROL_TAR = 16 * 1024 * 1024;
 
 /** Pulls exact byte counts out of a stream. */
 class ByteReader {
@@ -65,12 +68,55 @@ export async function readDebControl(stream: ReadableStream<Uint8Array>): Promis
 async function decompress(name: string, bytes: Uint8Array): Promise<Uint8Array> {
   if (name === "control.tar") return bytes;
   if (name === "control.tar.gz") return inflate(bytes, "gzip");
-  throw new DebError(`${name} is not supported yet (use gzip compression: dpkg-deb -Zgzip)`);
+  if (name === "control.tar.zst") return unzstd(bytes);
+  throw new DebError(`${name} is not supported yet (build with dpkg-deb -Zgzip or -Zzstd)`);
+}
+
+/** zstd (Ubuntu's default) with fzstd, streamed so the inflated size is capped. */
+function unzstd(bytes: Uint8Array): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    const stream = new ZstdDecompress((chunk) => {
+      total += chunk.byteLength;
+      if (total > MAX_CONTROL_TAR) throw new DebError("control member inflates too large");
+      chunks.push(chunk);
+    });
+    stream.push(bytes, true);
+  } catch (error) {
+    if (error instanceof DebError) throw error;
+    throw new DebError(`corrupt control.tar.zst: ${(error as Error).message}`);
+  }
+  return concat(chunks, total);
 }
 
 async function inflate(bytes: Uint8Array, format: "gzip" | "deflate"): Promise<Uint8Array> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format));
-  const out = new Uint8Array(await new Response(stream).arrayBuffer());
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format)).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > MAX_CONTROL_TAR) throw new DebError("control member inflates too large");
+      chunks.push(value);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    if (error instanceof DebError) throw error;
+    throw new DebError(`corrupt control member: ${(error as Error).message}`);
+  }
+  return concat(chunks, total);
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 import { AppError } from "../../core/errors";
 import type { PackageState, Planner } from "../../core/publish/planners";
 import type { PlannedOp } from "../../core/publish/types";
+import type { StoredKey } from "./signing";
 
 export const DEBIAN = "debian";
 export const DISTRIBUTION_VERSION = "";
@@ -39,6 +40,8 @@ export interface IndexEntry {
 
 export interface DistributionMetadata {
   distribution: DistributionFields;
+  /** Absent when the instance has no signing secret: the distribution is then served unsigned. */
+  signing_key?: StoredKey;
   entries: IndexEntry[];
   updated_at: string;
 }

@@ -7,6 +7,7 @@ import { AppError } from "../../core/errors";
 import type { PackageWithFiles, ProjectContext } from "../../core/registry";
 import { readLimitedText } from "../../http/request-body";
 import { validArchitecture, validCodename, validComponent } from "./control";
+import { generateSigningKey, signingSecret } from "./signing";
 import { DEBIAN, DISTRIBUTION_VERSION, distributionPackageName, type DistributionFields, type DistributionMetadata } from "./distribution";
 
 const BODY_LIMIT = 64 * 1024;
@@ -98,7 +99,9 @@ export async function createDistribution(c: Context<AppEnv>, ctx: ProjectContext
     components: fields.components ?? ["main"],
     architectures: fields.architectures ?? ["all", "amd64"],
   };
-  const metadata: DistributionMetadata = { distribution, entries: [], updated_at: new Date().toISOString() };
+  const secret = signingSecret(c.env);
+  const signing_key = secret ? await generateSigningKey(secret, codename, new URL(c.req.url).host) : undefined;
+  const metadata: DistributionMetadata = { distribution, entries: [], updated_at: new Date().toISOString(), ...(signing_key ? { signing_key } : {}) };
   const name = distributionPackageName(codename);
   const registry = c.var.registry;
   try {
@@ -127,4 +130,12 @@ export async function deleteDistribution(c: Context<AppEnv>, ctx: ProjectContext
   const name = distributionPackageName(codename);
   await c.var.registry.commit({ projectId: ctx.project.id, packageType: DEBIAN, name, normalizedName: name }, [{ kind: "remove_package", packageId: row.id }]);
   return c.json({ message: "202 Accepted" }, 202);
+}
+
+/** `GET …/debian_distributions/:codename/key.asc`: the distribution's public signing key (armored). */
+export async function distributionKey(c: Context<AppEnv>, ctx: ProjectContext, codename: string): Promise<Response> {
+  const row = await findDistribution(c, ctx, codename);
+  const key = (row.metadata as unknown as DistributionMetadata).signing_key;
+  if (!key) throw new AppError("not_found", "404 Distribution has no signing key");
+  return c.body(key.publicKey, 200, { "Content-Type": "application/pgp-keys", "Content-Disposition": `attachment; filename="${codename}.asc"`, "X-Content-Type-Options": "nosniff" });
 }

@@ -9,6 +9,9 @@ import { withEdgeCache } from "../../http/edge-cache";
 import { serveBlob } from "../../http/serve-blob";
 import { DEBIAN, distributionPackageName, type DistributionMetadata, type IndexEntry } from "./distribution";
 import { indexFiles, releaseFile } from "./indexes";
+import { clearsign, detachedSignature, signingSecret } from "./signing";
+
+const encoder = new TextEncoder();
 
 const INDEX_CACHE_CONTROL = "public, max-age=0, must-revalidate";
 const FILE_CACHE_CONTROL = "public, max-age=300";
@@ -42,9 +45,15 @@ export async function serveDists(c: Context<AppEnv>, scope: ReadScope, codename:
   return withEdgeCache(c, scope.cache, async () => {
     const meta = await loadDistribution(c, scope, codename);
     if (!meta) throw missIn(scope, "Distribution");
-    if (rest === "Release.gpg" || rest === "InRelease") throw new AppError("not_found", "404 Not signed");
     const files = await indexFiles(meta);
-    if (rest === "Release") return textResponse(c.req.raw, new TextEncoder().encode(await releaseFile(meta, files, new Date())), "text/plain; charset=utf-8");
+    if (rest === "Release" || rest === "InRelease" || rest === "Release.gpg") {
+      const release = await releaseFile(meta, files, new Date());
+      if (rest === "Release") return textResponse(c.req.raw, encoder.encode(release), "text/plain; charset=utf-8");
+      const secret = signingSecret(c.env);
+      if (!meta.signing_key || !secret || scope.level !== "project") throw new AppError("not_found", "404 Not signed");
+      if (rest === "InRelease") return textResponse(c.req.raw, encoder.encode(await clearsign(secret, meta.signing_key, release)), "text/plain; charset=utf-8");
+      return textResponse(c.req.raw, encoder.encode(await detachedSignature(secret, meta.signing_key, encoder.encode(release))), "application/pgp-signature");
+    }
     const byHash = rest.match(/^(.+)\/by-hash\/SHA256\/([0-9a-f]{64})$/);
     if (byHash) {
       const dir = `${byHash[1]}/`;

@@ -5,7 +5,7 @@ import { AppError } from "../../core/errors";
 import type { ReadScope } from "../../core/registry";
 import { groupLevel, projectAccess, projectLevel, projectOf, readAccess, scopeOf } from "../../http/access";
 import { validCodename, validName } from "./control";
-import { createDistribution, deleteDistribution, distributionJson, findDistribution, updateDistribution } from "./distributions";
+import { createDistribution, deleteDistribution, distributionKey, distributionJson, findDistribution, updateDistribution } from "./distributions";
 import { serveDists, servePool } from "./repository";
 import { putDebianFile } from "./upload";
 
@@ -16,6 +16,7 @@ debianRoutes.post("/projects/:id/debian_distributions", projectAccess("create_pa
 debianRoutes.get("/projects/:id/debian_distributions/:codename", projectAccess("read_package"), async (c) =>
   c.json(distributionJson(await findDistribution(c, projectOf(c), c.req.param("codename")))),
 );
+debianRoutes.get("/projects/:id/debian_distributions/:codename/key.asc", projectAccess("read_package"), (c) => distributionKey(c, projectOf(c), c.req.param("codename")));
 debianRoutes.put("/projects/:id/debian_distributions/:codename", projectAccess("create_package"), (c) => updateDistribution(c, projectOf(c), c.req.param("codename")));
 debianRoutes.delete("/projects/:id/debian_distributions/:codename", projectAccess("destroy_package"), (c) => deleteDistribution(c, projectOf(c), c.req.param("codename")));
 
