@@ -22,17 +22,22 @@ const FILE_CACHE_CONTROL = "public, max-age=300";
  */
 export async function loadDistribution(c: Context<AppEnv>, scope: ReadScope, codename: string): Promise<DistributionMetadata | null> {
   if (scope.projectIds.length === 0) return null;
-  const rows = await c.var.registry.versions(scope, DEBIAN, distributionPackageName(codename), { statuses: ["hidden"] });
+  const registry = c.var.registry;
+  // Packages deleted through the Packages API drop out of the index (their names are no longer installable).
+  const [rows, names] = await Promise.all([
+    registry.versions(scope, DEBIAN, distributionPackageName(codename), { statuses: ["hidden"] }),
+    registry.packageNames(scope, DEBIAN),
+  ]);
   if (rows.length === 0) return null;
+  const live = new Set(names.map((n) => n.normalizedName));
   const metas = rows.map((r) => r.metadata as unknown as DistributionMetadata);
   const first = metas[0]!;
-  if (metas.length === 1) return first;
   const entries: IndexEntry[] = [];
   const seen = new Set<string>();
   for (const meta of metas) {
     for (const e of meta.entries ?? []) {
       const key = `${e.package}\0${e.version}\0${e.architecture}\0${e.component}`;
-      if (seen.has(key)) continue;
+      if (seen.has(key) || !live.has(e.package)) continue;
       seen.add(key);
       entries.push(e);
     }
