@@ -166,4 +166,41 @@ describe("debian with curl uploads and apt-get", () => {
     execFileSync("dpkg-deb", ["-x", archived, path.join(root, "unpacked")]);
     expect(readFileSync(path.join(root, "unpacked", "usr", "share", "acme-hello-deb", "hello.txt"), "utf8")).toBe("hello from acme-hello-deb 1.0.0\n");
   }, 90_000);
+
+  it("dpkg-buildpackage builds, dput-ng uploads the .changes, and apt-get (signed-by) downloads what it published", () => {
+    const auth = ["--user", `${user.username}:${user.token}`];
+    const created = curl([...auth, "-X", "POST", "-d", "codename=unstable", `${registry.url}/api/v4/projects/${projectId}/debian_distributions`]);
+    expect(created.status, created.body).toBe(201);
+
+    // The sample source (plain debian/rules, dpkg-deb -Zgzip), targeted at `unstable`.
+    const build = path.join(work, "dput");
+    const src = path.join(build, "acme-hello-deb");
+    mkdirSync(build, { recursive: true });
+    execFileSync("cp", ["-r", path.join(import.meta.dirname, "debian", "acme-hello-deb"), src]);
+    const changelog = path.join(src, "debian", "changelog");
+    writeFileSync(changelog, readFileSync(changelog, "utf8").replace(") bookworm;", ") unstable;"));
+    execFileSync("dpkg-buildpackage", ["-b", "-us", "-uc"], { cwd: src, stdio: "pipe" });
+    const changes = path.join(build, "acme-hello-deb_1.0.0_amd64.changes");
+    const debFile = path.join(build, "acme-hello-deb_1.0.0_all.deb");
+
+    // dput-ng with a private HOME (~/.dput.cf), Basic credentials in fqdn as clients.md describes.
+    const url = new URL(registry.url);
+    writeFileSync(
+      path.join(build, ".dput.cf"),
+      `[gitlab]\nmethod = http\nfqdn = ${user.username}:${user.token}@${url.host}\nincoming = /api/v4/projects/${projectId}/packages/debian\nlogin = *\nallow_unsigned_uploads = 1\n`,
+    );
+    const dput = spawnSync("dput", ["--unchecked", "--no-upload-log", "gitlab", changes], { cwd: build, encoding: "utf8", env: { ...process.env, HOME: build } });
+    expect(dput.status, dput.stdout + dput.stderr).toBe(0);
+
+    const keyFile = path.join(work, "unstable.asc");
+    expect(curl([...auth, "-o", keyFile, `${registry.url}/api/v4/projects/${projectId}/debian_distributions/unstable/key.asc`]).status).toBe(200);
+    const root = path.join(work, "apt-dput");
+    const source = `deb [signed-by=${keyFile}] ${repoUrl()} unstable main`;
+    const update = apt(root, ["update"], source);
+    expect(update.status, update.stdout + update.stderr).toBe(0);
+    expect(update.stderr).not.toMatch(/^(W|E):/m);
+    const download = apt(root, ["download", "acme-hello-deb"], source);
+    expect(download.status, download.stdout + download.stderr).toBe(0);
+    expect(sha256(path.join(root, "acme-hello-deb_1.0.0_all.deb"))).toBe(sha256(debFile));
+  }, 90_000);
 });

@@ -36,6 +36,8 @@ export interface IndexEntry {
   sha256: string;
   /** The control stanza as read from the .deb (without Filename, Size and checksums). */
   control: string;
+  /** Set when read at group level: the group pool path carries the project id. */
+  projectId?: number;
 }
 
 export interface DistributionMetadata {
@@ -71,7 +73,8 @@ export const updatePlanner: Planner = (state: PackageState, input: unknown): Pla
 };
 
 /** GitLab's pool path: `pool/<codename>/<letter>/<name>/<version>/<file>`, letter `lib?` for lib* names. */
-export function poolPath(codename: string, entry: Pick<IndexEntry, "package" | "version" | "fileName">): string {
+export function poolPath(codename: string, entry: Pick<IndexEntry, "package" | "version" | "fileName" | "projectId">): string {
   const letter = entry.package.startsWith("lib") && entry.package.length > 3 ? entry.package.slice(0, 4) : entry.package.slice(0, 1);
-  return `pool/${codename}/${letter}/${entry.package}/${entry.version}/${entry.fileName}`;
+  const project = entry.projectId === undefined ? "" : `${entry.projectId}/`;
+  return `pool/${codename}/${project}${letter}/${entry.package}/${entry.version}/${entry.fileName}`;
 }

@@ -30,7 +30,11 @@ export async function loadDistribution(c: Context<AppEnv>, scope: ReadScope, cod
   ]);
   if (rows.length === 0) return null;
   const live = new Set(names.map((n) => n.normalizedName));
-  const metas = rows.map((r) => r.metadata as unknown as DistributionMetadata);
+  // At group level each entry names its project (GitLab's group pool path: pool/<codename>/<project id>/…).
+  const metas = rows.map((r) => {
+    const meta = r.metadata as unknown as DistributionMetadata;
+    return scope.level === "project" ? meta : { ...meta, entries: (meta.entries ?? []).map((e) => ({ ...e, projectId: r.projectId })) };
+  });
   const first = metas[0]!;
   const entries: IndexEntry[] = [];
   const seen = new Set<string>();
@@ -84,10 +88,11 @@ function textResponse(request: Request, bytes: Uint8Array, contentType: string):
   return new Response(request.method === "HEAD" ? null : bytes, { status: 200, headers });
 }
 
-export async function servePool(c: Context<AppEnv>, scope: ReadScope, p: { codename: string; name: string; version: string; fileName: string }): Promise<Response> {
+export async function servePool(c: Context<AppEnv>, scope: ReadScope, p: { codename: string; name: string; version: string; fileName: string; projectId?: number }): Promise<Response> {
   return withEdgeCache(c, scope.cache, async () => {
-    if (scope.projectIds.length === 0) throw missIn(scope, "File");
-    const rows = await c.var.registry.versions(scope, DEBIAN, p.name, { version: p.version });
+    const projects = p.projectId === undefined ? scope.projects : scope.projects.filter((x) => x.project.id === p.projectId);
+    if (projects.length === 0) throw missIn(scope, "File");
+    const rows = await c.var.registry.versions(projects, DEBIAN, p.name, { version: p.version });
     const candidates = rows.flatMap((r) => r.files).filter((f) => f.fileName === p.fileName);
     candidates.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     const file = candidates.find((f) => (f.metadata as { distribution?: string }).distribution === p.codename) ?? null;

@@ -54,8 +54,8 @@ debianRoutes.get("/projects/:id/packages/debian/pool/:codename/:letter/:name/:ve
 
 // The group repository: the group's readable projects that have the codename.
 debianRoutes.get("/groups/:id/-/packages/debian/dists/*", readAccess(groupLevel), (c) => dists(c, scopeOf(c)));
-debianRoutes.get("/groups/:id/-/packages/debian/pool/:codename/:project_id/:letter/:name/:version/:file_name", readAccess(groupLevel), (c) => {
-  const { codename, name, version, file_name: fileName } = c.req.param();
-  if (!validCodename(codename) || !validName(name)) throw new AppError("not_found", "404 Not Found");
-  return servePool(c, scopeOf(c), { codename, name, version, fileName });
+debianRoutes.get("/groups/:id/-/packages/debian/pool/:codename/:projectId/:letter/:name/:version/:file_name", readAccess(groupLevel), (c) => {
+  const { codename, name, version, file_name: fileName, projectId } = c.req.param() as Record<string, string>;
+  if (!validCodename(codename ?? "") || !validName(name ?? "") || !/^\d+$/.test(projectId ?? "")) throw new AppError("not_found", "404 Not Found");
+  return servePool(c, scopeOf(c), { codename: codename!, name: name!, version: version ?? "", fileName: fileName ?? "", projectId: Number(projectId) });
 });

@@ -24,7 +24,7 @@ async function seed() {
   const put = (file: string, bytes: Uint8Array, query = "?distribution=bookworm&component=main") =>
     call(`${repo}/${file}${query}`, { method: "PUT", body: bytes, headers: { ...auth, "content-type": "application/vnd.debian.binary-package" } });
   const get = (path: string) => call(`${repo}/${path}`, { headers: auth });
-  return { project, developer, auth, repo, createDist, put, get };
+  return { group, project, developer, auth, repo, createDist, put, get };
 }
 
 describe("control files", () => {
@@ -135,5 +135,22 @@ describe("the repository", () => {
     expect((await s.get("pool/bookworm/d/dputted/2.0/dputted_2.0_all.deb")).status).toBe(200);
     const list = await (await call(`/api/v4/projects/${s.project.id}/packages?package_type=debian`, { token: s.developer.token })).json<{ name: string; version: string }[]>();
     expect(list.map((p) => `${p.name}@${p.version}`)).toEqual(["dputted@2.0"]);
+  });
+});
+
+describe("the group repository", () => {
+  it("merges the codename's packages of the group's readable projects, with the project id in pool paths", async () => {
+    const s = await seed();
+    await s.createDist("codename=bookworm");
+    const pkg = await deb(controlText("grouped", "3.0"));
+    expect((await s.put("grouped_3.0_all.deb", pkg)).status).toBe(201);
+    const groupRepo = `/api/v4/groups/${s.group.id}/-/packages/debian`;
+    const packages = await (await call(`${groupRepo}/dists/bookworm/main/binary-amd64/Packages`, { headers: s.auth })).text();
+    const filename = `pool/bookworm/${s.project.id}/g/grouped/3.0/grouped_3.0_all.deb`;
+    expect(packages).toContain(`Filename: ${filename}`);
+    const file = await call(`${groupRepo}/${filename}`, { headers: s.auth });
+    expect(file.status).toBe(200);
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(pkg);
+    expect((await call(`${groupRepo}/pool/bookworm/999999/g/grouped/3.0/grouped_3.0_all.deb`, { headers: s.auth })).status).toBe(404);
   });
 });
