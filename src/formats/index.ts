@@ -15,6 +15,7 @@ import { goFormat } from "./go";
 import { rubygemsFormat } from "./rubygems";
 import { nugetFormat } from "./nuget";
 import { conanFormat } from "./conan";
+import { debianFormat } from "./debian";
 
 export const FORMATS: FormatModule[] = [
   genericFormat,
@@ -29,6 +30,7 @@ export const FORMATS: FormatModule[] = [
   rubygemsFormat,
   nugetFormat,
   conanFormat,
+  debianFormat,
 ];
 
 for (const format of FORMATS) registerPlanners(format.planners ?? {});

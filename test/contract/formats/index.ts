@@ -3,6 +3,7 @@ import type { ContractFormat } from "../types";
 import { cargo } from "./cargo";
 import { composer } from "./composer";
 import { conan } from "./conan";
+import { debian } from "./debian";
 import { generic } from "./generic";
 import { go } from "./go";
 import { helm } from "./helm";
@@ -13,4 +14,4 @@ import { pypi } from "./pypi";
 import { rubygems } from "./rubygems";
 import { terraform } from "./terraform";
 
-export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm, composer, terraform, go, rubygems, nuget, conan];
+export const CONTRACT_FORMATS: ContractFormat[] = [maven, npm, pypi, generic, cargo, helm, composer, terraform, go, rubygems, nuget, conan, debian];

@@ -1,0 +1,142 @@
+// Reads the control file of a .deb (an ar archive: debian-binary, control.tar[.gz|.xz|.zst], data.tar.*)
+// from a stream, stopping after the control member: the data member is never read here.
+// Spec: deb(5), deb-control(5); ar(5) common format; POSIX ustar.
+
+import { Decompress as ZstdDecompress } from "fzstd";
+
+const AR_MAGIC = "!<arch>\n";
+const MAX_CONTROL_MEMBER = 4 * 1024 * 1024;
+const MAX_CONTROL_FILE = 1024 * 1024;
+const MAX_CONTROL_TAR = 16 * 1024 * 1024;
+
+/** Pulls exact byte counts out of a stream. */
+class ByteReader {
+  private buffer = new Uint8Array(0);
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.reader = stream.getReader();
+  }
+  async read(n: number): Promise<Uint8Array | null> {
+    while (this.buffer.byteLength < n) {
+      const { value, done } = await this.reader.read();
+      if (done) return null;
+      const next = new Uint8Array(this.buffer.byteLength + value.byteLength);
+      next.set(this.buffer);
+      next.set(value, this.buffer.byteLength);
+      this.buffer = next;
+    }
+    const out = this.buffer.slice(0, n);
+    this.buffer = this.buffer.slice(n);
+    return out;
+  }
+  async cancel(): Promise<void> {
+    await this.reader.cancel().catch(() => undefined);
+  }
+}
+
+const ascii = (b: Uint8Array) => new TextDecoder("latin1").decode(b);
+
+export class DebError extends Error {}
+
+/** The text of `./control` in the package's control member; always releases the stream. */
+export async function readDebControl(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = new ByteReader(stream);
+  try {
+    const magic = await reader.read(8);
+    if (!magic || ascii(magic) !== AR_MAGIC) throw new DebError("not a Debian package (no ar header)");
+    for (let member = 0; member < 3; member++) {
+      const header = await reader.read(60);
+      if (!header) break;
+      const name = ascii(header.slice(0, 16)).trim().replace(/\/$/, "");
+      const size = Number.parseInt(ascii(header.slice(48, 58)).trim(), 10);
+      if (!Number.isFinite(size) || size < 0) throw new DebError("corrupt ar member header");
+      if (name.startsWith("control.tar")) {
+        if (size > MAX_CONTROL_MEMBER) throw new DebError("control member too large");
+        const bytes = await reader.read(size);
+        if (!bytes) throw new DebError("truncated control member");
+        return controlFromTar(await decompress(name, bytes));
+      }
+      if (name !== "debian-binary") throw new DebError(`unexpected ar member ${name}`);
+      if (!(await reader.read(size + (size % 2)))) throw new DebError("truncated ar member");
+    }
+    throw new DebError("no control member in the package");
+  } finally {
+    await reader.cancel();
+  }
+}
+
+async function decompress(name: string, bytes: Uint8Array): Promise<Uint8Array> {
+  if (name === "control.tar") return bytes;
+  if (name === "control.tar.gz") return inflate(bytes, "gzip");
+  if (name === "control.tar.zst") return unzstd(bytes);
+  throw new DebError(`${name} is not supported yet (build with dpkg-deb -Zgzip or -Zzstd)`);
+}
+
+/** zstd (Ubuntu's default) with fzstd, streamed so the inflated size is capped. */
+function unzstd(bytes: Uint8Array): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    const stream = new ZstdDecompress((chunk) => {
+      total += chunk.byteLength;
+      if (total > MAX_CONTROL_TAR) throw new DebError("control member inflates too large");
+      chunks.push(chunk);
+    });
+    stream.push(bytes, true);
+  } catch (error) {
+    if (error instanceof DebError) throw error;
+    throw new DebError(`corrupt control.tar.zst: ${(error as Error).message}`);
+  }
+  return concat(chunks, total);
+}
+
+async function inflate(bytes: Uint8Array, format: "gzip" | "deflate"): Promise<Uint8Array> {
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format)).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > MAX_CONTROL_TAR) throw new DebError("control member inflates too large");
+      chunks.push(value);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    if (error instanceof DebError) throw error;
+    throw new DebError(`corrupt control member: ${(error as Error).message}`);
+  }
+  return concat(chunks, total);
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** `./control` from a tar archive (ustar, GNU and pax headers are skipped over). */
+export function controlFromTar(tar: Uint8Array): string {
+  let offset = 0;
+  while (offset + 512 <= tar.byteLength) {
+    const header = tar.subarray(offset, offset + 512);
+    if (header.every((b) => b === 0)) break;
+    const name = ascii(header.subarray(0, 100)).replace(/\0.*$/s, "");
+    const prefix = ascii(header.subarray(345, 500)).replace(/\0.*$/s, "");
+    const size = Number.parseInt(ascii(header.subarray(124, 136)).replace(/\0.*$/s, "").trim() || "0", 8);
+    const type = String.fromCharCode(header[156] ?? 0);
+    const full = (prefix ? `${prefix}/${name}` : name).replace(/^\.\//, "");
+    offset += 512;
+    if (full === "control" && (type === "0" || type === "\0")) {
+      if (size > MAX_CONTROL_FILE) throw new DebError("control file too large");
+      return new TextDecoder().decode(tar.subarray(offset, offset + size));
+    }
+    offset += Math.ceil(size / 512) * 512;
+  }
+  throw new DebError("no control file in the control member");
+}

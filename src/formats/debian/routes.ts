@@ -1,0 +1,61 @@
+// Debian routes under /api/v4. Spec: ../shared/reference/gitlab-spec.md §11; clients.md "Debian: dput-ng + apt".
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../../env";
+import { AppError } from "../../core/errors";
+import type { ReadScope } from "../../core/registry";
+import { groupLevel, projectAccess, projectLevel, projectOf, readAccess, scopeOf } from "../../http/access";
+import { validCodename, validName } from "./control";
+import { createDistribution, deleteDistribution, distributionKey, distributionJson, findDistribution, updateDistribution } from "./distributions";
+import { serveDists, servePool } from "./repository";
+import { putDebianFile } from "./upload";
+
+export const debianRoutes = new Hono<AppEnv>();
+
+// Distributions API (PRIVATE-TOKEN, Deploy-Token or Job-Token header; curl -d or JSON).
+debianRoutes.post("/projects/:id/debian_distributions", projectAccess("create_package"), (c) => createDistribution(c, projectOf(c)));
+debianRoutes.get("/projects/:id/debian_distributions/:codename", projectAccess("read_package"), async (c) =>
+  c.json(distributionJson(await findDistribution(c, projectOf(c), c.req.param("codename")))),
+);
+debianRoutes.get("/projects/:id/debian_distributions/:codename/key.asc", projectAccess("read_package"), (c) => distributionKey(c, projectOf(c), c.req.param("codename")));
+debianRoutes.put("/projects/:id/debian_distributions/:codename", projectAccess("create_package"), (c) => updateDistribution(c, projectOf(c), c.req.param("codename")));
+debianRoutes.delete("/projects/:id/debian_distributions/:codename", projectAccess("destroy_package"), (c) => deleteDistribution(c, projectOf(c), c.req.param("codename")));
+
+// dput-ng: PUT each .deb (application/vnd.debian.binary-package), then .buildinfo and .changes last
+// (labelled application/x-www-form-urlencoded, read raw). curl: PUT <file>.deb?distribution=&component=.
+debianRoutes.put("/projects/:id/packages/debian/:file_name", projectAccess("create_package"), (c) => putDebianFile(c, projectOf(c), c.req.param("file_name")));
+
+/** `dists/<codename>/<rest>`: the codename and what is asked under it. */
+function distsRequest(c: Context<AppEnv>): { codename: string; rest: string } {
+  const path = c.req.path;
+  const tail = path.slice(path.indexOf("/dists/") + "/dists/".length);
+  const slash = tail.indexOf("/");
+  const codename = slash < 0 ? tail : tail.slice(0, slash);
+  const rest = slash < 0 ? "" : tail.slice(slash + 1);
+  if (!validCodename(codename) || !/^[A-Za-z0-9._/-]+$/.test(rest) || rest.includes("..")) throw new AppError("not_found", "404 Not Found");
+  return { codename, rest };
+}
+
+const dists = (c: Context<AppEnv>, scope: ReadScope) => {
+  const { codename, rest } = distsRequest(c);
+  return serveDists(c, scope, codename, rest);
+};
+
+// apt-get update: GET dists/<codename>/InRelease (404 unsigned), Release, Release.gpg, then the indexes
+// Release lists (<component>/binary-<arch>/Packages.gz, or by-hash/SHA256/<digest>). Credentials up front
+// from auth.conf.d.
+debianRoutes.get("/projects/:id/packages/debian/dists/*", readAccess(projectLevel), (c) => dists(c, scopeOf(c)));
+
+// apt-get install / download: GET pool/<codename>/<letter>/<name>/<version>/<file>.
+debianRoutes.get("/projects/:id/packages/debian/pool/:codename/:letter/:name/:version/:file_name", readAccess(projectLevel), (c) => {
+  const { codename, name, version, file_name: fileName } = c.req.param();
+  if (!validCodename(codename) || !validName(name)) throw new AppError("not_found", "404 Not Found");
+  return servePool(c, scopeOf(c), { codename, name, version, fileName });
+});
+
+// The group repository: the group's readable projects that have the codename.
+debianRoutes.get("/groups/:id/-/packages/debian/dists/*", readAccess(groupLevel), (c) => dists(c, scopeOf(c)));
+debianRoutes.get("/groups/:id/-/packages/debian/pool/:codename/:projectId/:letter/:name/:version/:file_name", readAccess(groupLevel), (c) => {
+  const { codename, name, version, file_name: fileName, projectId } = c.req.param() as Record<string, string>;
+  if (!validCodename(codename ?? "") || !validName(name ?? "") || !/^\d+$/.test(projectId ?? "")) throw new AppError("not_found", "404 Not Found");
+  return servePool(c, scopeOf(c), { codename: codename!, name: name!, version: version ?? "", fileName: fileName ?? "", projectId: Number(projectId) });
+});
