@@ -16,6 +16,8 @@ export type Bindings = Omit<Env, "ADMIN_TOKEN" | "MAX_UPLOAD_BYTES" | "BLOB_GRAC
   BLOB_GRACE_SECONDS?: string;
   /** How long a route waits for the publish coordinator before answering 500 (default 25 s). */
   COMMIT_TIMEOUT_MS?: string;
+  /** Seals the Debian distributions' private signing keys (ADMIN_TOKEN when unset; src/formats/debian/signing.ts). */
+  DEBIAN_SIGNING_SECRET?: string;
 };
 
 export interface Variables {

@@ -2,6 +2,7 @@
 // armored private key stored encrypted (AES-256-GCM under a key derived with HKDF-SHA256 from the Worker
 // secret DEBIAN_SIGNING_SECRET, or ADMIN_TOKEN when that is unset, salted per key), its public key served as
 // key.asc; InRelease is the clearsigned Release and Release.gpg its detached signature.
+import type { Bindings } from "../../env";
 import * as openpgp from "openpgp";
 import { AppError } from "../../core/errors";
 
@@ -15,9 +16,8 @@ export interface StoredKey {
 const INFO = new TextEncoder().encode("packyard debian distribution signing key v1");
 
 /** The Worker secret the private keys are sealed with, or null when none is configured. */
-export function signingSecret(env: unknown): string | null {
-  const vars = env as Record<string, string | undefined>;
-  const secret = vars.DEBIAN_SIGNING_SECRET || vars.ADMIN_TOKEN;
+export function signingSecret(env: Pick<Bindings, "DEBIAN_SIGNING_SECRET" | "ADMIN_TOKEN">): string | null {
+  const secret = env.DEBIAN_SIGNING_SECRET || env.ADMIN_TOKEN;
   return secret && secret.length >= 16 ? secret : null;
 }
 
