@@ -19,10 +19,24 @@ const work = mkdtempSync(path.join(tmpdir(), "nuget-e2e-"));
 const home = path.join(work, "home");
 const hasNuget = spawnSync("sh", ["-c", "command -v nuget"]).status === 0;
 
+/**
+ * Mono on a loaded machine now and then aborts (SIGABRT, exit 134 through the nuget wrapper script) while
+ * shutting down, after the command itself finished; such a run says nothing about the server, so it is run
+ * again once. Any other failure stands.
+ */
+function withMonoRetry(run: () => ReturnType<typeof spawnSync>): { status: number | null; output: string } {
+  for (let attempt = 1; ; attempt++) {
+    const result = run();
+    const output = `${result.stdout}\n${result.stderr}`;
+    const aborted = result.signal === "SIGABRT" || result.status === 134;
+    if (!aborted || attempt === 2) return { status: result.status, output };
+    console.warn(`mono aborted (attempt ${attempt}); running the command again:\n${output.slice(-400)}`);
+  }
+}
+
 /** nuget with its own HOME (config and machine cache), never prompting. */
 function nuget(args: string[], cwd = work) {
-  const result = spawnSync("nuget", [...args, "-NonInteractive"], { cwd, encoding: "utf8", env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config") }, timeout: 120_000 });
-  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+  return withMonoRetry(() => spawnSync("nuget", [...args, "-NonInteractive"], { cwd, encoding: "utf8", env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config") }, timeout: 120_000 }));
 }
 
 /**
@@ -101,8 +115,7 @@ const v3Client = (() => {
 /** `homeName` separates HTTP caches (NuGet.exe 5 caches registration documents for 30 minutes). */
 function nuget5(args: string[], cwd = work, homeName = "v3") {
   const own = path.join(home, homeName);
-  const result = spawnSync("mono", [v3Client!, ...args, "-NonInteractive"], { cwd, encoding: "utf8", env: { ...process.env, HOME: own, XDG_CONFIG_HOME: path.join(own, ".config") }, timeout: 120_000 });
-  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+  return withMonoRetry(() => spawnSync("mono", [v3Client!, ...args, "-NonInteractive"], { cwd, encoding: "utf8", env: { ...process.env, HOME: own, XDG_CONFIG_HOME: path.join(own, ".config") }, timeout: 120_000 }));
 }
 
 beforeAll(async () => {
