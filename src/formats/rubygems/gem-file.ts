@@ -7,7 +7,8 @@ import { AppError, badRequest } from "../../core/errors";
 const BLOCK = 512;
 /** metadata.gz of a real gem is a few KiB; big gems list thousands of files (still well under this). */
 export const MAX_METADATA_GZ_BYTES = 4 * 1024 * 1024;
-export const MAX_METADATA_YAML_BYTES = 16 * 1024 * 1024;
+/** The gemspec YAML of the largest gems (thousands of files) is a few hundred KiB; parsing costs ~0.6 s of CPU per MiB. */
+export const MAX_METADATA_YAML_BYTES = 2 * 1024 * 1024;
 const METADATA_ENTRY = "metadata.gz";
 
 type State = { kind: "header" } | { kind: "capture"; size: number } | { kind: "skip"; remaining: number } | { kind: "done" };
