@@ -109,18 +109,14 @@ export async function listProjectsInGroup(db: Db, group: NamespaceRow, includeSu
   return db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(inTree).all();
 }
 
-/** Projects of a group whose packages the actor may read: what group-level endpoints serve. */
-export async function readableProjectsInGroup(db: Db, actor: Actor, group: NamespaceRow, includeSubgroups = true): Promise<ProjectContext[]> {
-  return keepReadable(actor, ...(await Promise.all([listProjectsInGroup(db, group, includeSubgroups), loadRoles(db, actor)])));
-}
-
 /** Every project of the instance whose packages the actor may read (the home page's scope). */
 export async function readableProjects(db: Db, actor: Actor, roles: RolesLoader = () => loadRoles(db, actor)): Promise<ProjectContext[]> {
   const all = db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).all();
   return keepReadable(actor, ...(await Promise.all([all, roles()])));
 }
 
-function keepReadable(actor: Actor, rows: { project: ProjectRow; namespace: NamespaceRow }[], roles: Map<string, number>): ProjectContext[] {
+/** The rows whose packages the actor may read, with the actor's role on each (group and instance scopes use it). */
+export function keepReadable(actor: Actor, rows: { project: ProjectRow; namespace: NamespaceRow }[], roles: Map<string, number>): ProjectContext[] {
   const out: ProjectContext[] = [];
   for (const row of rows) {
     const subject = subjectOf(row.project, row.namespace);

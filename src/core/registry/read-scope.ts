@@ -7,20 +7,17 @@
 // Spec: ../shared/reference/gitlab-spec.md §0.4 (auth), §1/§2/§3 (route prefixes and levels).
 import type { Db } from "../../db/client";
 import type { Actor } from "../auth/actor";
-import { decide } from "../auth/policy";
 import { AppError } from "../errors";
 import {
   authorizeGroupRead,
   authorizeProject,
   getNamespaceByRef,
   getProjectsByPaths,
+  keepReadable,
   listProjectsInGroup,
   parseTraversal,
-  roleOn,
-  subjectOf,
   type NamespaceRow,
   type ProjectContext,
-  type ProjectRow,
 } from "../tenancy";
 import { anonymousMayPull, type CacheScope } from "../../http/edge-cache";
 
@@ -48,8 +45,6 @@ export interface ReadScope {
   cache: CacheScope;
 }
 
-type Found = { project: ProjectRow; namespace: NamespaceRow };
-
 export async function resolveReadScope(db: Db, actor: Actor, roles: () => Promise<Map<string, number>>, level: ScopeLevel): Promise<ReadScope> {
   switch (level.kind) {
     case "project": {
@@ -59,20 +54,20 @@ export async function resolveReadScope(db: Db, actor: Actor, roles: () => Promis
     case "group": {
       const group = await authorizeGroupRead(db, actor, level.ref, roles);
       const [all, roleMap] = await Promise.all([listProjectsInGroup(db, group, level.includeSubgroups ?? true), roles()]);
-      const readable = keepReadable(actor, roleMap, all);
+      const readable = keepReadable(actor, all, roleMap);
       return scopeOf("group", readable, group, group.name, actor.kind === "anonymous" && all.length > readable.length);
     }
     case "root_namespace": {
       const namespace = await getNamespaceByRef(db, level.path);
       if (!namespace || parseTraversal(namespace.traversalIds).length !== 1) throw hiddenOrUnknown(actor);
       const [all, roleMap] = await Promise.all([listProjectsInGroup(db, namespace, true), roles()]);
-      const readable = keepReadable(actor, roleMap, all);
+      const readable = keepReadable(actor, all, roleMap);
       if (readable.length === 0) throw hiddenOrUnknown(actor);
       return scopeOf("instance", readable, namespace, namespace.name, actor.kind === "anonymous" && all.length > readable.length);
     }
     case "project_paths": {
       const [found, roleMap] = await Promise.all([getProjectsByPaths(db, level.paths), roles()]);
-      const readable = keepReadable(actor, roleMap, found);
+      const readable = keepReadable(actor, found, roleMap);
       if (readable.length === 0) throw hiddenOrUnknown(actor);
       return scopeOf("instance", readable, null, "", actor.kind === "anonymous" && found.length > readable.length);
     }
@@ -88,16 +83,6 @@ function hiddenOrUnknown(actor: Actor): AppError {
 export function missIn(scope: ReadScope, what = "Package"): AppError {
   if (scope.challengeOnMiss) return new AppError("unauthorized", "401 Unauthorized - log in to read packages of private projects");
   return new AppError("not_found", `404 ${what} Not Found`);
-}
-
-function keepReadable(actor: Actor, roles: Map<string, number>, rows: Found[]): ProjectContext[] {
-  const out: ProjectContext[] = [];
-  for (const row of rows) {
-    const subject = subjectOf(row.project, row.namespace);
-    const accessLevel = roleOn(roles, subject);
-    if (decide(actor, accessLevel, "read_package", subject) === "allow") out.push({ ...row, subject, accessLevel });
-  }
-  return out;
 }
 
 function scopeOf(level: ReadScope["level"], projects: ProjectContext[], namespace: NamespaceRow | null, title: string, challengeOnMiss: boolean): ReadScope {
