@@ -12,7 +12,7 @@ import { authorizeGroupRead, canReadGroup, getNamespaceByRef, listProjectsInGrou
 import { decide } from "../core/auth/policy";
 import { booleanish, parseBody, pathSchema, visibilitySchema } from "./validate";
 import { originOf, requireUser } from "./current-actor";
-import { groupJson, projectJson } from "./serializers";
+import { groupJson, namespaceJson, projectJson } from "./serializers";
 import { paginateList, readPage, setPaginationHeaders } from "./pagination";
 import { invalidDuplicatePattern } from "../core/publish/duplicates";
 
@@ -81,6 +81,23 @@ groupRoutes.get("/groups", async (c) => {
   }
   setPaginationHeaders(c, page, visible.length);
   return c.json(visible.slice(page.offset, page.offset + page.perPage).map((g) => groupJson(originOf(c), g)));
+});
+
+/**
+ * GET /namespaces: the caller's personal namespace and the groups they are a member of (directly or through a
+ * parent group); every namespace for administrators. `search` filters by path or name. Spec: GitLab doc/api/namespaces.md.
+ */
+groupRoutes.get("/namespaces", async (c) => {
+  const me = requireUser(c);
+  const { db, roles } = c.var.registry;
+  const search = c.req.query("search")?.toLowerCase();
+  const [all, roleMap] = await Promise.all([db.select().from(namespaces).orderBy(namespaces.fullPath).all(), roles()]);
+  const mine = all.filter((ns) => {
+    if (search && !ns.fullPath.toLowerCase().includes(search) && !ns.name.toLowerCase().includes(search)) return false;
+    if (me.isAdmin) return true;
+    return ns.kind === "user" ? ns.ownerId === me.id : roleOnNamespace(roleMap, ns) > 0;
+  });
+  return c.json(paginateList(c, mine).map((ns) => namespaceJson(originOf(c), ns)));
 });
 
 groupRoutes.get("/groups/:id", async (c) => {

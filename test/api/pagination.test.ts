@@ -43,3 +43,20 @@ describe("listing members", () => {
     expect((await call(`/api/v4/groups/${group.id}/members`, { method: "POST", token: readOnly, json: { user_id: other.id, access_level: 10 } })).status).toBe(403);
   });
 });
+
+describe("GET /namespaces", () => {
+  it("lists the caller's own namespace and the groups they belong to (through a parent too), everything for administrators", async () => {
+    const { createGroup, createUser, addMember } = await import("../support/api");
+    const user = await createUser();
+    const member = await createGroup();
+    const sub = await ok(call("/api/v4/groups", { method: "POST", token: ADMIN_TOKEN, json: { name: "inner", path: `inner-${member.id}`, parent_id: member.id, visibility: "public" } }), 201);
+    const other = await createGroup();
+    await addMember("groups", member.id, user.id, 20);
+    const paths = (await ok(call("/api/v4/namespaces?per_page=100", { token: user.token }))).map((n: { full_path: string }) => n.full_path);
+    expect(paths).toEqual(expect.arrayContaining([user.username, member.full_path, sub.full_path]));
+    expect(paths).not.toContain(other.full_path);
+    const searched = await ok(call(`/api/v4/namespaces?search=${encodeURIComponent(other.path)}`, { token: ADMIN_TOKEN }));
+    expect(searched.map((n: { id: number }) => n.id)).toContain(other.id);
+    expect((await call("/api/v4/namespaces")).status).toBe(401);
+  });
+});
