@@ -152,11 +152,10 @@ export async function getProjectsByIds(db: Db, ids: number[]) {
 /** The projects with these full paths (case-insensitive), in one query. */
 export async function getProjectsByPaths(db: Db, paths: string[]) {
   if (paths.length === 0) return [];
-  const lowered = JSON.stringify(paths.map((p) => p.toLowerCase()));
   return db
     .select({ project: projects, namespace: namespaces })
     .from(projects)
     .innerJoin(namespaces, eq(namespaces.id, projects.namespaceId))
-    .where(sql`lower(${projects.fullPath}) IN (SELECT value FROM json_each(${lowered}))`)
+    .where(inIds(sql`lower(${projects.fullPath})`, paths.map((p) => p.toLowerCase())))
     .all();
 }

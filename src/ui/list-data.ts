@@ -1,11 +1,10 @@
 // The D1 reads behind the package list pages: one page of the readable projects' (src/core/tenancy.ts)
 // packages with the total and the types present, in a single D1 batch (one round trip).
-import { LISTED_STATUSES } from "../core/packages";
 import { and, asc, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client";
+import { inIds, type Db } from "../db/client";
 import { packages, projects } from "../db/schema";
 import { PER_PAGE, type ListState } from "./list-query";
-import { PACKAGE_ORDER_COLUMNS } from "../core/packages";
+import { LISTED_STATUSES, PACKAGE_ORDER_COLUMNS } from "../core/packages";
 
 /** Statuses a list shows, as the Packages API does by default. */
 
@@ -33,7 +32,7 @@ export interface PackagePage {
  */
 export async function listPackagePage(db: Db, projectIds: number[], state: ListState): Promise<PackagePage> {
   if (projectIds.length === 0) return { rows: [], total: 0, types: [] };
-  const inProjects = sql`${packages.projectId} IN (SELECT value FROM json_each(${JSON.stringify(projectIds)}))`;
+  const inProjects = inIds(packages.projectId, projectIds);
   const scope: SQL[] = [inProjects, inArray(packages.status, LISTED_STATUSES), ne(packages.version, "")];
   const filters: SQL[] = [...scope];
   if (state.search) filters.push(sql`instr(lower(${packages.name}), lower(${state.search})) > 0`);
