@@ -1,5 +1,6 @@
 // discardBlob removes only what no package file references: the row first (guarded by NOT EXISTS
 // package_files), the object second. A refused Generic upload keeps nothing; a published blob is never removed.
+import { recordingBucket } from "../support/recording-bucket";
 import { env } from "cloudflare:workers";
 import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { createDb } from "../../src/db/client";
 import { blobs, packageFiles, packages } from "../../src/db/schema";
 import { ADMIN_TOKEN, ok } from "../support/api";
 import { NO_AUTHOR } from "../support/packages";
-import { call, callWithVars, chunkedStream, genericPath, putText, recordingBucket, seedProject } from "../formats/generic/support";
+import { call, callWithVars, chunkedStream, genericPath, putText, seedProject } from "../formats/generic/support";
 
 const db = () => createDb(env.DB);
 const idOf = (key: string) => key.replace(/^blobs\//, "");

@@ -1,12 +1,13 @@
 // Generic rules: GitLab's name/version/file-name validation (400 before any byte is read), the size
 // limit enforced while streaming (413, nothing kept), and the group's duplicate setting.
+import { recordingBucket } from "../../support/recording-bucket";
 import { env } from "cloudflare:workers";
 import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../../src/db/client";
 import { blobs } from "../../../src/db/schema";
 import { ADMIN_TOKEN, ok } from "../../support/api";
-import { call, callWithVars, chunkedStream, genericPath, putText, recordingBucket, seedProject } from "./support";
+import { call, callWithVars, chunkedStream, genericPath, putText, seedProject } from "./support";
 
 async function nothingKept(keys: string[]) {
   expect(keys.length).toBeGreaterThan(0);

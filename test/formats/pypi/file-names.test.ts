@@ -1,9 +1,10 @@
 // Issue 11 (item 11): a file name that could not be downloaded again (control characters, DEL, path
 // separators) is refused with 400 at upload, before any byte reaches R2, whatever the field order.
+import { recordingBucket } from "../../support/recording-bucket";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, call, createGroup, createProject } from "../../support/api";
-import { recordingBucket, twineUpload, twineUploadWith } from "./helpers";
+import { twineUpload, twineUploadWith } from "./helpers";
 
 /** `filename*` carries any byte percent-encoded (RFC 7578 §4.2), as a raw header line cannot hold CR/LF. */
 const encoded = (fileName: string) => `filename*=UTF-8''${encodeURIComponent(fileName)}`;

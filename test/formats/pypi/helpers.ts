@@ -91,23 +91,6 @@ export async function twineUpload(projectRef: string | number, options: UploadOp
 
 export const PIP_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
 
-/** An R2 binding that records every key written (put or multipart), so a test can show nothing was stored. */
-export function recordingBucket(bucket: R2Bucket): { bucket: R2Bucket; keys: string[] } {
-  const keys: string[] = [];
-  const proxy = new Proxy(bucket, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop);
-      if (typeof value !== "function") return value;
-      if (prop !== "put" && prop !== "createMultipartUpload") return value.bind(target);
-      return (key: string, ...rest: unknown[]) => {
-        keys.push(key);
-        return value.call(target, key, ...rest);
-      };
-    },
-  });
-  return { bucket: proxy, keys };
-}
-
 /** A twine upload through the app with some bindings replaced (a recording bucket). */
 export async function twineUploadWith(bindings: Partial<typeof env>, projectRef: string | number, options: UploadOptions, token: string) {
   const { body, contentType } = await twineBody(options);
