@@ -2,16 +2,15 @@
 // index (pure). Spec: https://doc.rust-lang.org/cargo/reference/registry-index.html#index-files,
 // https://doc.rust-lang.org/cargo/reference/manifest.html#the-name-field, https://semver.org/.
 
+import { comparePrecedence, compareText, parseSemver } from "../semver";
+
 /** crates.io's rule: ASCII letters, digits, `-` and `_`, starting with a letter, at most 64 characters. */
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
-/** SemVer 2.0.0, as cargo's `semver` crate parses a published version (build metadata allowed). */
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
-
 export const isValidCrateName = (name: string): boolean => NAME.test(name);
 
-export const isValidVersion = (version: string): boolean => version.length <= 256 && SEMVER.test(version);
+/** SemVer 2.0.0, as cargo's `semver` crate parses a published version (build metadata allowed). */
+export const isValidVersion = (version: string): boolean => version.length <= 256 && parseSemver(version) !== null;
 
 /**
  * One crate per normalised name: case-insensitive, and `-` equal to `_` (crates.io refuses `foo_bar` once
@@ -37,37 +36,9 @@ export function crateOfIndexPath(path: string): string | null {
   return indexPathOf(name) === path ? name : null;
 }
 
-type Identifier = number | string;
-
 /** SemVer precedence (build metadata ignored); both versions must be valid. */
 export function compareVersions(a: string, b: string): number {
-  const [coreA = "", preA] = splitPre(versionCore(a));
-  const [coreB = "", preB] = splitPre(versionCore(b));
-  const numsA = coreA.split(".").map(Number);
-  const numsB = coreB.split(".").map(Number);
-  for (let i = 0; i < 3; i++) {
-    const d = (numsA[i] ?? 0) - (numsB[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  if (preA === undefined || preB === undefined) return preA === preB ? 0 : preA === undefined ? 1 : -1;
-  const idsA = identifiers(preA);
-  const idsB = identifiers(preB);
-  for (let i = 0; i < Math.max(idsA.length, idsB.length); i++) {
-    const x = idsA[i];
-    const y = idsB[i];
-    if (x === undefined || y === undefined) return x === undefined ? -1 : 1;
-    if (x === y) continue;
-    if (typeof x === "number" && typeof y === "number") return Math.sign(x - y);
-    if (typeof x === "number") return -1;
-    if (typeof y === "number") return 1;
-    return x < y ? -1 : 1;
-  }
-  return 0;
+  const x = parseSemver(a);
+  const y = parseSemver(b);
+  return x && y ? comparePrecedence(x, y) : compareText(a, b);
 }
-
-function splitPre(core: string): [string, string | undefined] {
-  const dash = core.indexOf("-");
-  return dash < 0 ? [core, undefined] : [core.slice(0, dash), core.slice(dash + 1)];
-}
-
-const identifiers = (pre: string): Identifier[] => pre.split(".").map((id) => (/^\d+$/.test(id) ? Number(id) : id));

@@ -1,6 +1,7 @@
 // Pure npm protocol parsing: which endpoint a path names, package-name and semver rules, the version
 // manifest GitLab keeps, and SRI integrity strings. No Hono, drizzle or cloudflare:workers here.
 // Spec: ../shared/reference/gitlab-spec.md §1; names: validate-npm-package-name; versions: semver.org 2.0.0.
+import { comparePrecedence, compareText, parseSemver } from "../semver";
 
 export type NpmEndpoint =
   | { kind: "packument"; name: string }
@@ -108,38 +109,16 @@ export function scopeOf(name: string): string | null {
   return /^@([^/]+)\//.exec(name)?.[1] ?? null;
 }
 
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-
 /** semver.org 2.0.0 (what `semver.valid` accepts in strict mode). */
 export function isValidSemver(version: string): boolean {
-  return version.length <= 256 && SEMVER.test(version);
+  return version.length <= 256 && parseSemver(version) !== null;
 }
 
-/** Semver precedence; build metadata is ignored, prereleases sort before their release. */
+/** Semver precedence; build metadata is ignored, prereleases sort before their release; invalid versions by text. */
 export function compareSemver(a: string, b: string): number {
-  const pa = SEMVER.exec(a);
-  const pb = SEMVER.exec(b);
-  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
-  for (let i = 1; i <= 3; i++) {
-    const d = Number(pa[i]) - Number(pb[i]);
-    if (d !== 0) return d;
-  }
-  const preA = pa[4]?.split(".") ?? [];
-  const preB = pb[4]?.split(".") ?? [];
-  if (preA.length === 0 || preB.length === 0) return preB.length - preA.length;
-  for (let i = 0; i < Math.max(preA.length, preB.length); i++) {
-    const x = preA[i];
-    const y = preB[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const na = /^\d+$/.test(x);
-    const nb = /^\d+$/.test(y);
-    if (na && nb && Number(x) !== Number(y)) return Number(x) - Number(y);
-    if (na !== nb) return na ? -1 : 1;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+  const x = parseSemver(a);
+  const y = parseSemver(b);
+  return x && y ? comparePrecedence(x, y) : compareText(a, b);
 }
 
 /** Fields GitLab drops from the stored manifest (CreatePackageService::PACKAGE_JSON_NOT_ALLOWED_FIELDS). */
