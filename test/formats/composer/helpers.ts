@@ -1,4 +1,5 @@
 // Composer test helpers: zip archives with a composer.json, and the multipart upload a client sends.
+import { multipartBody } from "../../support/multipart";
 import { call } from "../../support/api";
 import { makeZip, type ZipInput } from "../../support/zip-writer";
 
@@ -21,24 +22,10 @@ export function packageZip(composerJson: Record<string, unknown>, options: { roo
 }
 
 export function multipart(parts: { name: string; value: string | Uint8Array; filename?: string }[]) {
-  const boundary = `----composer${crypto.randomUUID().replace(/-/g, "")}`;
-  const enc = new TextEncoder();
-  const chunks: Uint8Array[] = [];
-  for (const part of parts) {
-    const disposition = `form-data; name="${part.name}"${part.filename ? `; filename="${part.filename}"` : ""}`;
-    const type = part.filename ? "Content-Type: application/zip\r\n" : "";
-    chunks.push(enc.encode(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`));
-    chunks.push(typeof part.value === "string" ? enc.encode(part.value) : part.value);
-    chunks.push(enc.encode("\r\n"));
-  }
-  chunks.push(enc.encode(`--${boundary}--\r\n`));
-  const body = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    body.set(c, offset);
-    offset += c.byteLength;
-  }
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+  return multipartBody(
+    parts.map((p) => ({ name: p.name, data: p.value, filename: p.filename, contentType: "application/zip" })),
+    "----composer",
+  );
 }
 
 /** POST …/packages/composer with the zip as `package` (and `version` when given). */

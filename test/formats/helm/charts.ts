@@ -1,6 +1,7 @@
 // Chart archives for the Helm tests, built the way `helm package` and `tar czf` lay them out: one top
 // directory, ustar headers, gzip. Also the multipart body `helm cm-push` and curl --form send.
 
+import { multipartBody } from "../../support/multipart";
 import { concat } from "../../support/zip-writer";
 
 export type TarEntry = { name: string; data?: string | Uint8Array; type?: string };
@@ -57,18 +58,8 @@ export async function chartTgz(yaml: string, options: { top?: string; files?: Re
   return gzip(tar([{ name: `${top}/Chart.yaml`, data: yaml }, ...Object.entries(files).map(([name, data]) => ({ name: `${top}/${name}`, data }))]));
 }
 
-/** multipart/form-data as Go's mime/multipart writes it (helm cm-push) and curl --form. */
 export function multipart(parts: { name: string; filename?: string; data: Uint8Array | string }[]): { body: Uint8Array; contentType: string } {
-  const boundary = `helmtest${crypto.randomUUID().replace(/-/g, "")}`;
-  const chunks: Uint8Array[] = [];
-  for (const part of parts) {
-    const file = part.filename !== undefined ? `; filename="${part.filename}"\r\nContent-Type: application/octet-stream` : "";
-    chunks.push(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${file}\r\n\r\n`));
-    chunks.push(typeof part.data === "string" ? enc.encode(part.data) : part.data);
-    chunks.push(enc.encode("\r\n"));
-  }
-  chunks.push(enc.encode(`--${boundary}--\r\n`));
-  return { body: concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+  return multipartBody(parts, "helmtest");
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
