@@ -1,7 +1,7 @@
 // Byte helpers shared by body readers (pure).
 
 /** Joins chunks whose lengths add up to `total` into one array. */
-function concatBytes(chunks: Uint8Array[], total: number): Uint8Array {
+export function concatBytes(chunks: Uint8Array[], total: number): Uint8Array {
   const all = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
@@ -13,6 +13,12 @@ function concatBytes(chunks: Uint8Array[], total: number): Uint8Array {
 
 /** Reads a stream as UTF-8 text; null (after cancelling the stream) when it holds more than `maxBytes`. */
 export async function readCappedText(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<string | null> {
+  const bytes = await readCappedBytes(stream, maxBytes);
+  return bytes === null ? null : new TextDecoder().decode(bytes);
+}
+
+/** Reads a whole stream; null (after cancelling it) when it holds more than `maxBytes`. A stream error is thrown. */
+export async function readCappedBytes(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array | null> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -26,5 +32,5 @@ export async function readCappedText(stream: ReadableStream<Uint8Array>, maxByte
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(concatBytes(chunks, total));
+  return concatBytes(chunks, total);
 }

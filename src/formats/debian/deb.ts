@@ -1,6 +1,7 @@
 // Reads the control file of a .deb (an ar archive: debian-binary, control.tar[.gz|.xz|.zst], data.tar.*)
 // from a stream, stopping after the control member: the data member is never read here.
 // Spec: deb(5), deb-control(5); ar(5) common format; POSIX ustar.
+import { concatBytes, readCappedBytes } from "../../core/bytes";
 
 import { Decompress as ZstdDecompress } from "fzstd";
 
@@ -87,37 +88,18 @@ function unzstd(bytes: Uint8Array): Uint8Array {
     if (error instanceof DebError) throw error;
     throw new DebError(`corrupt control.tar.zst: ${(error as Error).message}`);
   }
-  return concat(chunks, total);
+  return concatBytes(chunks, total);
 }
 
 async function inflate(bytes: Uint8Array, format: "gzip" | "deflate"): Promise<Uint8Array> {
-  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format)).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  let inflated: Uint8Array | null;
   try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > MAX_CONTROL_TAR) throw new DebError("control member inflates too large");
-      chunks.push(value);
-    }
+    inflated = await readCappedBytes(new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format)), MAX_CONTROL_TAR);
   } catch (error) {
-    await reader.cancel().catch(() => undefined);
-    if (error instanceof DebError) throw error;
     throw new DebError(`corrupt control member: ${(error as Error).message}`);
   }
-  return concat(chunks, total);
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
+  if (inflated === null) throw new DebError("control member inflates too large");
+  return inflated;
 }
 
 /** `./control` from a tar archive (ustar, GNU and pax headers are skipped over). */

@@ -2,6 +2,7 @@
 // entries are metadata.gz (the gzipped YAML gemspec), data.tar.gz and checksums.yaml.gz. The scanner keeps
 // only metadata.gz (capped), skips everything else as it passes, and refuses a body that is not a tar.
 // Spec: rubygems/package.rb, rubygems/package/tar_header.rb (ustar).
+import { readCappedBytes } from "../../core/bytes";
 import { AppError, badRequest } from "../../core/errors";
 
 const BLOCK = 512;
@@ -131,31 +132,13 @@ export function scanningStream(scanner: GemTarScanner): TransformStream<Uint8Arr
 
 /** The gemspec YAML: metadata.gz gunzipped, refused above MAX_METADATA_YAML_BYTES. */
 export async function gunzipMetadata(gz: Uint8Array): Promise<string> {
-  const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
-  const reader = stream.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
+  let bytes: Uint8Array | null;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > MAX_METADATA_YAML_BYTES) {
-        await reader.cancel();
-        throw new AppError("payload_too_large", `413 the gemspec is larger than ${MAX_METADATA_YAML_BYTES} bytes`);
-      }
-      parts.push(value);
-    }
-  } catch (error) {
-    if (error instanceof AppError) throw error;
+    bytes = await readCappedBytes(new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip")), MAX_METADATA_YAML_BYTES);
+  } catch {
     throw badRequest("400 Bad request - metadata.gz is not valid gzip");
   }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.byteLength;
-  }
+  if (bytes === null) throw new AppError("payload_too_large", `413 the gemspec is larger than ${MAX_METADATA_YAML_BYTES} bytes`);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
