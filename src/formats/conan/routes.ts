@@ -240,7 +240,7 @@ async function uploadUrls(c: Context<AppEnv>, level: Level, selector: FileSelect
 }
 
 function authenticate(c: Context<AppEnv>): Response {
-  if (c.var.actor.kind === "anonymous") throw new AppError("unauthorized", "401 Unauthorized");
+  if (c.var.registry.isAnonymous) throw new AppError("unauthorized", "401 Unauthorized");
   const authorization = c.req.header("authorization") ?? "";
   const [scheme = "", value = ""] = authorization.split(/\s+/);
   let token = "";
@@ -254,7 +254,7 @@ function authenticate(c: Context<AppEnv>): Response {
 }
 
 function checkCredentials(c: Context<AppEnv>): Response {
-  if (c.var.actor.kind === "anonymous") throw new AppError("unauthorized", "401 Unauthorized");
+  if (c.var.registry.isAnonymous) throw new AppError("unauthorized", "401 Unauthorized");
   return c.text("ok", 200, { "Cache-Control": "no-store" });
 }
 
