@@ -60,7 +60,7 @@ export function createApp() {
     const anonymous = new Registry(c.env, ANONYMOUS);
     // Web pages (never /api/v4, so API clients keep token semantics) accept the session cookie.
     const session = !credential && !isApiPath(c.req.path) ? await resolveSessionActor(anonymous.db, c.req.raw) : null;
-    const actor = session ?? (await resolveActor(anonymous.db, credential, { adminToken: c.env.ADMIN_TOKEN, defer }));
+    const actor = session ?? (await resolveActor(anonymous.db, credential, { adminToken: c.env.ADMIN_TOKEN, defer, format: formatOf(c)?.packageType }));
     c.set("actor", actor);
     c.set("registry", actor === ANONYMOUS ? anonymous : new Registry(c.env, actor));
     await next();

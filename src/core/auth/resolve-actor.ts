@@ -6,6 +6,7 @@ import { deployTokens, jobTokens, personalAccessTokens, users } from "../../db/s
 import { AppError } from "../errors";
 import { ANONYMOUS, type Actor, type UserRecord } from "./actor";
 import type { Credential } from "./credentials";
+import { underlyingCredential } from "./format-tokens";
 import { secretsEqual, tokenDigest } from "./secrets";
 
 export const ROOT_USER_ID = 1;
@@ -16,9 +17,12 @@ export interface ResolveOptions {
   /** Work to finish after the response (e.g. the token's last-used time). */
   defer?: (work: Promise<unknown>) => void;
   now?: number;
+  /** The format whose route the request matched: its own minted tokens are accepted there only. */
+  format?: string;
 }
 
-export async function resolveActor(db: Db, credential: Credential | null, options: ResolveOptions): Promise<Actor> {
+export async function resolveActor(db: Db, presented: Credential | null, options: ResolveOptions): Promise<Actor> {
+  const credential = await underlyingCredential(presented, options); // a format's minted token → what it was minted from
   if (!credential) return ANONYMOUS;
   const now = options.now ?? Date.now();
   const { token, source } = credential;
@@ -28,7 +32,7 @@ export async function resolveActor(db: Db, credential: Credential | null, option
     if (root) return { kind: "user", user: root, scopes: ["api"], via: "admin_token" };
   }
 
-  const digest = await tokenDigest(token);
+  const digest = credential.digest ?? (await tokenDigest(token));
   const kinds = candidateKinds(credential);
   for (const kind of kinds) {
     const actor =

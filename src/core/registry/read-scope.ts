@@ -16,6 +16,7 @@ import {
   keepReadable,
   listProjectsInGroup,
   parseTraversal,
+  readableProjects,
   type NamespaceRow,
   type ProjectContext,
 } from "../tenancy";
@@ -29,7 +30,9 @@ export type ScopeLevel =
   /** Instance level by a top-level namespace path (npm: `@<root namespace>/name`) */
   | { kind: "root_namespace"; path: string }
   /** Instance level by project full paths (Maven: the project whose path the package path starts with) */
-  | { kind: "project_paths"; paths: string[] };
+  | { kind: "project_paths"; paths: string[] }
+  /** Instance level, every project whose packages the caller may read (Conan's instance-level search) */
+  | { kind: "readable" };
 
 export interface ReadScope {
   level: "project" | "group" | "instance";
@@ -71,6 +74,8 @@ export async function resolveReadScope(db: Db, actor: Actor, roles: () => Promis
       if (readable.length === 0) throw hiddenOrUnknown(actor);
       return scopeOf("instance", readable, null, "", actor.kind === "anonymous" && found.length > readable.length);
     }
+    case "readable":
+      return scopeOf("instance", await readableProjects(db, actor, roles), null, "", false);
   }
 }
 
