@@ -5,9 +5,9 @@
 // as GitLab's conan_file_metadata rows do. Re-uploads add a file; the newest file of a name is served.
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { AppError } from "../../core/errors";
 import type { PackageFileRow, PackageWithFiles, ProjectContext, ProjectSet } from "../../core/registry";
 import { declaredLength, maxUploadBytes } from "../../http/request-body";
+import { DELETE_PLANNER, type DeleteInput, type DeleteTarget } from "./planners";
 import { CONAN, normalizedNameOf, type RecipeRef } from "./reference";
 
 /** Which files of a recipe a request means. */
@@ -102,16 +102,10 @@ export async function storeFile(c: Context<AppEnv>, project: ProjectContext, ref
   return c.body(null, 200);
 }
 
-/** Removes the files a predicate picks; the whole version when nothing would be left. */
-export async function removeFiles(c: Context<AppEnv>, project: ProjectContext, ref: RecipeRef, pick: (file: PackageFileRow) => boolean): Promise<number> {
-  const row = await recipeRow(c, [project], ref);
-  if (!row) throw new AppError("not_found", "404 Package Not Found");
-  const doomed = row.files.filter(pick);
-  if (doomed.length === 0) throw new AppError("not_found", "404 Package Not Found");
-  const ops =
-    doomed.length === row.files.length
-      ? [{ kind: "remove_version" as const, version: ref.version }]
-      : doomed.map((file) => ({ kind: "remove_file" as const, fileId: file.id }));
-  await c.var.registry.commit({ projectId: project.project.id, packageType: CONAN, name: ref.name, normalizedName: normalizedNameOf(ref) }, ops);
-  return row.id;
+/** Removes what `target` picks from the recipe version, decided inside its coordinator (planners.ts). */
+export async function removeFromRecipe(c: Context<AppEnv>, project: ProjectContext, ref: RecipeRef, target: DeleteTarget): Promise<void> {
+  const input: DeleteInput = { version: ref.version, target };
+  await c.var.registry.commit({ projectId: project.project.id, packageType: CONAN, name: ref.name, normalizedName: normalizedNameOf(ref) }, [
+    { kind: "plan", planner: DELETE_PLANNER, input },
+  ]);
 }
