@@ -27,6 +27,8 @@ export function parseRecipe(params: Record<string, string | undefined>): RecipeR
   if (!NAME.test(version)) throw new AppError("bad_request", "400 Bad request - package_version is invalid");
   if (!USER_OR_CHANNEL.test(user)) throw new AppError("bad_request", "400 Bad request - package_username is invalid");
   if (!USER_OR_CHANNEL.test(channel)) throw new AppError("bad_request", "400 Bad request - package_channel is invalid");
+  // `_` stands for "none": user and channel are both none or both set (GitLab's validate_username_and_channel).
+  if ((user === "_") !== (channel === "_")) throw new AppError("bad_request", `400 Bad request - ${user === "_" ? "package_username" : "package_channel"} can't be solely blank`);
   return { name, version, user, channel };
 }
 

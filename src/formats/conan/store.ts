@@ -81,9 +81,16 @@ export function packageReferencesOf(row: PackageWithFiles | null, recipeRevision
 /** Streams the request body into the blob store and commits it as one file of the recipe. */
 export async function storeFile(c: Context<AppEnv>, project: ProjectContext, ref: RecipeRef, selector: FileSelector, fileName: string): Promise<Response> {
   const registry = c.var.registry;
+  const length = declaredLength(c);
+  // An empty PUT (the client's checksum-deploy probe) stores nothing, as GitLab skips empty uploads.
+  if (length === 0 || !c.req.raw.body) return c.body(null, 200);
   const sha1 = c.req.header("x-checksum-sha1")?.trim().toLowerCase();
   const expected = sha1 && /^[0-9a-f]{40}$/.test(sha1) ? { sha1 } : {};
-  const blob = await registry.putBlob(c.req.raw.body, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c), expected });
+  const blob = await registry.putBlob(c.req.raw.body, { contentLength: length, maxBytes: maxUploadBytes(c), expected });
+  if (blob.size === 0) {
+    await registry.discardBlob(blob);
+    return c.body(null, 200);
+  }
   const metadata: FileMeta =
     selector.type === "recipe"
       ? { conan_file_type: "recipe_file", recipe_revision: selector.recipeRevision }
