@@ -56,7 +56,8 @@ export function createApp() {
       else throw new AppError("unauthorized", "401 Unauthorized - this endpoint accepts a token header (PRIVATE-TOKEN, JOB-TOKEN or Authorization: Bearer), not Basic credentials", { challenge: 'Bearer realm="GitLab API"' });
     }
     const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch(() => undefined));
-    const options = { adminToken: c.env.ADMIN_TOKEN, defer };
+    // The matched format: its own minted tokens (Conan's) are accepted on its routes only.
+    const options = { adminToken: c.env.ADMIN_TOKEN, defer, format: formatOf(c)?.packageType };
     if (!credential) {
       // Web pages (never /api/v4, so API clients keep token semantics) accept the session cookie.
       const session = !isApiPath(c.req.path) ? await resolveSessionActor(createDb(c.env.DB), c.req.raw) : null;

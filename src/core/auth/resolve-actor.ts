@@ -9,6 +9,7 @@ import { deployTokens, jobTokens, personalAccessTokens, users } from "../../db/s
 import { AppError } from "../errors";
 import { ANONYMOUS, type Actor, type UserRecord } from "./actor";
 import type { Credential } from "./credentials";
+import { underlyingCredential } from "./format-tokens";
 import { secretsEqual, tokenDigest } from "./secrets";
 
 export const ROOT_USER_ID = 1;
@@ -19,6 +20,8 @@ export interface ResolveOptions {
   /** Work to finish after the response (e.g. the token's last-used time). */
   defer?: (work: Promise<unknown>) => void;
   now?: number;
+  /** The format whose route the request matched: its own minted tokens are accepted there only. */
+  format?: string;
 }
 
 type TokenKind = "pat" | "deploy" | "job";
@@ -32,10 +35,12 @@ export interface ActorLookup {
   kinds: TokenKind[];
 }
 
-export async function lookupOf(credential: Credential, options: ResolveOptions): Promise<ActorLookup> {
+export async function lookupOf(presented: Credential, options: ResolveOptions): Promise<ActorLookup> {
+  // A format's minted token (Conan's) stands for the credential it was minted from (src/core/auth/format-tokens.ts).
+  const credential = (await underlyingCredential(presented, options))!;
   const { token, source } = credential;
   const admin = !!options.adminToken && source !== "deploy_token" && source !== "job_token" && (await secretsEqual(token, options.adminToken));
-  return { admin, digest: await tokenDigest(token), kinds: admin ? [] : candidateKinds(credential) };
+  return { admin, digest: credential.digest ?? (await tokenDigest(token)), kinds: admin ? [] : candidateKinds(credential) };
 }
 
 function candidateKinds(credential: Credential): TokenKind[] {

@@ -32,7 +32,9 @@ function recordUrls(level: ScopeLevel): string | null {
     case "root_namespace":
       return `${ACCESS_HOST}/root/${part(level.path)}`;
     case "project_paths":
-      // Maven's instance level names candidate paths, not a place a write can name: not kept (D1 answers).
+    case "readable":
+      // Maven's instance level names candidate paths, Conan's instance search every project: not places a
+      // write can name, so not kept (D1 answers).
       return null;
   }
 }

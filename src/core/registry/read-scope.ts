@@ -5,7 +5,7 @@
 // Unknown and hidden places answer alike, so an outsider cannot tell them apart: 401 for anonymous
 // callers (clients then send credentials), 404 for everyone else.
 // Spec: ../shared/reference/gitlab-spec.md §0.4 (auth), §1/§2/§3 (route prefixes and levels).
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import type { Actor } from "../auth/actor";
 import { AppError } from "../errors";
@@ -36,7 +36,9 @@ export type ScopeLevel =
   /** Instance level by a top-level namespace path (npm: `@<root namespace>/name`) */
   | { kind: "root_namespace"; path: string }
   /** Instance level by project full paths (Maven: the project whose path the package path starts with) */
-  | { kind: "project_paths"; paths: string[] };
+  | { kind: "project_paths"; paths: string[] }
+  /** Instance level, every project whose packages the caller may read (Conan's instance-level search) */
+  | { kind: "readable" };
 
 export interface ReadScope {
   level: "project" | "group" | "instance";
@@ -73,6 +75,8 @@ export function scopeQueries(db: Db, level: ScopeLevel) {
       const where = projectPathsCondition(level.paths);
       return { queries: [...projectRowQueries(db, where)], projectIds: projectIdsWhere(db, where) };
     }
+    case "readable":
+      return { queries: [...projectRowQueries(db, sql`1 = 1`)], projectIds: projectIdsWhere(db, sql`1 = 1`) };
   }
 }
 
@@ -107,6 +111,8 @@ export function scopeFromRows(actor: Actor, roles: Map<string, number>, level: S
       if (readable.length === 0) throw hiddenOrUnknown(actor);
       return scopeOf("instance", readable, null, "", actor.kind === "anonymous" && found.length > readable.length);
     }
+    case "readable":
+      return scopeOf("instance", keepReadable(actor, projectsIn(results, 0), roles), null, "", false);
   }
 }
 
