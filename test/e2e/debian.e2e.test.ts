@@ -26,8 +26,8 @@ function curl(args: string[]): { status: number; body: string } {
   return { status, body: lines.join("\n") };
 }
 
-/** A binary package laid out as dpkg-deb builds it (`-Z` picks the compression of control and data members). */
-function buildDeb(name: string, version: string, arch: string, compression = "gzip"): string {
+/** A binary package laid out as dpkg-deb builds it (`-Z` picks the compression of control and data members; null: dpkg-deb's default, xz). */
+function buildDeb(name: string, version: string, arch: string, compression: string | null = "gzip"): string {
   const root = path.join(work, `${name}-${version}-${arch}`);
   mkdirSync(path.join(root, "DEBIAN"), { recursive: true });
   mkdirSync(path.join(root, "usr", "share", name), { recursive: true });
@@ -37,7 +37,7 @@ function buildDeb(name: string, version: string, arch: string, compression = "gz
     `Package: ${name}\nVersion: ${version}\nArchitecture: ${arch}\nMaintainer: Packyard Test <test@example.com>\nSection: misc\nPriority: optional\nDescription: Sample package for the Packyard e2e test\n A longer description\n .\n with a paragraph.\n`,
   );
   const out = path.join(work, `${name}_${version}_${arch}.deb`);
-  execFileSync("dpkg-deb", ["--root-owner-group", `-Z${compression}`, "--build", root, out], { stdio: "pipe" });
+  execFileSync("dpkg-deb", ["--root-owner-group", ...(compression ? [`-Z${compression}`] : []), "--build", root, out], { stdio: "pipe" });
   return out;
 }
 
@@ -100,17 +100,19 @@ describe("debian with curl uploads and apt-get", () => {
 
     const zst = buildDeb("acme-zst", "0.1", "all", "zstd");
     expect(curl([...auth, "--upload-file", zst, `${repoUrl()}/${path.basename(zst)}?distribution=bookworm&component=main`]).status).toBe(201);
-    // dpkg-deb's default (control.tar.xz) is not read yet: refused with a 400 that names the workaround.
-    const xz = buildDeb("acme-xz", "0.1", "all", "xz");
-    const refused = curl([...auth, "--upload-file", xz, `${repoUrl()}/${path.basename(xz)}?distribution=bookworm&component=main`]);
-    expect(refused.status).toBe(400);
-    expect(refused.body).toContain("control.tar.xz");
+    // dpkg-deb's default compression (control.tar.xz, data.tar.xz), and an uncompressed one (-Znone).
+    const xz = buildDeb("acme-xz", "0.1", "amd64", null);
+    const upXz = curl([...auth, "--upload-file", xz, `${repoUrl()}/${path.basename(xz)}?distribution=bookworm&component=main`]);
+    expect(upXz.status, upXz.body).toBe(201);
+    const none = buildDeb("acme-none", "0.1", "all", "none");
+    expect(curl([...auth, "--upload-file", none, `${repoUrl()}/${path.basename(none)}?distribution=bookworm&component=main`]).status).toBe(201);
 
     const packages = curl([...auth, `${repoUrl()}/dists/bookworm/main/binary-amd64/Packages`]);
     expect(packages.status).toBe(200);
     expect(packages.body).toMatch(/^Package: acme-zst$/m);
     expect(packages.body).toContain("Filename: pool/bookworm/a/acme-tool/2.1-1/acme-tool_2.1-1_amd64.deb");
-    expect(packages.body).not.toContain("acme-xz");
+    expect(packages.body).toContain("Package: acme-xz\nVersion: 0.1\n");
+    expect(packages.body).toMatch(/^Package: acme-none$/m);
 
     const release = curl([...auth, `${repoUrl()}/dists/bookworm/Release`]);
     expect(release.status).toBe(200);
@@ -123,12 +125,13 @@ describe("debian with curl uploads and apt-get", () => {
     // The distribution is signed; without its key apt warns (NO_PUBKEY) and trusts it because of trusted=yes.
     expect(update.stderr.split("\n").filter((l) => /^(W|E):/.test(l) && !/NO_PUBKEY|GPG error/.test(l))).toEqual([]);
 
-    const download = apt(root, ["download", "acme-hello-deb", "acme-tool"], `deb [trusted=yes] ${repoUrl()} bookworm main`);
+    const download = apt(root, ["download", "acme-hello-deb", "acme-tool", "acme-xz"], `deb [trusted=yes] ${repoUrl()} bookworm main`);
     expect(download.status, download.stdout + download.stderr).toBe(0);
     const got = readdirSync(root).filter((f) => f.endsWith(".deb")).sort();
-    expect(got).toEqual(["acme-hello-deb_1.0.0_all.deb", "acme-tool_2.1-1_amd64.deb"]);
+    expect(got).toEqual(["acme-hello-deb_1.0.0_all.deb", "acme-tool_2.1-1_amd64.deb", "acme-xz_0.1_amd64.deb"]);
     expect(sha256(path.join(root, got[0]!))).toBe(sha256(deb));
     expect(sha256(path.join(root, got[1]!))).toBe(sha256(debAmd64));
+    expect(sha256(path.join(root, got[2]!))).toBe(sha256(xz));
   }, 90_000);
 
   it("signs the distribution: apt-get update verifies InRelease with signed-by=key.asc, install --download-only fetches the package", () => {
