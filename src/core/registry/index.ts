@@ -2,6 +2,6 @@
 export { Registry, authorOf, type ProjectSet, type VersionFilter } from "./registry";
 export { missIn, type ReadScope, type ScopeLevel } from "./read-scope";
 export type { ProjectContext } from "../tenancy";
-export type { PackageWithFiles, PackageFileRow, PackageStatus, TagRow } from "../packages";
+export type { FileWithPackage, PackageWithFiles, PackageFileRow, PackageStatus, TagRow } from "../packages";
 export { DOWNLOADABLE_STATUSES, INSTALLABLE_STATUSES } from "../packages";
 export { newestFile, newestPerVersion } from "../packages";

@@ -11,6 +11,7 @@ import type { RangedSource } from "../archive";
 import { blobSource, discardBlob, putBlob, type PutBlobOptions, type StoredBlob } from "../blobs";
 import {
   getFileBySha256,
+  getFilesByMetadata,
   getPackageFileById,
   getPackageVersions,
   getTags,
@@ -87,6 +88,11 @@ export class Registry {
 
   packageNames(where: ProjectSet, packageType: string) {
     return listPackageNames(this.db, idsOf(where), packageType);
+  }
+
+  /** Files of installable packages whose file metadata has `key` = `value` (one query; Debian's distribution index). */
+  filesByMetadata(where: ProjectSet, packageType: string, key: string, value: string) {
+    return getFilesByMetadata(this.db, idsOf(where), packageType, key, value);
   }
 
   /** Stream an upload into R2 (hashing, size limit, declared digests); committed later by `commit`. */

@@ -4,7 +4,7 @@ import * as openpgp from "openpgp";
 import { describe, expect, it } from "vitest";
 import { addMember, call, createGroup, createProject, createUser, unique } from "../../support/api";
 import { controlFromTar, readDebControl } from "../../../src/formats/debian/deb";
-import { parseChanges } from "../../../src/formats/debian/upload";
+import { parseChanges } from "../../../src/formats/debian/changes";
 import { gzip, tar } from "../helm/charts";
 import { controlText, deb } from "./debs";
 
