@@ -22,7 +22,8 @@ import {
 } from "../packages";
 import { commitPackage, type CommitSuccess } from "../publish/client";
 import type { CommitAuthor, CommitOp, CommitTarget } from "../publish/types";
-import { allows, authorizeProject, loadRoles, type ProjectContext } from "../tenancy";
+import { authorizeGroup, groupRecords, type GroupRecords } from "../group-records";
+import { allows, authorizeProject, loadRoles, type NamespaceRow, type ProjectContext } from "../tenancy";
 import { resolveReadScope, type ReadScope, type ScopeLevel } from "./read-scope";
 
 export type RegistryBindings = Pick<Bindings, "DB" | "BLOBS" | "PUBLISH_COORDINATOR">;
@@ -62,6 +63,16 @@ export class Registry {
   /** Whether the actor may also do `action` on a project already authorised (no lookups). */
   allows(project: ProjectContext, action: PackageAction): boolean {
     return allows(this.actor, project, action);
+  }
+
+  /** A group by `:id` on which the actor may do `action`, for data the group itself owns (src/core/group-records.ts). */
+  authorizeGroup(groupRef: string, action: PackageAction): Promise<NamespaceRow> {
+    return authorizeGroup(this.db, this.actor, groupRef, action, this.roles);
+  }
+
+  /** The group's own records of a package type (Debian's group distributions); writes are single statements. */
+  groupRecords(group: Pick<NamespaceRow, "id">, packageType: string): GroupRecords {
+    return groupRecords(this.db, group, packageType);
   }
 
   readScope(level: ScopeLevel): Promise<ReadScope> {

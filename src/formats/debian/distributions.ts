@@ -180,10 +180,8 @@ export async function createDistribution(c: Context<AppEnv>, store: Distribution
 
 export async function updateDistribution(c: Context<AppEnv>, store: DistributionStore, codename: string): Promise<Response> {
   await findDistribution(store, codename);
-  const body = await readFields(c);
-  // GitLab's PUT names the codename in the path; a body `codename` may not rename it.
-  if (body.codename !== undefined && body.codename !== codename) throw new AppError("bad_request", "400 Bad request - codename cannot be changed");
-  await store.update(codename, fieldsOf(body));
+  // As GitLab (`declared_params.except(:codename)`): the codename is the path's; a body codename renames nothing.
+  await store.update(codename, fieldsOf(await readFields(c)));
   return c.json(distributionJson(await findDistribution(store, codename)));
 }
 
@@ -196,6 +194,6 @@ export async function deleteDistribution(c: Context<AppEnv>, store: Distribution
 /** `GET …/debian_distributions/:codename/key.asc`: the distribution's public signing key (armored). */
 export async function distributionKey(c: Context<AppEnv>, store: DistributionStore, codename: string): Promise<Response> {
   const key = (await findDistribution(store, codename)).signing_key;
-  if (!key) throw new AppError("not_found", "404 Distribution has no signing key");
-  return c.body(key.publicKey, 200, { "Content-Type": "application/pgp-keys", "Content-Disposition": `attachment; filename="${codename}.asc"`, "X-Content-Type-Options": "nosniff" });
+  if (!key) throw new AppError("not_found", "404 Distribution key Not Found");
+  return c.body(key.publicKey, 200, { "Content-Type": "application/pgp-keys", "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(codename)}.asc`, "X-Content-Type-Options": "nosniff" });
 }

@@ -16,6 +16,7 @@ import { withEdgeCache } from "../../http/edge-cache";
 import { serveBlob } from "../../http/serve-blob";
 import { projectStore } from "./distributions";
 import { DEBIAN, DISTRIBUTIONS, type Distribution, type DistributionMetadata } from "./distribution";
+import { groupDistribution } from "./group-distributions";
 import { IndexCache, type IndexBundle, type ReleaseSet } from "./index-cache";
 import { buildIndexes, pathByHash } from "./indexes";
 import { clearsign, detachedSignature, signingSecret } from "./signing";
@@ -32,11 +33,15 @@ export async function serveDists(c: Context<AppEnv>, scope: ReadScope, codename:
   const byHash = rest.match(BY_HASH);
   const releasePart = SIGNED[rest as keyof typeof SIGNED];
   if (!byHash && !releasePart && !INDEX_PATH.test(rest)) throw missIn(scope, "File");
-  return withEdgeCache(c, scope.cache, async () => {
-    const cache = await IndexCache.open(c, scope, codename);
+  // At group level the group's own distribution (one query) is part of every cache key: its fields and key
+  // change without any project's revision moving.
+  const group = scope.level === "project" || !scope.namespace ? null : await groupDistribution(c, scope.namespace, codename);
+  const edge = group ? { ...scope.cache, revisions: [...scope.cache.revisions, group.revision] } : scope.cache;
+  return withEdgeCache(c, edge, async () => {
+    const cache = await IndexCache.open(c, scope, codename, group?.revision ?? "");
     let bundle: IndexBundle | null = null;
     const built = async (): Promise<IndexBundle> => {
-      bundle ??= await buildBundle(c, scope, codename);
+      bundle ??= await buildBundle(c, scope, codename, group?.distribution ?? null);
       if (!bundle) throw missIn(scope, "Distribution");
       cache.store(bundle);
       return bundle;
@@ -58,23 +63,26 @@ export async function serveDists(c: Context<AppEnv>, scope: ReadScope, codename:
 
 const listed = (release: string, path: string) => release.includes(` ${path}\n`);
 
-/** The distribution of that codename in the scope, and each project's distribution id. */
-async function distributionsIn(c: Context<AppEnv>, scope: ReadScope, codename: string): Promise<{ main: Distribution | null; ids: Map<number, number> }> {
+/**
+ * The distribution whose fields and key make Release, and each project's distribution id (files of other
+ * ids are left out). Group level: the group's own distribution, or else (no group distribution of that
+ * codename) the newest project distribution's fields, unsigned.
+ */
+async function distributionsIn(c: Context<AppEnv>, scope: ReadScope, codename: string, group: Distribution | null): Promise<{ main: Distribution | null; ids: Map<number, number> }> {
   if (scope.level === "project") {
     const main = await projectStore(c, scope.projects[0]!).get(codename);
     return { main, ids: new Map(main ? [[main.projectId!, main.id]] : []) };
   }
-  // No group distributions yet: the fields of the newest project distribution of that codename, unsigned.
   const rows = await c.var.registry.versions(scope, DEBIAN, DISTRIBUTIONS, { statuses: ["hidden"], version: codename });
   const ids = new Map(rows.map((r) => [r.projectId, r.id]));
   const first = rows[0];
-  const main = first ? { id: first.id, projectId: first.projectId, distribution: (first.metadata as unknown as DistributionMetadata).distribution } : null;
+  const main = group ?? (first ? { id: first.id, projectId: first.projectId, distribution: (first.metadata as unknown as DistributionMetadata).distribution } : null);
   return { main, ids };
 }
 
-async function buildBundle(c: Context<AppEnv>, scope: ReadScope, codename: string): Promise<IndexBundle | null> {
-  if (scope.projectIds.length === 0) return null;
-  const [{ main, ids }, files] = await Promise.all([distributionsIn(c, scope, codename), c.var.registry.filesByMetadata(scope, DEBIAN, "distribution", codename)]);
+async function buildBundle(c: Context<AppEnv>, scope: ReadScope, codename: string, group: Distribution | null): Promise<IndexBundle | null> {
+  if (scope.projectIds.length === 0 && !group) return null;
+  const [{ main, ids }, files] = await Promise.all([distributionsIn(c, scope, codename, group), c.var.registry.filesByMetadata(scope, DEBIAN, "distribution", codename)]);
   if (!main) return null;
   const { files: indexFiles, release } = await buildIndexes({ fields: main.distribution, files, distributionIds: ids, group: scope.level !== "project" }, new Date());
   const secret = signingSecret(c.env);

@@ -5,7 +5,9 @@ import { AppError } from "../../core/errors";
 import type { ReadScope } from "../../core/registry";
 import { groupLevel, projectAccess, projectLevel, projectOf, readAccess, scopeOf } from "../../http/access";
 import { validCodename, validName } from "./control";
-import { createDistribution, deleteDistribution, distributionJson, distributionKey, findDistribution, listDistributions, projectStore, updateDistribution } from "./distributions";
+import type { PackageAction } from "../../core/auth/policy";
+import { createDistribution, deleteDistribution, distributionJson, distributionKey, findDistribution, listDistributions, projectStore, updateDistribution, type DistributionStore } from "./distributions";
+import { groupStore } from "./group-distributions";
 import { serveDists, servePool } from "./repository";
 import { putDebianFile } from "./upload";
 
@@ -20,6 +22,20 @@ debianRoutes.get(`${projectDistributions}/:codename`, projectAccess("read_packag
 debianRoutes.get(`${projectDistributions}/:codename/key.asc`, projectAccess("read_package"), (c) => distributionKey(c, store(c), c.req.param("codename")));
 debianRoutes.put(`${projectDistributions}/:codename`, projectAccess("create_package"), (c) => updateDistribution(c, store(c), c.req.param("codename")));
 debianRoutes.delete(`${projectDistributions}/:codename`, projectAccess("destroy_package"), (c) => deleteDistribution(c, store(c), c.req.param("codename")));
+
+// The group's own distributions (GitLab's debian_group_distributions.md): read with Reporter on a private
+// group, written with Developer, deleted with Maintainer (src/core/group-records.ts authorizeGroup).
+const groupDistributions = "/groups/:id/-/debian_distributions";
+const inGroup =
+  (action: PackageAction, handler: (c: Context<AppEnv>, store: DistributionStore) => Promise<Response>) =>
+  async (c: Context<AppEnv>) =>
+    handler(c, groupStore(c, await c.var.registry.authorizeGroup(c.req.param("id") ?? "", action)));
+debianRoutes.get(groupDistributions, inGroup("read_package", listDistributions));
+debianRoutes.post(groupDistributions, inGroup("create_package", createDistribution));
+debianRoutes.get(`${groupDistributions}/:codename`, inGroup("read_package", async (c, s) => c.json(distributionJson(await findDistribution(s, c.req.param("codename")!)))));
+debianRoutes.get(`${groupDistributions}/:codename/key.asc`, inGroup("read_package", (c, s) => distributionKey(c, s, c.req.param("codename")!)));
+debianRoutes.put(`${groupDistributions}/:codename`, inGroup("create_package", (c, s) => updateDistribution(c, s, c.req.param("codename")!)));
+debianRoutes.delete(`${groupDistributions}/:codename`, inGroup("destroy_package", (c, s) => deleteDistribution(c, s, c.req.param("codename")!)));
 
 // dput-ng: PUT each .deb (application/vnd.debian.binary-package), then .buildinfo and .changes last
 // (labelled application/x-www-form-urlencoded, read raw). curl: PUT <file>.deb?distribution=&component=.
