@@ -5,6 +5,9 @@
 // who may read that scope (the key names exactly those projects at those revisions), so credentialed apt
 // reads share it too; responses themselves are still never shared (http/edge-cache.ts decides that).
 // caches.default is per data centre: another data centre builds its own copy once per revision.
+// Index files are also kept by their SHA256 under a key without revisions (the same projects and codename):
+// apt asks for `by-hash/SHA256/<digest>` of the InRelease it read, which may be a revision behind by then;
+// content addressed by its digest is never stale, so that request is still answered.
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import type { ReadScope } from "../../core/registry";
@@ -36,11 +39,16 @@ export class IndexCache {
   private constructor(
     private readonly c: Context<AppEnv>,
     private readonly prefix: string,
+    private readonly hashPrefix: string,
   ) {}
 
-  static async open(c: Context<AppEnv>, scope: ReadScope, codename: string, extra = ""): Promise<IndexCache> {
-    const key = await sha256Hex(`v1|${scope.level}|${codename}|${scope.cache.revisions.join(",")}|${extra}`);
-    return new IndexCache(c, `${HOST}/${key}/`);
+  /** `revision`: what else the content depends on (the group distribution's revision); `owner`: its stable id. */
+  static async open(c: Context<AppEnv>, scope: ReadScope, codename: string, revision = "", owner = ""): Promise<IndexCache> {
+    const [key, stable] = await Promise.all([
+      sha256Hex(`v1|${scope.level}|${codename}|${scope.cache.revisions.join(",")}|${revision}`),
+      sha256Hex(`v1|${scope.level}|${codename}|${[...scope.projectIds].sort((a, b) => a - b).join(",")}|${owner}`),
+    ]);
+    return new IndexCache(c, `${HOST}/${key}/`, `${HOST}/${stable}/by-hash/`);
   }
 
   private request(path: string): Request {
@@ -48,8 +56,12 @@ export class IndexCache {
   }
 
   async get(path: string): Promise<Uint8Array | null> {
-    const hit = await caches.default.match(this.request(path)).catch(() => undefined);
-    return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+    return read(this.request(path));
+  }
+
+  /** An index file of these projects and codename by its SHA256, whatever revision it was built at. */
+  async getByHash(sha256: string): Promise<Uint8Array | null> {
+    return read(new Request(`${this.hashPrefix}${sha256}`));
   }
 
   async releaseSet(): Promise<ReleaseSet | null> {
@@ -64,7 +76,28 @@ export class IndexCache {
     const headers = { "Cache-Control": `public, max-age=${KEEP_SECONDS}`, "Content-Type": "application/octet-stream" };
     const set: ReleaseSet = { release: bundle.release, inRelease: bundle.inRelease, releaseGpg: bundle.releaseGpg };
     const entries: [string, Uint8Array][] = [...bundle.files, [RELEASE_ENTRY, new TextEncoder().encode(JSON.stringify(set))]];
-    const puts = entries.map(([path, bytes]) => caches.default.put(this.request(path), new Response(bytes, { headers })));
+    const byHash = sha256Lines(bundle.release);
+    const puts = entries.flatMap(([path, bytes]) => {
+      const requests = [this.request(path)];
+      const digest = byHash.get(path);
+      if (digest) requests.push(new Request(`${this.hashPrefix}${digest}`));
+      return requests.map((r) => caches.default.put(r, new Response(bytes, { headers })));
+    });
     this.c.executionCtx.waitUntil(Promise.all(puts).catch(() => undefined));
   }
+}
+
+async function read(request: Request): Promise<Uint8Array | null> {
+  const hit = await caches.default.match(request).catch(() => undefined);
+  return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+}
+
+/** Path → SHA256 from Release's SHA256 section. */
+function sha256Lines(release: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of (release.split("\nSHA256:\n")[1] ?? "").split("\n")) {
+    const [digest, , path] = line.trim().split(/\s+/);
+    if (digest && path) out.set(path, digest);
+  }
+  return out;
 }

@@ -38,7 +38,12 @@ export async function serveDists(c: Context<AppEnv>, scope: ReadScope, codename:
   const group = scope.level === "project" || !scope.namespace ? null : await groupDistribution(c, scope.namespace, codename);
   const edge = group ? { ...scope.cache, revisions: [...scope.cache.revisions, group.revision] } : scope.cache;
   return withEdgeCache(c, edge, async () => {
-    const cache = await IndexCache.open(c, scope, codename, group?.revision ?? "");
+    const cache = await IndexCache.open(c, scope, codename, group?.revision ?? "", group?.distribution ? `g${group.distribution.id}` : "");
+    // by-hash: content addressed by its digest, kept across revisions (an InRelease read a moment ago).
+    if (byHash) {
+      const kept = await cache.getByHash(byHash[2]!);
+      if (kept) return respond(c.req.raw, kept[0] === 0x1f && kept[1] === 0x8b ? "by-hash.gz" : "by-hash", kept);
+    }
     let bundle: IndexBundle | null = null;
     const built = async (): Promise<IndexBundle> => {
       bundle ??= await buildBundle(c, scope, codename, group?.distribution ?? null);

@@ -180,17 +180,35 @@ describe("source uploads and debian-installer packages", () => {
   });
 });
 
-describe("what an index request costs", () => {
-  /** The request through the app with a D1 that counts statements. */
-  async function counted(path: string, headers: Record<string, string>) {
-    const counter = countingD1(env.DB);
-    const ctx = createExecutionContext();
-    const res = await createApp().fetch(new Request(`${BASE}${path}`, { headers }), { ...env, DB: counter.d1 }, ctx);
-    const body = await res.arrayBuffer();
-    await waitOnExecutionContext(ctx);
-    return { status: res.status, bytes: body.byteLength, statements: counter.count() };
-  }
+/** The request through the app with a D1 that counts statements, waiting for what it left to do (cache puts). */
+async function counted(path: string, headers: Record<string, string>) {
+  const counter = countingD1(env.DB);
+  const ctx = createExecutionContext();
+  const res = await createApp().fetch(new Request(`${BASE}${path}`, { headers }), { ...env, DB: counter.d1 }, ctx);
+  const body = new Uint8Array(await res.arrayBuffer());
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, bytes: body.byteLength, body, statements: counter.count() };
+}
 
+describe("by-hash", () => {
+  it("still answers the digest an InRelease listed a revision ago", async () => {
+    const s = await seed();
+    await s.createDist("codename=bookworm");
+    expect((await s.put("first_1.0_all.deb", await deb(controlText("first", "1.0")))).status).toBe(201);
+    const release = new TextDecoder().decode((await counted(`${s.repo}/dists/bookworm/Release`, s.auth)).body);
+    const old = release.match(/^ ([0-9a-f]{64}) +\d+ main\/binary-amd64\/Packages.gz$/m)![1]!;
+    const oldBytes = (await counted(`${s.repo}/dists/bookworm/main/binary-amd64/Packages.gz`, s.auth)).body;
+    // A publish moves the revision: the current Release lists another digest.
+    expect((await s.put("second_1.0_all.deb", await deb(controlText("second", "1.0")))).status).toBe(201);
+    expect(await s.text("dists/bookworm/Release")).not.toContain(old);
+    const byOld = await counted(`${s.repo}/dists/bookworm/main/binary-amd64/by-hash/SHA256/${old}`, s.auth);
+    expect(byOld.status).toBe(200);
+    expect(byOld.body).toEqual(oldBytes);
+    expect((await counted(`${s.repo}/dists/bookworm/main/binary-amd64/by-hash/SHA256/${"0".repeat(64)}`, s.auth)).status).toBe(404);
+  });
+});
+
+describe("what an index request costs", () => {
   it("is the same number of D1 queries for 2 or 25 packages, and none past the scope once the indexes are kept", async () => {
     const s = await seed();
     await s.createDist("codename=bookworm");

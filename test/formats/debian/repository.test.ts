@@ -1,8 +1,11 @@
 // Debian in workerd: control read from .debs, distributions API, indexes (Release, Packages, by-hash, pool),
 // signatures checked with OpenPGP.js, concurrent uploads of several architectures, dput-ng's .changes flow.
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import * as openpgp from "openpgp";
+import { createApp } from "../../../src/app";
 import { describe, expect, it } from "vitest";
-import { addMember, call, createGroup, createProject, createUser, unique } from "../../support/api";
+import { addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
 import { controlFromTar, readDebControl } from "../../../src/formats/debian/deb";
 import { parseChanges } from "../../../src/formats/debian/changes";
 import { gzip, tar } from "../helm/charts";
@@ -91,6 +94,11 @@ describe("the repository", () => {
     await s.put("hello_1.0_all.deb", await deb(controlText("hello", "1.0")), "?distribution=trixie&component=main");
     const armoredKey = await (await call(`/api/v4/projects/${s.project.id}/debian_distributions/trixie/key.asc`, { headers: s.auth })).text();
     const verificationKeys = await openpgp.readKey({ armoredKey });
+    // Release and its signatures are built and kept together; the first read builds them (and waits for them
+    // to be kept), the next ones read that one set, so Release, InRelease and Release.gpg share one Date.
+    const ctx = createExecutionContext();
+    expect((await createApp().fetch(new Request(`${BASE}${s.repo}/dists/trixie/Release`, { headers: s.auth }), env, ctx)).status).toBe(200);
+    await waitOnExecutionContext(ctx);
     const release = await (await s.get("dists/trixie/Release")).text();
     const inRelease = await (await s.get("dists/trixie/InRelease")).text();
     const clear = await openpgp.verify({ message: await openpgp.readCleartextMessage({ cleartextMessage: inRelease }), verificationKeys, expectSigned: true });
