@@ -5,6 +5,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
 import type { GroupRecordRow, NamespaceRow } from "../../core/registry";
+import { validCodename } from "./control";
 import type { DistributionStore } from "./distributions";
 import { DEBIAN, type Distribution, type DistributionFields, type DistributionMetadata } from "./distribution";
 
@@ -31,6 +32,7 @@ export function groupStore(c: Context<AppEnv>, group: Pick<NamespaceRow, "id">):
   return {
     list: async () => (await records.list()).map(distributionOfRecord),
     get: async (codename) => {
+      if (!validCodename(codename)) return null;
       const row = await records.get(codename);
       return row ? distributionOfRecord(row) : null;
     },

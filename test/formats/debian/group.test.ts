@@ -1,8 +1,13 @@
 // Debian's group level in workerd: the group distributions API (roles, filters, update, delete), and the
 // group repository signed with the group distribution's own key, listing its projects' packages.
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import * as openpgp from "openpgp";
 import { describe, expect, it } from "vitest";
-import { addMember, call, createGroup, createProject, createUser, unique } from "../../support/api";
+import { createApp } from "../../../src/app";
+import { countingD1 } from "../../../src/ui/query-counter";
+import { ADMIN_TOKEN, addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
+import { createGroupWithProjects } from "../../support/many-projects";
 import { controlText, deb } from "./debs";
 
 const basic = (u: { username: string; token: string }) => ({ authorization: `Basic ${btoa(`${u.username}:${u.token}`)}` });
@@ -123,4 +128,51 @@ describe("the group repository", () => {
     // A project distribution of another codename does not leak in.
     expect((await call(`${s.repo}/dists/trixie/Release`, { headers: auth })).status).toBe(404);
   });
+});
+
+describe("a group with thousands of projects", () => {
+  /** Statements one group index request prepares (the app with a counting D1), after the indexes are kept. */
+  async function statementsFor(groupId: number) {
+    const path = `/api/v4/groups/${groupId}/-/packages/debian/dists/bookworm/main/binary-amd64/Packages`;
+    const run = async () => {
+      const counter = countingD1(env.DB);
+      const ctx = createExecutionContext();
+      const res = await createApp().fetch(new Request(`${BASE}${path}`, { headers: { "PRIVATE-TOKEN": ADMIN_TOKEN } }), { ...env, DB: counter.d1 }, ctx);
+      const text = await res.text();
+      await waitOnExecutionContext(ctx);
+      return { status: res.status, text, statements: counter.count() };
+    };
+    const miss = await run();
+    const hit = await run();
+    return { miss, hit };
+  }
+
+  async function withPackage(groupId: number, projectId: number, name: string) {
+    const admin = { "PRIVATE-TOKEN": ADMIN_TOKEN };
+    expect((await call(`/api/v4/projects/${projectId}/debian_distributions?codename=bookworm`, { method: "POST", headers: admin })).status).toBe(201);
+    const put = await call(`/api/v4/projects/${projectId}/packages/debian/${name}_1.0_all.deb?distribution=bookworm&component=main`, {
+      method: "PUT",
+      body: await deb(controlText(name, "1.0")),
+      headers: { ...admin, "content-type": "application/vnd.debian.binary-package" },
+    });
+    expect(put.status).toBe(201);
+    expect((await call(`/api/v4/groups/${groupId}/-/debian_distributions?codename=bookworm`, { method: "POST", headers: admin })).status).toBe(201);
+  }
+
+  it("lists their packages in the same number of D1 statements as a group of two", async () => {
+    const big = await createGroupWithProjects(1500);
+    const last = big.projects[big.projects.length - 1]!;
+    await withPackage(big.group.id, last.id, "far-away");
+    const small = await createGroup(unique("debsmall"));
+    const [p] = [await createProject(small.id), await createProject(small.id)];
+    await withPackage(small.id, p.id, "close-by");
+
+    const [bigRun, smallRun] = [await statementsFor(big.group.id), await statementsFor(small.id)];
+    expect(bigRun.miss.status).toBe(200);
+    expect(bigRun.miss.text).toContain(`Filename: pool/bookworm/${last.id}/f/far-away/1.0/far-away_1.0_all.deb`);
+    expect(smallRun.miss.text).toContain("Package: close-by\n");
+    expect(bigRun.miss.statements).toBe(smallRun.miss.statements);
+    expect(bigRun.hit.statements).toBe(smallRun.hit.statements);
+    expect(bigRun.hit.statements).toBeLessThan(bigRun.miss.statements);
+  }, 60_000);
 });
