@@ -7,7 +7,7 @@ import { createApp } from "../../../src/app";
 import { describe, expect, it } from "vitest";
 import { addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
 import { controlFromTar, readDebControl } from "../../../src/formats/debian/deb";
-import { parseChanges } from "../../../src/formats/debian/changes";
+import { parseChanges, parseDsc } from "../../../src/formats/debian/changes";
 import { gzip, tar } from "../helm/charts";
 import { controlText, deb } from "./debs";
 
@@ -50,6 +50,16 @@ describe("control files", () => {
       `Format: 1.8\nDistribution: bookworm\nFiles:\n 0123 10 contrib/net optional x_1_all.deb\n 4567 20 misc optional x_1_amd64.buildinfo\nChecksums-Sha256:\n ${sha} 10 x_1_all.deb\n ${sha} 20 x_1_amd64.buildinfo\n`,
     );
     expect(changes).toEqual({ distribution: "bookworm", files: [{ name: "x_1_all.deb", size: 10, sha256: sha, section: "contrib/net" }, { name: "x_1_amd64.buildinfo", size: 20, sha256: sha, section: "misc" }] });
+  });
+
+  it("reads clearsigned .changes and .dsc files (debsign's output) by their signed text", () => {
+    const sha = "b".repeat(64);
+    const signed = (body: string) =>
+      `-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n${body}\n-----BEGIN PGP SIGNATURE-----\n\niHUEARYKAB0WIQ==\n=abcd\n-----END PGP SIGNATURE-----\n`;
+    expect(parseChanges(signed(`Format: 1.8\nDistribution: unstable\nChecksums-Sha256:\n ${sha} 5 y_1.dsc`))).toEqual({ distribution: "unstable", files: [{ name: "y_1.dsc", size: 5, sha256: sha, section: "main" }] });
+    const dsc = parseDsc(signed(`Format: 3.0 (native)\nSource: yy\nVersion: 1\nChecksums-Sha256:\n ${sha} 7 y_1.tar.xz\nFiles:\n ${"c".repeat(32)} 7 y_1.tar.xz`));
+    expect(dsc).toMatchObject({ source: "yy", version: "1", files: [{ name: "y_1.tar.xz", size: 7, sha256: sha }] });
+    expect(() => parseDsc("Format: 3.0 (native)\nSource: Bad Name\nVersion: 1\n")).toThrow(/Source/);
   });
 });
 
