@@ -1,6 +1,6 @@
 // Package reads shared by every format: versions of a name, their files and tags, across one or many
 // projects, in few queries (never one per version).
-import { and, desc, eq, inArray, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, desc, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { inIds, type Db } from "../db/client";
 import { packageFiles, packages, packageTags, projects, type PackageStatus } from "../db/schema";
 
@@ -147,6 +147,33 @@ export async function listPackageNames(db: Db, projectIds: number[], packageType
     .where(and(inIds(packages.projectId, projectIds), eq(packages.packageType, packageType), inArray(packages.status, INSTALLABLE_STATUSES)))
     .orderBy(packages.normalizedName)
     .all();
+}
+
+export type FileWithPackage = PackageFileRow & { projectId: number; packageName: string; packageVersion: string };
+
+/**
+ * Files of installable packages of a type in these projects whose metadata has `key` equal to `value`, with
+ * their package's name and version, newest first, in one query (Debian: every file of a distribution, from
+ * which its indexes are built).
+ */
+export async function getFilesByMetadata(db: Db, projectIds: number[], packageType: string, key: string, value: string): Promise<FileWithPackage[]> {
+  if (projectIds.length === 0) return [];
+  if (!/^[a-z_]+$/.test(key)) throw new Error(`invalid metadata key ${key}`);
+  const rows = await db
+    .select({ file: packageFiles, projectId: packages.projectId, packageName: packages.name, packageVersion: packages.version })
+    .from(packageFiles)
+    .innerJoin(packages, eq(packages.id, packageFiles.packageId))
+    .where(
+      and(
+        inIds(packages.projectId, projectIds),
+        eq(packages.packageType, packageType),
+        inArray(packages.status, INSTALLABLE_STATUSES),
+        sql`json_extract(${packageFiles.metadata}, ${`$.${key}`}) = ${value}`,
+      ),
+    )
+    .orderBy(desc(packageFiles.createdAt), desc(packageFiles.id))
+    .all();
+  return rows.map((r) => ({ ...r.file, projectId: r.projectId, packageName: r.packageName, packageVersion: r.packageVersion }));
 }
 
 /** The columns behind GitLab's `order_by` values for package lists (the Packages API and the pages). */

@@ -21,6 +21,7 @@ import { blobSource, discardBlob, putBlob, type PutBlobOptions, type StoredBlob 
 import { AppError } from "../errors";
 import {
   getFileBySha256,
+  getFilesByMetadata,
   getPackageFileById,
   INSTALLABLE_STATUSES,
   listPackageNames,
@@ -38,6 +39,8 @@ import { allows, authorizeFound, roleQueries, rolesFromRows, type ProjectContext
 import { foundProject, projectScopeOf, scopeFromRows, scopeQueries, type ReadScope, type ScopeLevel } from "./read-scope";
 import { ReadSession } from "./read-session";
 import { purgeAccessRecords } from "./edge-access";
+import { authorizeGroup, groupRecords, type GroupRecords } from "../group-records";
+import type { NamespaceRow } from "../tenancy";
 
 export type RegistryBindings = Pick<Bindings, "DB" | "BLOBS" | "PUBLISH_COORDINATOR">;
 
@@ -146,6 +149,16 @@ export class Registry {
     return allows(this.actor, project, action);
   }
 
+  /** A group by `:id` on which the actor may do `action`, for data the group itself owns (src/core/group-records.ts). */
+  async authorizeGroup(groupRef: string, action: PackageAction): Promise<NamespaceRow> {
+    return authorizeGroup(this.db, await this.resolveActor(), groupRef, action, this.roles);
+  }
+
+  /** The group's own records of a package type (Debian's group distributions); writes are single statements. */
+  groupRecords(group: Pick<NamespaceRow, "id">, packageType: string): GroupRecords {
+    return groupRecords(this.db, group, packageType);
+  }
+
   async readScope(level: ScopeLevel, reads?: PackageReads): Promise<ReadScope> {
     return (await this.run({ level, action: null }, reads ?? null)).scope;
   }
@@ -181,6 +194,11 @@ export class Registry {
 
   packageNames(where: ProjectSet, packageType: string) {
     return this.reads.read(this.db, (db) => listPackageNames(db, idsOf(where), packageType), (rows) => rows.length === 0);
+  }
+
+  /** Files of installable packages whose file metadata has `key` = `value` (one query; Debian's distribution index). */
+  filesByMetadata(where: ProjectSet, packageType: string, key: string, value: string) {
+    return this.reads.read(this.db, (db) => getFilesByMetadata(db, idsOf(where), packageType, key, value), (rows) => rows.length === 0);
   }
 
   /** Stream an upload into R2 (hashing, size limit, declared digests); committed later by `commit`. */
