@@ -118,38 +118,108 @@ export function tagsQuery(db: Db, projects: ProjectIdSource, packageType: string
     );
 }
 
-/** A file by its sha256 among these projects' installable packages (PyPI downloads are addressed so). */
-export async function getFileBySha256(db: Db, projectIds: number[], packageType: string, sha256: string, fileName?: string) {
-  if (projectIds.length === 0) return null;
-  const conditions = [
-    eq(packageFiles.sha256, sha256.toLowerCase()),
-    inIds(packages.projectId, projectIds),
-    eq(packages.packageType, packageType),
-    inArray(packages.status, INSTALLABLE_STATUSES),
-  ];
-  if (fileName) conditions.push(eq(packageFiles.fileName, fileName));
-  const row = await db
-    .select({ file: packageFiles, pkg: packages })
-    .from(packageFiles)
-    .innerJoin(packages, eq(packages.id, packageFiles.packageId))
-    .where(and(...conditions))
-    .orderBy(desc(packageFiles.createdAt))
-    .get();
-  return row ?? null;
+const projectsCondition = (projects: ProjectIdSource) => (Array.isArray(projects) ? inIds(packages.projectId, projects) : inArray(packages.projectId, projects as SQLWrapper));
+
+export type FileAndPackage = { file: PackageFileRow; pkg: PackageRow };
+
+/**
+ * Files with this sha256 (and name) among these projects' installable packages, and their packages: two
+ * statements for one batch (a joined select would mix up the columns both tables name alike in a D1 batch).
+ */
+export function fileBySha256Queries(db: Db, projects: ProjectIdSource, packageType: string, sha256: string, fileName?: string) {
+  const fileConditions = [eq(packageFiles.sha256, sha256.toLowerCase())];
+  if (fileName) fileConditions.push(eq(packageFiles.fileName, fileName));
+  const fileWhere = and(...fileConditions)!;
+  const packageWhere = and(projectsCondition(projects), eq(packages.packageType, packageType), inArray(packages.status, INSTALLABLE_STATUSES))!;
+  return [
+    db
+      .select()
+      .from(packages)
+      .where(and(packageWhere, inArray(packages.id, db.select({ id: packageFiles.packageId }).from(packageFiles).where(fileWhere)))),
+    db
+      .select()
+      .from(packageFiles)
+      .where(and(fileWhere, inArray(packageFiles.packageId, db.select({ id: packages.id }).from(packages).where(packageWhere)))),
+  ] as const;
 }
 
-/** Distinct package names of a type in these projects (index pages such as PyPI's /simple/). */
-export async function listPackageNames(db: Db, projectIds: number[], packageType: string) {
-  if (projectIds.length === 0) return [];
+/** The rows of `fileBySha256Queries` as files with their package, newest file first. */
+export function filesAndPackages(rows: PackageRow[], files: PackageFileRow[]): FileAndPackage[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return files
+    .flatMap((file) => {
+      const pkg = byId.get(file.packageId);
+      return pkg ? [{ file, pkg }] : [];
+    })
+    .sort((a, b) => b.file.createdAt.getTime() - a.file.createdAt.getTime() || b.file.id - a.file.id);
+}
+
+/** A file by its sha256 among these projects' installable packages (PyPI downloads are addressed so). */
+export async function getFileBySha256(db: Db, projectIds: number[], packageType: string, sha256: string, fileName?: string): Promise<FileAndPackage | null> {
+  if (projectIds.length === 0) return null;
+  const [rows, files] = await db.batch(fileBySha256Queries(db, projectIds, packageType, sha256, fileName));
+  return filesAndPackages(rows, files)[0] ?? null;
+}
+
+export interface PackageName {
+  name: string;
+  normalizedName: string;
+}
+
+/** Distinct names of a type per project (installable packages), by normalized name. */
+export function packageNamesQuery(db: Db, projects: ProjectIdSource, packageType: string) {
   return db
-    .selectDistinct({ name: packages.name, normalizedName: packages.normalizedName })
+    .selectDistinct({ projectId: packages.projectId, name: packages.name, normalizedName: packages.normalizedName })
     .from(packages)
-    .where(and(inIds(packages.projectId, projectIds), eq(packages.packageType, packageType), inArray(packages.status, INSTALLABLE_STATUSES)))
-    .orderBy(packages.normalizedName)
-    .all();
+    .where(and(projectsCondition(projects), eq(packages.packageType, packageType), inArray(packages.status, INSTALLABLE_STATUSES)))
+    .orderBy(packages.normalizedName, packages.name);
+}
+
+/** The names of `packageNamesQuery` rows in these projects, each once, by normalized name. */
+export function distinctNames(rows: (PackageName & { projectId: number })[], projectIds?: ReadonlySet<number>): PackageName[] {
+  const seen = new Set<string>();
+  const names: PackageName[] = [];
+  for (const row of rows) {
+    if (projectIds && !projectIds.has(row.projectId)) continue;
+    const key = `${row.normalizedName}\u0000${row.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    names.push({ name: row.name, normalizedName: row.normalizedName });
+  }
+  return names.sort((a, b) => compare(a.normalizedName, b.normalizedName) || compare(a.name, b.name));
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Distinct package names of a type in these projects (index pages such as PyPI's /simple/). */
+export async function listPackageNames(db: Db, projectIds: number[], packageType: string): Promise<PackageName[]> {
+  if (projectIds.length === 0) return [];
+  return distinctNames(await packageNamesQuery(db, projectIds, packageType).all());
 }
 
 export type FileWithPackage = PackageFileRow & { projectId: number; packageName: string; packageVersion: string };
+
+/** Files of installable packages of a type whose file metadata has `key` = `value`, with their package's name and version, newest first. */
+export function filesByMetadataQuery(db: Db, projects: ProjectIdSource, packageType: string, key: string, value: string) {
+  if (!/^[a-z_]+$/.test(key)) throw new Error(`invalid metadata key ${key}`);
+  return db
+    .select({ file: packageFiles, projectId: packages.projectId, packageName: packages.name, packageVersion: packages.version })
+    .from(packageFiles)
+    .innerJoin(packages, eq(packages.id, packageFiles.packageId))
+    .where(
+      and(
+        projectsCondition(projects),
+        eq(packages.packageType, packageType),
+        inArray(packages.status, INSTALLABLE_STATUSES),
+        sql`json_extract(${packageFiles.metadata}, ${`$.${key}`}) = ${value}`,
+      ),
+    )
+    .orderBy(desc(packageFiles.createdAt), desc(packageFiles.id));
+}
+
+/** The rows of `filesByMetadataQuery` as files with their package. */
+export const filesWithPackage = (rows: { file: PackageFileRow; projectId: number; packageName: string; packageVersion: string }[]): FileWithPackage[] =>
+  rows.map((r) => ({ ...r.file, projectId: r.projectId, packageName: r.packageName, packageVersion: r.packageVersion }));
 
 /**
  * Files of installable packages of a type in these projects whose metadata has `key` equal to `value`, with
@@ -158,22 +228,7 @@ export type FileWithPackage = PackageFileRow & { projectId: number; packageName:
  */
 export async function getFilesByMetadata(db: Db, projectIds: number[], packageType: string, key: string, value: string): Promise<FileWithPackage[]> {
   if (projectIds.length === 0) return [];
-  if (!/^[a-z_]+$/.test(key)) throw new Error(`invalid metadata key ${key}`);
-  const rows = await db
-    .select({ file: packageFiles, projectId: packages.projectId, packageName: packages.name, packageVersion: packages.version })
-    .from(packageFiles)
-    .innerJoin(packages, eq(packages.id, packageFiles.packageId))
-    .where(
-      and(
-        inIds(packages.projectId, projectIds),
-        eq(packages.packageType, packageType),
-        inArray(packages.status, INSTALLABLE_STATUSES),
-        sql`json_extract(${packageFiles.metadata}, ${`$.${key}`}) = ${value}`,
-      ),
-    )
-    .orderBy(desc(packageFiles.createdAt), desc(packageFiles.id))
-    .all();
-  return rows.map((r) => ({ ...r.file, projectId: r.projectId, packageName: r.packageName, packageVersion: r.packageVersion }));
+  return filesWithPackage(await filesByMetadataQuery(db, projectIds, packageType, key, value).all());
 }
 
 /** The columns behind GitLab's `order_by` values for package lists (the Packages API and the pages). */

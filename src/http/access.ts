@@ -12,11 +12,11 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import type { PackageAction } from "../core/auth/policy";
 import { AppError } from "../core/errors";
-import { accessTtl, readAccessRecord, writeAccessRecord, type PackageReads, type ProjectContext, type ReadScope, type ScopeLevel } from "../core/registry";
+import { accessTtl, readAccessRecord, writeAccessRecord, type ProjectContext, type ReadPlan, type ReadScope, type ScopeLevel } from "../core/registry";
 import { edgeCacheable, edgeCacheHit } from "./edge-cache";
 
-/** The package rows a route reads, from its request (undefined: none known in advance). */
-export type ReadsOf = (c: Context<AppEnv>) => PackageReads | undefined;
+/** The package rows a route reads, from its request (undefined: none known in advance; a list: several reads). */
+export type ReadsOf = (c: Context<AppEnv>) => ReadPlan | undefined;
 
 /** The project named by `:id`, on which the caller may do `action`; 401/403/404 otherwise. */
 export function projectAccess(action: PackageAction, reads?: ReadsOf): MiddlewareHandler<AppEnv> {
@@ -40,7 +40,7 @@ export function readAccess(levelOf: (c: Context<AppEnv>) => ScopeLevel, reads?: 
  * served without D1: this data centre knows the level's revisions (src/core/registry/edge-access.ts) and holds
  * the response for them.
  */
-export async function resolveReadScope(c: Context<AppEnv>, level: ScopeLevel, reads?: PackageReads): Promise<Response | null> {
+export async function resolveReadScope(c: Context<AppEnv>, level: ScopeLevel, reads?: ReadPlan): Promise<Response | null> {
   const registry = c.var.registry;
   const ttl = accessTtl(c.env.EDGE_ACCESS_TTL_SECONDS);
   const anonymousGet = registry.isAnonymous && edgeCacheable(c.req.raw) && ttl > 0;

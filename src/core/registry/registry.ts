@@ -8,7 +8,7 @@
 // and those package rows in ONE batch, keyed by the token digest and the `:id` in the URL. Reads run in a
 // D1 session that may use a read replica; an answer that finds nothing is asked again of the primary,
 // so a version published a moment ago is never a 404 (src/core/registry/read-session.ts).
-import { sql } from "drizzle-orm";
+import { sql, type SQLWrapper } from "drizzle-orm";
 import { createDb, type Db } from "../../db/client";
 import type { PackageStatus } from "../../db/schema";
 import type { Bindings } from "../../env";
@@ -20,15 +20,24 @@ import type { RangedSource } from "../archive";
 import { blobSource, discardBlob, putBlob, type PutBlobOptions, type StoredBlob } from "../blobs";
 import { AppError } from "../errors";
 import {
+  distinctNames,
+  fileBySha256Queries,
+  filesAndPackages,
+  filesByMetadataQuery,
+  filesWithPackage,
   getFileBySha256,
   getFilesByMetadata,
   getPackageFileById,
   INSTALLABLE_STATUSES,
   listPackageNames,
+  packageNamesQuery,
   tagsQuery,
   versionQueries,
   withFiles,
+  type FileAndPackage,
+  type FileWithPackage,
   type PackageFileRow,
+  type PackageName,
   type PackageRow,
   type PackageWithFiles,
   type TagRow,
@@ -54,7 +63,10 @@ export interface VersionFilter {
 
 /**
  * The package rows a route reads, declared with its access so they come in the same round trip:
- * one name (optionally one version) of a type, or every name of the type when `name` is absent.
+ * one name (optionally one version) of a type, or every name of the type when `name` is absent
+ * (`versions`, `allVersions`, `tags`). With `namesOnly`, `fileSha256` or `fileMetadata` it is instead what
+ * `packageNames`, `fileBySha256` or `filesByMetadata` will ask for (then `name`, `version` and `tags` are
+ * ignored). A route that reads several things declares a list; each costs its statements in the one batch.
  */
 export interface PackageReads {
   packageType: string;
@@ -62,17 +74,35 @@ export interface PackageReads {
   version?: string;
   /** Also the name's tags (npm dist-tags). */
   tags?: boolean;
+  /** The names of the type only (`packageNames`: index pages that list names). */
+  namesOnly?: boolean;
+  /** The file with this sha256 (and `fileName`, when given) among the type's packages (`fileBySha256`). */
+  fileSha256?: string;
+  fileName?: string;
+  /** Files whose metadata has `key` = `value` (`filesByMetadata`). */
+  fileMetadata?: { key: string; value: string };
 }
+
+/** What a route declares: one read, or several (all sent in the same batch). */
+export type ReadPlan = PackageReads | readonly PackageReads[];
 
 /** Who the request is from: an actor already known, or a credential resolved with the first read. */
 export type Caller = Actor | { credential: Credential; options: ResolveOptions };
 
+/** One declared read's answer, within the projects the scope allowed. */
 interface Prefetched {
   reads: PackageReads;
   projectIds: Set<number>;
   rows: PackageWithFiles[];
   tags: TagRow[] | null;
+  names: (PackageName & { projectId: number })[];
+  files: FileAndPackage[];
+  metadataFiles: FileWithPackage[];
 }
+
+type ReadKind = "rows" | "names" | "sha256" | "metadata";
+const kindOf = (reads: PackageReads): ReadKind => (reads.fileSha256 !== undefined ? "sha256" : reads.fileMetadata ? "metadata" : reads.namesOnly ? "names" : "rows");
+const planList = (plan: ReadPlan | null | undefined): readonly PackageReads[] => (!plan ? [] : Array.isArray(plan) ? plan : [plan as PackageReads]);
 
 export class Registry {
   /** The primary: writes, the management API and the pages; formats call the methods instead. */
@@ -81,7 +111,7 @@ export class Registry {
   private actorValue: Actor | null;
   private pending: { credential: Credential; options: ResolveOptions; lookup?: Promise<ActorLookup> } | null;
   private rolesPromise: Promise<Map<string, number>> | null = null;
-  private prefetched: Prefetched | null = null;
+  private prefetched: Prefetched[] = [];
   /** The 401 of a credential that matched no valid token: every later use answers the same, without D1. */
   private rejected: AppError | null = null;
   /** Projects resolved in this request, by id (a commit forgets their edge access records). */
@@ -122,7 +152,7 @@ export class Registry {
   /** The caller, resolving the credential on its own (one round trip) when no read has yet. */
   async resolveActor(): Promise<Actor> {
     if (this.rejected) throw this.rejected;
-    if (!this.actorValue) await this.run(null, null);
+    if (!this.actorValue) await this.run(null, []);
     return this.actor;
   }
 
@@ -139,8 +169,8 @@ export class Registry {
   };
 
   /** A project by `:id` on which the actor may do `action` (401/403/404 as GitLab, unknown = private). */
-  async authorize(projectRef: string, action: PackageAction, reads?: PackageReads): Promise<ProjectContext> {
-    const { scope } = await this.run({ level: { kind: "project", ref: projectRef }, action }, reads ?? null);
+  async authorize(projectRef: string, action: PackageAction, reads?: ReadPlan): Promise<ProjectContext> {
+    const { scope } = await this.run({ level: { kind: "project", ref: projectRef }, action }, planList(reads));
     return scope.projects[0]!;
   }
 
@@ -159,8 +189,8 @@ export class Registry {
     return groupRecords(this.db, group, packageType);
   }
 
-  async readScope(level: ScopeLevel, reads?: PackageReads): Promise<ReadScope> {
-    return (await this.run({ level, action: null }, reads ?? null)).scope;
+  async readScope(level: ScopeLevel, reads?: ReadPlan): Promise<ReadScope> {
+    return (await this.run({ level, action: null }, planList(reads))).scope;
   }
 
   /** Installable versions of a name (newest package first) with their files; `statuses` widens or narrows that. */
@@ -175,15 +205,19 @@ export class Registry {
 
   async tags(where: ProjectSet, packageType: string, normalizedName: string): Promise<TagRow[]> {
     const ids = idsOf(where);
-    const memo = this.prefetched;
-    if (memo?.tags && memo.reads.packageType === packageType && memo.reads.name === normalizedName && ids.every((id) => memo.projectIds.has(id))) {
-      return memo.tags.filter((t) => ids.includes(t.projectId));
-    }
+    const memo = this.prefetched.find((m) => m.tags && m.reads.packageType === packageType && m.reads.name === normalizedName && within(m, ids));
+    if (memo?.tags) return memo.tags.filter((t) => ids.includes(t.projectId));
     if (ids.length === 0) return [];
     return this.reads.read(this.db, (db) => tagsQuery(db, ids, packageType, normalizedName).all(), (rows) => rows.length === 0);
   }
 
-  fileBySha256(where: ProjectSet, packageType: string, sha256: string, fileName?: string) {
+  async fileBySha256(where: ProjectSet, packageType: string, sha256: string, fileName?: string): Promise<FileAndPackage | null> {
+    const ids = idsOf(where);
+    const digest = sha256.toLowerCase();
+    const memo = this.prefetched.find(
+      (m) => kindOf(m.reads) === "sha256" && m.reads.packageType === packageType && m.reads.fileSha256?.toLowerCase() === digest && (m.reads.fileName || undefined) === (fileName || undefined) && within(m, ids),
+    );
+    if (memo) return memo.files.find((f) => ids.includes(f.pkg.projectId)) ?? null;
     return this.reads.read(this.db, (db) => getFileBySha256(db, idsOf(where), packageType, sha256, fileName), (row) => row === null);
   }
 
@@ -192,12 +226,25 @@ export class Registry {
     return this.reads.read(this.db, (db) => getPackageFileById(db, idsOf(where), fileId), (row) => row === null);
   }
 
-  packageNames(where: ProjectSet, packageType: string) {
+  async packageNames(where: ProjectSet, packageType: string): Promise<PackageName[]> {
+    const ids = idsOf(where);
+    const names = this.prefetched.find((m) => kindOf(m.reads) === "names" && m.reads.packageType === packageType && within(m, ids));
+    if (names) return distinctNames(names.names, new Set(ids));
+    const all = this.prefetched.find((m) => kindOf(m.reads) === "rows" && m.reads.packageType === packageType && m.reads.name === undefined && m.reads.version === undefined && within(m, ids));
+    if (all) {
+      const inWhere = new Set(ids);
+      return distinctNames(all.rows.filter((r) => inWhere.has(r.projectId) && INSTALLABLE_STATUSES.includes(r.status)));
+    }
     return this.reads.read(this.db, (db) => listPackageNames(db, idsOf(where), packageType), (rows) => rows.length === 0);
   }
 
   /** Files of installable packages whose file metadata has `key` = `value` (one query; Debian's distribution index). */
-  filesByMetadata(where: ProjectSet, packageType: string, key: string, value: string) {
+  async filesByMetadata(where: ProjectSet, packageType: string, key: string, value: string): Promise<FileWithPackage[]> {
+    const ids = idsOf(where);
+    const memo = this.prefetched.find(
+      (m) => kindOf(m.reads) === "metadata" && m.reads.packageType === packageType && m.reads.fileMetadata?.key === key && m.reads.fileMetadata.value === value && within(m, ids),
+    );
+    if (memo) return memo.metadataFiles.filter((f) => ids.includes(f.projectId));
     return this.reads.read(this.db, (db) => getFilesByMetadata(db, idsOf(where), packageType, key, value), (rows) => rows.length === 0);
   }
 
@@ -219,7 +266,7 @@ export class Registry {
   /** Apply ops to one package atomically through its coordinator; creator and CI build come from the actor. */
   async commit(target: CommitTarget, ops: CommitOp[]): Promise<CommitSuccess> {
     // What was read before this write no longer describes the package.
-    this.prefetched = null;
+    this.prefetched = [];
     try {
       return await commitPackage(this.env, { ...target, ops, author: authorOf(this.actor) });
     } finally {
@@ -232,8 +279,8 @@ export class Registry {
   /** Package rows from what the route declared, or one round trip when it declared something else. */
   private async packageRows(where: ProjectSet, query: PackageReads, statuses: PackageStatus[]): Promise<PackageWithFiles[]> {
     const ids = idsOf(where);
-    const memo = this.prefetched;
-    if (memo && covers(memo, query, ids)) {
+    const memo = this.prefetched.find((m) => covers(m, query, ids));
+    if (memo) {
       const inWhere = new Set(ids);
       return memo.rows.filter((r) => inWhere.has(r.projectId) && statuses.includes(r.status) && (query.version === undefined || r.version === query.version));
     }
@@ -254,7 +301,7 @@ export class Registry {
    * group rows and the declared package rows. An answer that denies or finds nothing is asked again of the
    * primary when a replica gave it.
    */
-  private async run(target: { level: ScopeLevel; action: PackageAction | null } | null, reads: PackageReads | null): Promise<{ scope: ReadScope }> {
+  private async run(target: { level: ScopeLevel; action: PackageAction | null } | null, plan: readonly PackageReads[]): Promise<{ scope: ReadScope }> {
     const pending = this.pending;
     if (pending && !pending.lookup) pending.lookup = lookupOf(pending.credential, pending.options);
     const lookup = pending?.lookup ? await pending.lookup : null;
@@ -270,9 +317,8 @@ export class Registry {
       const roleSlot = target && userIds ? slot(roleQueries(db, userIds)) : null;
       const scope = target ? scopeQueries(db, target.level) : null;
       const scopeSlot = scope ? slot(scope.queries) : null;
-      const packageSlot = scope && reads ? slot(versionQueries(db, scope.projectIds, { packageType: reads.packageType, normalizedName: reads.name, version: reads.version })) : null;
-      const tagSlot = scope && reads?.tags && reads.name !== undefined ? slot([tagsQuery(db, scope.projectIds, reads.packageType, reads.name)]) : null;
-      if (statements.length === 0) return { actor: this.actor, roles: null, scope: null, prefetched: null };
+      const readSlots = scope ? plan.map((reads) => ({ reads, ...slotsOf(db, scope.projectIds, reads, slot) })) : [];
+      if (statements.length === 0) return { actor: this.actor, roles: null, scope: null, prefetched: [] };
       const results = (await db.batch(statements as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[][];
       const part = (range: readonly [number, number] | null) => (range ? results.slice(range[0], range[1]) : []);
 
@@ -287,28 +333,24 @@ export class Registry {
       const user = userOf(actor);
       const [memberRows, ownedRows] = part(roleSlot) as [never[], never[]];
       const roles = roleSlot ? (user ? rolesFromRows(user.id, memberRows, ownedRows) : new Map<string, number>()) : null;
-      if (!target || !scope) return { actor, roles, scope: null, prefetched: null };
+      if (!target || !scope) return { actor, roles, scope: null, prefetched: [] };
       const roleMap = roles ?? (await this.rolesPromise) ?? new Map<string, number>();
       const resolved =
         target.action && target.level.kind === "project"
           ? projectScopeOf(authorizeFound(actor, foundProject(part(scopeSlot)), roleMap, target.action))
           : scopeFromRows(actor, roleMap, target.level, part(scopeSlot));
-      let prefetched: Prefetched | null = null;
-      if (reads && packageSlot) {
-        const allowed = new Set(resolved.projectIds);
-        const [rows, files] = part(packageSlot) as [PackageRow[], PackageFileRow[]];
-        const tags = tagSlot ? (part(tagSlot)[0] as TagRow[]).filter((t) => allowed.has(t.projectId)) : null;
-        prefetched = { reads, projectIds: allowed, rows: withFiles(rows.filter((r) => allowed.has(r.projectId)), files), tags };
-      }
+      const allowed = new Set(resolved.projectIds);
+      const prefetched = readSlots.map(({ reads, main, tags }) => answerOf(reads, allowed, part(main), tags ? (part(tags)[0] as TagRow[]) : null));
       return { actor, roles, scope: resolved, prefetched };
     };
     let rejected: AppError | null = null;
-    const outcome = await this.reads.read(this.db, attempt, (o) => !!reads && (o.prefetched?.rows.length ?? 0) === 0).catch((error) => {
+    // Asked again of the primary when a replica found none of what the route declared.
+    const outcome = await this.reads.read(this.db, attempt, (o) => plan.length > 0 && o.prefetched.every(isEmpty)).catch((error) => {
       if (rejected && !this.actorValue) this.rejected = rejected;
       throw error;
     });
     if (outcome.roles) this.rolesPromise ??= Promise.resolve(outcome.roles);
-    if (outcome.prefetched) this.prefetched = outcome.prefetched;
+    if (outcome.prefetched.length > 0) this.prefetched = outcome.prefetched;
     for (const ctx of outcome.scope?.projects ?? []) this.authorised.set(ctx.project.id, ctx);
     return { scope: outcome.scope! };
   }
@@ -326,8 +368,53 @@ const userIdSql = (actor: Actor) => {
   return user ? sql`(${user.id})` : null;
 };
 
+/** The statements of one declared read, appended to the batch by `slot`. */
+function slotsOf(db: Db, projects: SQLWrapper, reads: PackageReads, slot: (list: readonly unknown[]) => readonly [number, number]) {
+  const type = reads.packageType;
+  switch (kindOf(reads)) {
+    case "sha256":
+      return { main: slot(fileBySha256Queries(db, projects, type, reads.fileSha256!, reads.fileName)), tags: null };
+    case "metadata":
+      return { main: slot([filesByMetadataQuery(db, projects, type, reads.fileMetadata!.key, reads.fileMetadata!.value)]), tags: null };
+    case "names":
+      return { main: slot([packageNamesQuery(db, projects, type)]), tags: null };
+    case "rows":
+      return {
+        main: slot(versionQueries(db, projects, { packageType: type, normalizedName: reads.name, version: reads.version })),
+        tags: reads.tags && reads.name !== undefined ? slot([tagsQuery(db, projects, type, reads.name)]) : null,
+      };
+  }
+}
+
+/** One declared read's rows from the batch, kept to the projects the caller may read. */
+function answerOf(reads: PackageReads, allowed: Set<number>, results: unknown[][], tags: TagRow[] | null): Prefetched {
+  const answer: Prefetched = { reads, projectIds: allowed, rows: [], tags: null, names: [], files: [], metadataFiles: [] };
+  switch (kindOf(reads)) {
+    case "sha256":
+      answer.files = filesAndPackages(...(results as [PackageRow[], PackageFileRow[]])).filter((f) => allowed.has(f.pkg.projectId));
+      break;
+    case "metadata":
+      answer.metadataFiles = filesWithPackage(results[0] as Parameters<typeof filesWithPackage>[0]).filter((f) => allowed.has(f.projectId));
+      break;
+    case "names":
+      answer.names = (results[0] as Prefetched["names"]).filter((n) => allowed.has(n.projectId));
+      break;
+    case "rows": {
+      const [rows, files] = results as [PackageRow[], PackageFileRow[]];
+      answer.rows = withFiles(rows.filter((r) => allowed.has(r.projectId)), files);
+      answer.tags = tags ? tags.filter((t) => allowed.has(t.projectId)) : null;
+    }
+  }
+  return answer;
+}
+
+const isEmpty = (p: Prefetched) => p.rows.length === 0 && p.names.length === 0 && p.files.length === 0 && p.metadataFiles.length === 0;
+
+const within = (memo: Prefetched, ids: number[]) => ids.every((id) => memo.projectIds.has(id));
+
 /** Whether prefetched rows answer a read: same type and name (or all names), same or no version, projects within. */
 function covers(memo: Prefetched, query: PackageReads, ids: number[]): boolean {
+  if (kindOf(memo.reads) !== "rows") return false;
   if (memo.reads.packageType !== query.packageType) return false;
   if (memo.reads.name !== undefined && memo.reads.name !== query.name) return false;
   if (memo.reads.version !== undefined && memo.reads.version !== query.version) return false;

@@ -4,9 +4,9 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
-import type { ScopeLevel } from "../../core/registry";
+import type { PackageReads, ScopeLevel } from "../../core/registry";
 import { groupLevel, projectAccess, projectLevel, projectOf, readAccess, scopeOf } from "../../http/access";
-import { serveMavenRead } from "./download";
+import { MAVEN, serveMavenRead } from "./download";
 import { parseMavenPath, type MavenFileRequest } from "./parse";
 import { putChecksum, putFile } from "./upload";
 
@@ -27,6 +27,13 @@ function mavenRequestOf(c: Context<AppEnv>): MavenFileRequest {
 function instanceLevel(c: Context<AppEnv>): ScopeLevel {
   const segments = mavenRequestOf(c).packageName.split("/");
   return { kind: "project_paths", paths: segments.slice(1).map((_, i) => segments.slice(0, i + 2).join("/")) };
+}
+
+/** The rows serveMavenRead asks for: every version of the name (artifact-level metadata) or one version. */
+function mavenReads(c: Context<AppEnv>): PackageReads {
+  const request = mavenRequestOf(c);
+  if (request.isMetadata && request.version === "") return { packageType: MAVEN, name: request.packageName };
+  return { packageType: MAVEN, name: request.packageName, version: request.version };
 }
 
 /** The path is judged before access, so a malformed path is a 400 for everyone. */
@@ -51,10 +58,10 @@ mavenRoutes.put("/projects/:id/packages/maven/*", validPath, projectAccess("crea
 // mvn install/package (consumer): GET <v>/<a>-<v>.pom, .pom.sha1, .jar, .jar.sha1; for a SNAPSHOT first
 // GET <v>/maven-metadata.xml (+ .sha1), then the timestamped files it names. Anonymous first; with
 // username/password in settings.xml Maven retries with Basic only after our 401 challenge.
-mavenRoutes.get("/projects/:id/packages/maven/*", validPath, readAccess(projectLevel), (c) => serveMavenRead(c, scopeOf(c), mavenRequestOf(c)));
+mavenRoutes.get("/projects/:id/packages/maven/*", validPath, readAccess(projectLevel, mavenReads), (c) => serveMavenRead(c, scopeOf(c), mavenRequestOf(c)));
 
 // Same sequence against a group: every project of the group the caller may read, newest publish wins.
-mavenRoutes.get("/groups/:id/-/packages/maven/*", validPath, readAccess(groupLevel), (c) => serveMavenRead(c, scopeOf(c), mavenRequestOf(c)));
+mavenRoutes.get("/groups/:id/-/packages/maven/*", validPath, readAccess(groupLevel, mavenReads), (c) => serveMavenRead(c, scopeOf(c), mavenRequestOf(c)));
 
 // Same sequence instance-wide: only packages under their owning project's full path.
-mavenRoutes.get("/packages/maven/*", validPath, readAccess(instanceLevel), (c) => serveMavenRead(c, scopeOf(c), mavenRequestOf(c)));
+mavenRoutes.get("/packages/maven/*", validPath, readAccess(instanceLevel, mavenReads), (c) => serveMavenRead(c, scopeOf(c), mavenRequestOf(c)));

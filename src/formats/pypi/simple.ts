@@ -3,7 +3,7 @@
 // Spec: gitlab-spec.md §2, PEP 503 / 691 / 700.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
-import { missIn, newestPerVersion, type ReadScope } from "../../core/registry";
+import { missIn, newestPerVersion, type PackageReads, type ReadScope } from "../../core/registry";
 import { notFound } from "../../core/errors";
 import { groupLevel, projectLevel, readAccess, scopeOf } from "../../http/access";
 import { withEdgeCache } from "../../http/edge-cache";
@@ -18,23 +18,35 @@ const validName = async (c: Context<AppEnv>, next: () => Promise<void>) => {
   await next();
 };
 
+/** What each handler reads, fetched with the access check in one round trip. */
+const indexReads = (): PackageReads => ({ packageType: PACKAGE_TYPE, namesOnly: true });
+const pageReads = (c: Context<AppEnv>): PackageReads | undefined => {
+  const requested = c.req.param("name") ?? "";
+  // Other spellings and a missing slash only redirect.
+  if (requested !== normalizeName(requested) || !c.req.path.endsWith("/")) return undefined;
+  return { packageType: PACKAGE_TYPE, name: requested };
+};
+const fileReads = (c: Context<AppEnv>): PackageReads | undefined => {
+  const sha256 = c.req.param("sha256") ?? "";
+  return /^[0-9a-f]{64}$/i.test(sha256) ? { packageType: PACKAGE_TYPE, fileSha256: sha256, fileName: c.req.param("filename") } : undefined;
+};
+
 export const simpleRoutes = new Hono<AppEnv>();
 
 for (const [prefix, levelOf] of [
   ["/projects/:id/packages/pypi", projectLevel],
   ["/groups/:id/-/packages/pypi", groupLevel],
 ] as const) {
-  const access = readAccess(levelOf);
   // pip/uv listing (rare; `pip search` is gone): GET …/simple/ → every package name.
-  simpleRoutes.get(`${prefix}/simple`, access, (c) => index(c, scopeOf(c)));
-  simpleRoutes.get(`${prefix}/simple/`, access, (c) => index(c, scopeOf(c)));
+  simpleRoutes.get(`${prefix}/simple`, readAccess(levelOf, indexReads), (c) => index(c, scopeOf(c)));
+  simpleRoutes.get(`${prefix}/simple/`, readAccess(levelOf, indexReads), (c) => index(c, scopeOf(c)));
   // pip install --index-url http://__token__:<token>@HOST<prefix>/simple acme-hello
   //   GET <prefix>/simple/acme-hello/  Accept: application/vnd.pypi.simple.v1+json, …+html;q=0.1, text/html;q=0.01
   //   → page with files at ../../files/<sha256>/<file>#sha256=<sha256>
   //   GET <prefix>/files/<sha256>/<file>   (the same Basic credentials, sent up front)
-  simpleRoutes.get(`${prefix}/simple/:name`, validName, access, (c) => projectPage(c, scopeOf(c)));
-  simpleRoutes.get(`${prefix}/simple/:name/`, validName, access, (c) => projectPage(c, scopeOf(c)));
-  simpleRoutes.get(`${prefix}/files/:sha256/:filename`, access, (c) => download(c, scopeOf(c)));
+  simpleRoutes.get(`${prefix}/simple/:name`, validName, readAccess(levelOf, pageReads), (c) => projectPage(c, scopeOf(c)));
+  simpleRoutes.get(`${prefix}/simple/:name/`, validName, readAccess(levelOf, pageReads), (c) => projectPage(c, scopeOf(c)));
+  simpleRoutes.get(`${prefix}/files/:sha256/:filename`, readAccess(levelOf, fileReads), (c) => download(c, scopeOf(c)));
 }
 
 /** Index pages and project pages are negotiated on Accept: each rendering is its own cache entry. */
