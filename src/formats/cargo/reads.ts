@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { notFound } from "../../core/errors";
-import { missIn, newestFile, newestPerVersion, type PackageWithFiles, type ReadScope } from "../../core/registry";
+import { missIn, newestFile, newestPerVersion, type PackageReads, type PackageWithFiles, type ReadScope } from "../../core/registry";
 import { withEdgeCache } from "../../http/edge-cache";
 import { serveBlob } from "../../http/serve-blob";
 import { indexFile, registryConfig, searchResult, type IndexVersion } from "./metadata";
@@ -35,12 +35,30 @@ export async function crateVersions(c: Context<AppEnv>, scope: ReadScope, name: 
 
 const crateFileOf = (row: PackageWithFiles) => newestFile(row.files, crateFileName(row.name, row.version)) ?? row.files[0];
 
+/** The path after `index/` (or GitLab beta's `metadata/`). */
+function indexPathOf(c: Context<AppEnv>): string {
+  const path = new URL(c.req.url).pathname;
+  const after = path.slice(path.indexOf(`${MARKER}/`) + MARKER.length + 1);
+  return after.slice(after.indexOf("/") + 1);
+}
+
+/** What each read handler asks for, fetched with the access check in one round trip. */
+export const cargoReads = {
+  /** config.json reads nothing; a crate's index file every version of the crate. */
+  index: (c: Context<AppEnv>): PackageReads | undefined => {
+    const name = crateOfIndexPath(indexPathOf(c));
+    return name ? { packageType: CARGO, name: normalizeCrateName(name) } : undefined;
+  },
+  crate: (c: Context<AppEnv>): PackageReads => ({ packageType: CARGO, name: normalizeCrateName(c.req.param("name") ?? ""), version: c.req.param("version") }),
+  owners: (c: Context<AppEnv>): PackageReads => ({ packageType: CARGO, name: normalizeCrateName(c.req.param("name") ?? "") }),
+  /** Search: every crate of the scope, so a page of hits costs no more than one. */
+  search: (): PackageReads => ({ packageType: CARGO }),
+};
+
 // cargo (sparse+…/index/): GET config.json (401 → again with `Authorization: <token>`), then GET the crate's
 // file (`1/a`, `2/ab`, `3/a/abc`, `ab/cd/abcd…`; 404 = no such crate), with If-None-Match once it has one.
 export async function serveIndex(c: Context<AppEnv>, scope: ReadScope): Promise<Response> {
-  const path = new URL(c.req.url).pathname;
-  const after = path.slice(path.indexOf(`${MARKER}/`) + MARKER.length + 1);
-  const rest = after.slice(after.indexOf("/") + 1); // past `index/` (or GitLab beta's `metadata/`)
+  const rest = indexPathOf(c);
   if (rest === "config.json") {
     return withEdgeCache(c, scope.cache, async () => jsonDocument(c.req.raw, JSON.stringify(registryConfig(prefixOf(c), !scope.cache.anonymousPullable))));
   }
@@ -82,7 +100,7 @@ export async function searchCrates(c: Context<AppEnv>, scope: ReadScope): Promis
     const matches = names
       .filter((n) => n.normalizedName.includes(query) && !seen.has(n.name) && seen.add(n.name))
       .sort((a, b) => Number(b.normalizedName === query) - Number(a.normalizedName === query) || a.normalizedName.localeCompare(b.normalizedName));
-    // One read per crate on the page (at most MAX_PER_PAGE), never per version.
+    // Every crate's versions came with the access check (cargoReads.search): no read per crate.
     const hits = await Promise.all(
       matches.slice((page - 1) * perPage, page * perPage).map(async (n) => ({ name: n.name, versions: await crateVersions(c, scope, n.name) })),
     );

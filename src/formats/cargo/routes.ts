@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { badRequest } from "../../core/errors";
 import { groupLevel, projectAccess, projectLevel, readAccess, scopeOf } from "../../http/access";
-import { listOwners, searchCrates, serveCrate, serveIndex } from "./reads";
+import { cargoReads, listOwners, searchCrates, serveCrate, serveIndex } from "./reads";
 import { changeOwners, publishCrate, setYanked } from "./writes";
 
 const PROJECT = "/projects/:id/packages/cargo";
@@ -18,13 +18,12 @@ for (const [prefix, levelOf] of [
   [PROJECT, projectLevel],
   [GROUP, groupLevel],
 ] as const) {
-  const access = readAccess(levelOf);
-  cargoRoutes.get(`${prefix}/index/*`, access, (c) => serveIndex(c, scopeOf(c)));
+  cargoRoutes.get(`${prefix}/index/*`, readAccess(levelOf, cargoReads.index), (c) => serveIndex(c, scopeOf(c)));
   // GitLab's beta names the index `…/packages/cargo/metadata/`: the same index, so its users change only the host.
-  cargoRoutes.get(`${prefix}/metadata/*`, access, (c) => serveIndex(c, scopeOf(c)));
-  cargoRoutes.get(`${prefix}/api/v1/crates`, access, (c) => searchCrates(c, scopeOf(c)));
-  cargoRoutes.get(`${prefix}/api/v1/crates/:name/:version/download`, access, (c) => serveCrate(c, scopeOf(c)));
-  cargoRoutes.get(`${prefix}/api/v1/crates/:name/owners`, access, (c) => listOwners(c, scopeOf(c)));
+  cargoRoutes.get(`${prefix}/metadata/*`, readAccess(levelOf, cargoReads.index), (c) => serveIndex(c, scopeOf(c)));
+  cargoRoutes.get(`${prefix}/api/v1/crates`, readAccess(levelOf, cargoReads.search), (c) => searchCrates(c, scopeOf(c)));
+  cargoRoutes.get(`${prefix}/api/v1/crates/:name/:version/download`, readAccess(levelOf, cargoReads.crate), (c) => serveCrate(c, scopeOf(c)));
+  cargoRoutes.get(`${prefix}/api/v1/crates/:name/owners`, readAccess(levelOf, cargoReads.owners), (c) => listOwners(c, scopeOf(c)));
 }
 
 // Writes: the caller's role on the project decides before a byte of the body is read. Yanking is a

@@ -9,6 +9,7 @@ import { projectAccess, projectLevel, projectOf, readAccess, scopeOf } from "../
 import { handleChunked, type UploadRequest } from "./chunked";
 import { downloadFile } from "./download";
 import { parseGenericPath, type GenericCoordinates } from "./parse";
+import { PACKAGE_TYPE } from "./publish";
 import { parseUploadQuery, uploadFile } from "./upload";
 
 const PATH = "/projects/:id/packages/generic/*";
@@ -23,7 +24,10 @@ type GenericRoute = { kind: "download" | "upload"; coordinates: GenericCoordinat
  * read scope so it carries the one edge-caching rule; uploads and every chunked-upload call need create_package.
  */
 const ACCESS: Record<GenericRoute["kind"], MiddlewareHandler<AppEnv>> = {
-  download: readAccess(projectLevel),
+  download: readAccess(projectLevel, (c) => {
+    const route = genericRouteOf(c);
+    return route.kind === "download" ? { packageType: PACKAGE_TYPE, name: route.coordinates.name, version: route.coordinates.version } : undefined;
+  }),
   upload: projectAccess("create_package"),
   chunked: projectAccess("create_package"),
 };
