@@ -2,7 +2,7 @@
 // upload in the channel is the one listed and served (duplicates are allowed; the newest wins, as GitLab).
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { missIn, type PackageFileRow, type PackageWithFiles, type ReadScope } from "../../core/registry";
+import { missIn, type PackageFileRow, type PackageReads, type PackageWithFiles, type ReadScope } from "../../core/registry";
 import { notFound } from "../../core/errors";
 import { scopeOf } from "../../http/access";
 import { withEdgeCache } from "../../http/edge-cache";
@@ -11,12 +11,20 @@ import { buildIndex, type IndexedChart } from "./metadata";
 import { chartCandidates, HELM } from "./names";
 import type { JsonValue } from "./yaml-emit";
 
-/** Charts are read per name (the core has no read of every version of a type): at most this many names, this many at a time. */
-const MAX_NAMES = 1000;
-const PARALLEL_NAMES = 25;
 const INDEX_CACHE_CONTROL = "max-age=0, must-revalidate";
 /** A chart URL serves the newest upload of that version: clients revalidate (cheap: the ETag is the sha256). */
 const FILE_CACHE_CONTROL = "max-age=0, must-revalidate";
+
+/** What each handler reads, fetched with the access check in one round trip. */
+export const helmReads = {
+  /** index.yaml: every chart of the project (one read, however many names). */
+  index: (): PackageReads => ({ packageType: HELM }),
+  /** A chart or provenance file: each name and version its file name can be split into. */
+  file: (c: Context<AppEnv>): PackageReads[] => chartCandidates(chartNameOf(c.req.param("file") ?? "")).map((v) => ({ packageType: HELM, name: v.name, version: v.version })),
+};
+
+/** The chart archive a file name is about (`x-1.0.0.tgz` for `x-1.0.0.tgz.prov`). */
+const chartNameOf = (requested: string) => (requested.endsWith(".tgz.prov") ? requested.slice(0, -".prov".length) : requested);
 
 export async function serveIndex(c: Context<AppEnv>): Promise<Response> {
   const scope = scopeOf(c);
@@ -36,13 +44,7 @@ function contextPathOf(c: Context<AppEnv>): string {
 
 /** The newest chart upload of every version in the channel. */
 async function chartsIn(c: Context<AppEnv>, scope: ReadScope, channel: string): Promise<IndexedChart[]> {
-  const registry = c.var.registry;
-  const names = (await registry.packageNames(scope, HELM)).slice(0, MAX_NAMES);
-  const packages: PackageWithFiles[] = [];
-  for (let i = 0; i < names.length; i += PARALLEL_NAMES) {
-    const batch = names.slice(i, i + PARALLEL_NAMES);
-    for (const rows of await Promise.all(batch.map((n) => registry.versions(scope, HELM, n.normalizedName)))) packages.push(...rows);
-  }
+  const packages = await c.var.registry.allVersions(scope, HELM);
   const charts: IndexedChart[] = [];
   for (const pkg of packages) {
     const file = newestChart(pkg.files, channel);
@@ -70,7 +72,7 @@ export async function serveChartFile(c: Context<AppEnv>): Promise<Response> {
   const channel = c.req.param("channel")!;
   const requested = c.req.param("file")!;
   const provenance = requested.endsWith(".tgz.prov");
-  const chartName = provenance ? requested.slice(0, -".prov".length) : requested;
+  const chartName = chartNameOf(requested);
   const candidates = chartCandidates(chartName);
   if (candidates.length === 0) throw notFound("404 Package Not Found");
   return withEdgeCache(c, scope.cache, async () => {

@@ -6,7 +6,7 @@ import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
 import { projectAccess, projectLevel, readAccess } from "../../http/access";
 import { isValidChannel } from "./names";
-import { serveChartFile, serveIndex } from "./read";
+import { helmReads, serveChartFile, serveIndex } from "./read";
 import { uploadChart } from "./upload";
 
 export { HELM } from "./names";
@@ -23,12 +23,12 @@ const prefix = "/projects/:id/packages/helm";
 // helm repo add --username <user> --password <token> acme http://HOST/api/v4/projects/<id>/packages/helm/stable
 //   GET …/helm/stable/index.yaml   (anonymous first; Basic after a 401 challenge, or up front once configured)
 // helm cm-push reads the same document first, for serverInfo.contextPath.
-helmRoutes.get(`${prefix}/:channel/index.yaml`, validChannel, readAccess(projectLevel), serveIndex);
+helmRoutes.get(`${prefix}/:channel/index.yaml`, validChannel, readAccess(projectLevel, helmReads.index), serveIndex);
 
 // helm install acme/mychart --version 0.1.0 [--verify]
 //   GET …/helm/stable/charts/mychart-0.1.0.tgz        (the `urls` entry of index.yaml, relative to the channel)
 //   GET …/helm/stable/charts/mychart-0.1.0.tgz.prov   (with --verify)
-helmRoutes.get(`${prefix}/:channel/charts/:file`, validChannel, readAccess(projectLevel), serveChartFile);
+helmRoutes.get(`${prefix}/:channel/charts/:file`, validChannel, readAccess(projectLevel, helmReads.file), serveChartFile);
 
 // helm cm-push mychart-0.1.0.tgz acme   (or: curl --user <user>:<token> --form chart=@mychart-0.1.0.tgz [--form prov=@….prov])
 //   POST …/helm/api/stable/charts   multipart/form-data: chart (the .tgz), optional prov; cm-push adds ?force
