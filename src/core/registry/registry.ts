@@ -282,7 +282,9 @@ export class Registry {
     const memo = this.prefetched.find((m) => covers(m, query, ids));
     if (memo) {
       const inWhere = new Set(ids);
-      return memo.rows.filter((r) => inWhere.has(r.projectId) && statuses.includes(r.status) && (query.version === undefined || r.version === query.version));
+      return memo.rows.filter(
+        (r) => inWhere.has(r.projectId) && statuses.includes(r.status) && (query.name === undefined || r.normalizedName === query.name) && (query.version === undefined || r.version === query.version),
+      );
     }
     if (ids.length === 0) return [];
     const packageQuery = { packageType: query.packageType, normalizedName: query.name, version: query.version, statuses };

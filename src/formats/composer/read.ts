@@ -4,7 +4,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
-import { missIn, newestPerVersion, type PackageWithFiles, type ReadScope, type Registry } from "../../core/registry";
+import { missIn, newestPerVersion, type PackageReads, type PackageWithFiles, type ReadScope, type Registry } from "../../core/registry";
 import { withEdgeCache } from "../../http/edge-cache";
 import { serveBlob } from "../../http/serve-blob";
 import { buildP2, buildProviders, buildRoot, buildV1, isComposer2, sha256Hex, type Urls, type VersionRecord } from "./metadata";
@@ -14,14 +14,33 @@ import { normalizeVersion } from "./versions";
 const METADATA_CACHE_CONTROL = "public, max-age=0, must-revalidate";
 /** Archives are addressed by their sha256: a URL always names the same bytes. */
 const ARCHIVE_CACHE_CONTROL = "public, max-age=31536000, immutable";
-/** Names whose versions are read at once when every package is needed (Composer 1 provider lists). */
-const NAME_CONCURRENCY = 6;
 
 /** `/api/v4/projects/:id/packages/composer` or `/api/v4/group/:id/-/packages/composer`, by numeric id. */
 export function urlsOf(c: Context<AppEnv>, scope: ReadScope): Urls {
   const origin = new URL(c.req.url).origin;
   if (scope.level === "group" && scope.namespace) return { origin, prefix: `/api/v4/group/${scope.namespace.id}/-/packages/composer` };
   return { origin, prefix: `/api/v4/projects/${scope.projects[0]?.project.id ?? c.req.param("id")}/packages/composer` };
+}
+
+/**
+ * What serveComposerRead will read, fetched with the access check in one round trip: the names (Composer 2's
+ * packages.json), every version of every name (Composer 1's packages.json and provider list), one name's
+ * versions (p2, v1) or an archive by its sha256.
+ */
+export function composerReads(c: Context<AppEnv>, request: ComposerRead): PackageReads | undefined {
+  switch (request.kind) {
+    case "root":
+      return isComposer2(c.req.header("user-agent")) ? { packageType: PACKAGE_TYPE, namesOnly: true } : { packageType: PACKAGE_TYPE };
+    case "providers":
+      return { packageType: PACKAGE_TYPE };
+    case "p2":
+    case "v1":
+      return { packageType: PACKAGE_TYPE, name: request.name };
+    case "archive": {
+      const sha = c.req.query("sha") ?? "";
+      return /^[0-9a-f]{64}$/i.test(sha) ? { packageType: PACKAGE_TYPE, fileSha256: sha } : undefined;
+    }
+  }
 }
 
 export async function serveComposerRead(c: Context<AppEnv>, scope: ReadScope, request: ComposerRead): Promise<Response> {
@@ -77,9 +96,10 @@ async function serveArchive(c: Context<AppEnv>, scope: ReadScope, name: string):
 /** Every installable version of a name in the scope (the newest package per version), with its archive. */
 async function versionsOf(registry: Registry, scope: ReadScope, name: string): Promise<VersionRecord[]> {
   if (scope.projectIds.length === 0) return [];
-  const rows = newestPerVersion(await registry.versions(scope, PACKAGE_TYPE, name));
-  return rows.map(toRecord).filter((v): v is VersionRecord => v !== null);
+  return recordsOf(await registry.versions(scope, PACKAGE_TYPE, name));
 }
+
+const recordsOf = (rows: PackageWithFiles[]): VersionRecord[] => newestPerVersion(rows).map(toRecord).filter((v): v is VersionRecord => v !== null);
 
 function toRecord(row: PackageWithFiles): VersionRecord | null {
   const metadata = row.metadata ?? {};
@@ -92,15 +112,15 @@ function toRecord(row: PackageWithFiles): VersionRecord | null {
 
 /**
  * Composer 1's provider list: the sha256 of every name's v1 document, so it reads every version of every
- * name in the scope (one query per name, a few at a time). Only Composer 1 clients ask for it.
+ * name in the scope (declared by the route: one read for all names). Only Composer 1 clients ask for it.
  */
 async function providerList(registry: Registry, scope: ReadScope, urls: Urls, names: string[]): Promise<string> {
-  const hashes: [string, string][] = [];
-  for (let i = 0; i < names.length; i += NAME_CONCURRENCY) {
-    const batch = names.slice(i, i + NAME_CONCURRENCY);
-    const documents = await Promise.all(batch.map(async (name) => buildV1(urls.origin, name, await versionsOf(registry, scope, name))));
-    for (const [j, document] of documents.entries()) hashes.push([batch[j]!, await sha256Hex(document)]);
+  const byName = new Map<string, PackageWithFiles[]>();
+  for (const row of scope.projectIds.length === 0 ? [] : await registry.allVersions(scope, PACKAGE_TYPE)) {
+    byName.set(row.normalizedName, [...(byName.get(row.normalizedName) ?? []), row]);
   }
+  const hashes: [string, string][] = [];
+  for (const name of names) hashes.push([name, await sha256Hex(buildV1(urls.origin, name, recordsOf(byName.get(name) ?? [])))]);
   return buildProviders(hashes);
 }
 

@@ -7,7 +7,7 @@ import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
 import { groupLevel, projectAccess, projectLevel, readAccess, scopeOf } from "../../http/access";
 import { parseReadPath, type ComposerRead } from "./parse";
-import { serveComposerRead } from "./read";
+import { composerReads, serveComposerRead } from "./read";
 import { uploadComposerPackage } from "./upload";
 
 const MARKER = "/packages/composer/";
@@ -18,6 +18,8 @@ function readOf(c: Context<AppEnv>): ComposerRead {
   if (!parsed) throw new AppError("not_found", "404 Not Found");
   return parsed;
 }
+
+const reads = (c: Context<AppEnv>) => composerReads(c, readOf(c));
 
 /** An unknown path is a 404 for everyone, before access is decided. */
 const knownPath = async (c: Context<AppEnv>, next: () => Promise<void>) => {
@@ -36,7 +38,7 @@ composerRoutes.post("/projects/:id/packages/composer", projectAccess("create_pac
 //   GET p2/<vendor>/<name>.json for every required name it lists (p2/<name>~dev.json when dev versions may do)
 //   [Composer 1: GET p/<sha>.json, then <vendor>/<name>$<sha>.json]
 //   GET dist.url = /api/v4/projects/<id>/packages/composer/archives/<vendor>/<name>.zip?sha=<sha256>
-composerRoutes.get("/group/:id/-/packages/composer/*", knownPath, readAccess(groupLevel), (c) => serveComposerRead(c, scopeOf(c), readOf(c)));
+composerRoutes.get("/group/:id/-/packages/composer/*", knownPath, readAccess(groupLevel, reads), (c) => serveComposerRead(c, scopeOf(c), readOf(c)));
 
 // The same repository for one project (GitLab has none), and the project's dist archives.
-composerRoutes.get("/projects/:id/packages/composer/*", knownPath, readAccess(projectLevel), (c) => serveComposerRead(c, scopeOf(c), readOf(c)));
+composerRoutes.get("/projects/:id/packages/composer/*", knownPath, readAccess(projectLevel, reads), (c) => serveComposerRead(c, scopeOf(c), readOf(c)));
