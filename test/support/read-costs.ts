@@ -12,9 +12,9 @@ export async function privateProject(prefix = "rt") {
   return { group, project, developer };
 }
 
-/** The round trips of one read, which must answer 200 (the body is returned for checks). */
-export async function roundTrips(path: string, headers: Record<string, string> = {}) {
-  const res = await fetchCounted(path, { headers });
-  expect(res.status, `${path}: ${res.body.slice(0, 300)}`).toBe(200);
+/** The round trips of one read, which must answer `status` (the body is returned for checks). */
+export async function roundTrips(path: string, headers: Record<string, string> = {}, status = 200, method = "GET") {
+  const res = await fetchCounted(path, { headers, method });
+  expect(res.status, `${path}: ${res.body.slice(0, 300)}`).toBe(status);
   return { trips: res.roundTrips.total, body: res.body, response: res.response };
 }

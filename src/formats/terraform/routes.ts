@@ -6,11 +6,11 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
-import type { ScopeLevel } from "../../core/registry";
+import type { PackageReads, ScopeLevel } from "../../core/registry";
 import { projectAccess, projectLevel, projectOf, readAccess, scopeOf } from "../../http/access";
 import { SERVICE_DISCOVERY } from "./metadata";
 import { listVersions, locateArchive, redirectToLatest, serveTokenFile, serveVersionFile, showVersion, type NamespaceModule } from "./namespace-reads";
-import { invalidNamePart, isSemver, type ModuleCoordinates, type ModuleVersion } from "./parse";
+import { invalidNamePart, isSemver, PACKAGE_TYPE, packageNameOf, type ModuleCoordinates, type ModuleVersion } from "./parse";
 import { downloadFromProject, listProjectVersions } from "./project-reads";
 import { uploadModule } from "./upload";
 
@@ -25,6 +25,12 @@ function versionOf(c: Context<AppEnv>): string {
   const version = c.req.param("version") ?? "";
   if (!isSemver(version)) throw new AppError("not_found", "404 Not Found");
   return version;
+}
+
+/** The module's rows a read handler asks for (one version when the path names a valid one), with the access check. */
+function moduleReads(c: Context<AppEnv>): PackageReads {
+  const version = c.req.param("version");
+  return { packageType: PACKAGE_TYPE, name: packageNameOf(moduleOf(c)), ...(version !== undefined && isSemver(version) ? { version } : {}) };
 }
 
 /** `:module_namespace` is the top-level group (or user namespace): its projects the caller may read. */
@@ -52,7 +58,7 @@ function uploadedModuleOf(c: Context<AppEnv>): ModuleVersion {
 }
 
 /** The archive URL terraform was given carries a token (no credentials come with it); without one, an ordinary read. */
-const namespaceRead = readAccess(namespaceLevel);
+const namespaceRead = readAccess(namespaceLevel, moduleReads);
 const archiveAccess: MiddlewareHandler<AppEnv> = async (c, next) => (c.req.query("token") ? next() : namespaceRead(c, next));
 
 export const terraformRoutes = new Hono<AppEnv>();
@@ -74,6 +80,6 @@ terraformRoutes.get(`${NAMESPACE}/:version`, namespaceRead, (c) => showVersion(c
 
 // Project endpoints (upload.ts, project-reads.ts).
 terraformRoutes.put(`${PROJECT}/:version/file`, validUpload, projectAccess("create_package"), (c) => uploadModule(c, projectOf(c), uploadedModuleOf(c)));
-terraformRoutes.get(`${PROJECT}/versions`, readAccess(projectLevel), (c) => listProjectVersions(c, scopeOf(c), moduleOf(c)));
-terraformRoutes.get(PROJECT, readAccess(projectLevel), (c) => downloadFromProject(c, scopeOf(c), moduleOf(c)));
-terraformRoutes.get(`${PROJECT}/:version`, readAccess(projectLevel), (c) => downloadFromProject(c, scopeOf(c), moduleOf(c), versionOf(c)));
+terraformRoutes.get(`${PROJECT}/versions`, readAccess(projectLevel, moduleReads), (c) => listProjectVersions(c, scopeOf(c), moduleOf(c)));
+terraformRoutes.get(PROJECT, readAccess(projectLevel, moduleReads), (c) => downloadFromProject(c, scopeOf(c), moduleOf(c)));
+terraformRoutes.get(`${PROJECT}/:version`, readAccess(projectLevel, moduleReads), (c) => downloadFromProject(c, scopeOf(c), moduleOf(c), versionOf(c)));
