@@ -6,7 +6,8 @@ import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
 import { projectAccess, projectLevel, projectOf, readAccess, scopeOf } from "../../http/access";
 import { parseGoRequest, type GoRequest } from "./parse";
-import { serveGoRead } from "./proxy";
+import { GOLANG, serveGoRead } from "./proxy";
+import type { PackageReads } from "../../core/registry";
 import { uploadModuleZip } from "./upload";
 
 const MARKER = "/packages/go/";
@@ -34,6 +35,12 @@ const validPath = (code: "not_found" | "bad_request") => async (c: Context<AppEn
   await next();
 };
 
+/** The module's rows serveGoRead asks for (one version when the request names one), with the access check. */
+function goReads(c: Context<AppEnv>): PackageReads {
+  const request = goRequestOf(c, "not_found");
+  return { packageType: GOLANG, name: request.modulePath, ...("version" in request ? { version: request.version } : {}) };
+}
+
 export const goRoutes = new Hono<AppEnv>();
 
 // Publishing (no go command does it; GitLab takes modules from git tags): build the zip as
@@ -52,4 +59,4 @@ goRoutes.put("/projects/:id/packages/go/*", validPath("bad_request"), projectAcc
 //   GET <module>/@v/v1.0.0.info, then the path-prefix probes <prefix>/@v/v1.0.0.info (each must be 404 or 410),
 //   GET <module>/@v/v1.0.0.zip, <module>/@v/v1.0.0.mod; `go list -m -versions` GETs <module>/@v/list;
 //   `go get <module>` (no version) GETs @v/list, then @latest when the list is empty.
-goRoutes.get("/projects/:id/packages/go/*", validPath("not_found"), readAccess(projectLevel), (c) => serveGoRead(c, scopeOf(c), goRequestOf(c, "not_found")));
+goRoutes.get("/projects/:id/packages/go/*", validPath("not_found"), readAccess(projectLevel, goReads), (c) => serveGoRead(c, scopeOf(c), goRequestOf(c, "not_found")));
