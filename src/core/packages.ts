@@ -32,6 +32,8 @@ export type ProjectIdSource = number[] | SQLWrapper;
 export interface PackageQuery {
   packageType: string;
   normalizedName?: string;
+  /** Several names (bound as one parameter). */
+  normalizedNames?: readonly string[];
   version?: string;
   /** Every status when absent. */
   statuses?: PackageStatus[];
@@ -40,6 +42,7 @@ export interface PackageQuery {
 function packageConditions(projects: ProjectIdSource, query: PackageQuery): SQL {
   const conditions = [Array.isArray(projects) ? inIds(packages.projectId, projects) : inArray(packages.projectId, projects), eq(packages.packageType, query.packageType)];
   if (query.normalizedName !== undefined) conditions.push(eq(packages.normalizedName, query.normalizedName));
+  if (query.normalizedNames !== undefined) conditions.push(inIds(packages.normalizedName, query.normalizedNames));
   if (query.statuses) conditions.push(inArray(packages.status, query.statuses));
   if (query.version !== undefined) conditions.push(eq(packages.version, query.version));
   return and(...conditions)!;

@@ -71,6 +71,8 @@ export interface VersionFilter {
 export interface PackageReads {
   packageType: string;
   name?: string;
+  /** Several names instead of one (Bundler's dependency API); `versions` of each answers from them. */
+  names?: readonly string[];
   version?: string;
   /** Also the name's tags (npm dist-tags). */
   tags?: boolean;
@@ -230,7 +232,7 @@ export class Registry {
     const ids = idsOf(where);
     const names = this.prefetched.find((m) => kindOf(m.reads) === "names" && m.reads.packageType === packageType && within(m, ids));
     if (names) return distinctNames(names.names, new Set(ids));
-    const all = this.prefetched.find((m) => kindOf(m.reads) === "rows" && m.reads.packageType === packageType && m.reads.name === undefined && m.reads.version === undefined && within(m, ids));
+    const all = this.prefetched.find((m) => kindOf(m.reads) === "rows" && m.reads.packageType === packageType && m.reads.name === undefined && m.reads.names === undefined && m.reads.version === undefined && within(m, ids));
     if (all) {
       const inWhere = new Set(ids);
       return distinctNames(all.rows.filter((r) => inWhere.has(r.projectId) && INSTALLABLE_STATUSES.includes(r.status)));
@@ -382,7 +384,7 @@ function slotsOf(db: Db, projects: SQLWrapper, reads: PackageReads, slot: (list:
       return { main: slot([packageNamesQuery(db, projects, type)]), tags: null };
     case "rows":
       return {
-        main: slot(versionQueries(db, projects, { packageType: type, normalizedName: reads.name, version: reads.version })),
+        main: slot(versionQueries(db, projects, { packageType: type, normalizedName: reads.name, normalizedNames: reads.names, version: reads.version })),
         tags: reads.tags && reads.name !== undefined ? slot([tagsQuery(db, projects, type, reads.name)]) : null,
       };
   }
@@ -419,6 +421,7 @@ function covers(memo: Prefetched, query: PackageReads, ids: number[]): boolean {
   if (kindOf(memo.reads) !== "rows") return false;
   if (memo.reads.packageType !== query.packageType) return false;
   if (memo.reads.name !== undefined && memo.reads.name !== query.name) return false;
+  if (memo.reads.names !== undefined && (query.name === undefined || !memo.reads.names.includes(query.name))) return false;
   if (memo.reads.version !== undefined && memo.reads.version !== query.version) return false;
   return ids.every((id) => memo.projectIds.has(id));
 }

@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { badRequest } from "../../core/errors";
-import { missIn, type ReadScope } from "../../core/registry";
+import { missIn, type PackageReads, type PackageWithFiles, type ReadScope } from "../../core/registry";
 import { withEdgeCache } from "../../http/edge-cache";
 import { serveBlob } from "../../http/serve-blob";
 import { buildInfo, buildNames, buildVersions } from "./compact-index";
@@ -27,23 +27,38 @@ async function serveDocument(c: Context<AppEnv>, scope: ReadScope, build: () => 
   return conditionalResponse(c.req.raw, full);
 }
 
-/** How many gems' versions are read at once for the whole-project documents. */
-const PARALLEL_READS = 16;
+/**
+ * What each read handler asks for, fetched with the access check in one round trip: every gem (the
+ * whole-project documents), one gem (info), the candidate splits of a file name, or the gems Bundler names.
+ */
+export const rubygemsReads = {
+  all: (): PackageReads => ({ packageType: RUBYGEMS }),
+  specs: (c: Context<AppEnv>): PackageReads | undefined => (SPECS_FILES[c.req.param("file") ?? ""] ? { packageType: RUBYGEMS } : undefined),
+  info: (c: Context<AppEnv>): PackageReads => ({ packageType: RUBYGEMS, name: c.req.param("name") ?? "" }),
+  quickSpec: (c: Context<AppEnv>): PackageReads[] => fileReads(c.req.param("file") ?? "", ".gemspec.rz"),
+  gem: (c: Context<AppEnv>): PackageReads[] => fileReads(c.req.param("file") ?? "", ".gem"),
+  dependencies: (c: Context<AppEnv>): PackageReads | undefined => {
+    const requested = requestedGems(c);
+    return requested.length > MAX_DEPENDENCY_NAMES ? undefined : { packageType: RUBYGEMS, names: requested.filter(isValidGemName) };
+  },
+};
+
+function fileReads(fileName: string, suffix: string): PackageReads[] {
+  if (!fileName.endsWith(suffix)) return [];
+  return fullNameCandidates(fileName.slice(0, -suffix.length)).map((v) => ({ packageType: RUBYGEMS, name: v.name, version: v.version }));
+}
 
 /**
- * Every release of every gem in the scope: the names, then each name's versions, PARALLEL_READS at a time.
- * (The registry context has no read of every version of a type; see docs/formats/rubygems.md.)
+ * Every release of every gem in the scope, by name (sorted), from one read of every version of the type
+ * (declared by the route as `rubygemsReads.all`): no read per gem.
  */
 async function allReleases(c: Context<AppEnv>, scope: ReadScope): Promise<Map<string, GemRelease[]>> {
-  const registry = c.var.registry;
-  const names = await registry.packageNames(scope, RUBYGEMS);
+  const byName = new Map<string, PackageWithFiles[]>();
+  for (const row of await c.var.registry.allVersions(scope, RUBYGEMS)) byName.set(row.normalizedName, [...(byName.get(row.normalizedName) ?? []), row]);
   const out = new Map<string, GemRelease[]>();
-  for (let i = 0; i < names.length; i += PARALLEL_READS) {
-    const batch = names.slice(i, i + PARALLEL_READS);
-    const rows = await Promise.all(batch.map((n) => registry.versions(scope, RUBYGEMS, n.normalizedName)));
-    batch.forEach((n, j) => {
-      out.set(n.name, releasesOf(rows[j] ?? []));
-    });
+  for (const name of [...byName.keys()].sort()) {
+    const rows = byName.get(name)!;
+    out.set(rows[0]!.name, releasesOf(rows));
   }
   return out;
 }
@@ -116,12 +131,7 @@ export async function gemFile(c: Context<AppEnv>, scope: ReadScope, fileName: st
  * split whose version part is a valid version is a candidate (rarely more than one), looked up in turn.
  */
 async function releaseByFullName(c: Context<AppEnv>, scope: ReadScope, fullName: string): Promise<GemRelease> {
-  const parts = fullName.split("-");
-  for (let i = 1; i < parts.length && i <= 8; i++) {
-    const name = parts.slice(0, i).join("-");
-    const version = parts[i] ?? "";
-    const platform = parts.slice(i + 1).join("-") || "ruby";
-    if (!isValidGemName(name) || !isValidVersion(version) || !isValidPlatform(platform)) continue;
+  for (const { name, version, platform } of fullNameCandidates(fullName)) {
     const releases = releasesOf(await c.var.registry.versions(scope, RUBYGEMS, name, { version }));
     const found = releases.find((r) => r.platform === platform);
     if (found) return found;
@@ -129,9 +139,24 @@ async function releaseByFullName(c: Context<AppEnv>, scope: ReadScope, fullName:
   throw missIn(scope, "File");
 }
 
+/** The splits of a full name into a valid name, version and platform (at most 8), in order. */
+function fullNameCandidates(fullName: string): { name: string; version: string; platform: string }[] {
+  const parts = fullName.split("-");
+  const out: { name: string; version: string; platform: string }[] = [];
+  for (let i = 1; i < parts.length && i <= 8; i++) {
+    const name = parts.slice(0, i).join("-");
+    const version = parts[i] ?? "";
+    const platform = parts.slice(i + 1).join("-") || "ruby";
+    if (isValidGemName(name) && isValidVersion(version) && isValidPlatform(platform)) out.push({ name, version, platform });
+  }
+  return out;
+}
+
+const requestedGems = (c: Context<AppEnv>) => [...new Set((c.req.query("gems") ?? "").split(",").map((n) => n.trim()).filter((n) => n !== ""))];
+
 /** `/api/v1/dependencies?gems=a,b`: Bundler's older API; without `gems` an empty list (it only checks for a 200). */
 export async function dependencies(c: Context<AppEnv>, scope: ReadScope) {
-  const requested = [...new Set((c.req.query("gems") ?? "").split(",").map((n) => n.trim()).filter((n) => n !== ""))];
+  const requested = requestedGems(c);
   if (requested.length > MAX_DEPENDENCY_NAMES) throw badRequest(`400 Bad request - at most ${MAX_DEPENDENCY_NAMES} gems per request`);
   return serveDocument(c, scope, async () => {
     const valid = requested.filter(isValidGemName).sort();

@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { projectAccess, projectLevel, readAccess, scopeOf } from "../../http/access";
 import { pushGem } from "./push";
-import { dependencies, gemFile, info, names, quickSpec, sourceRoot, specsIndex, versions } from "./reads";
+import { dependencies, gemFile, info, names, quickSpec, rubygemsReads, sourceRoot, specsIndex, versions } from "./reads";
 import { yankGem } from "./yank";
 
 const P = "/projects/:id/packages/rubygems";
@@ -34,10 +34,10 @@ rubygemsRoutes.delete(`${P}/api/v1/gems/yank`, projectAccess("destroy_package"),
 //   and Bundler's GET …/api/v1/dependencies?gems=a,b
 rubygemsRoutes.get(P, read, sourceRoot);
 rubygemsRoutes.get(`${P}/`, read, sourceRoot);
-rubygemsRoutes.get(`${P}/names`, read, (c) => names(c, scopeOf(c)));
-rubygemsRoutes.get(`${P}/versions`, read, (c) => versions(c, scopeOf(c)));
-rubygemsRoutes.get(`${P}/info/:name`, read, (c) => info(c, scopeOf(c), c.req.param("name")));
-rubygemsRoutes.get(`${P}/api/v1/dependencies`, read, (c) => dependencies(c, scopeOf(c)));
-rubygemsRoutes.get(`${P}/quick/Marshal.4.8/:file`, read, (c) => quickSpec(c, scopeOf(c), c.req.param("file")));
-rubygemsRoutes.get(`${P}/gems/:file`, read, (c) => gemFile(c, scopeOf(c), c.req.param("file")));
-rubygemsRoutes.get(`${P}/:file`, read, (c) => specsIndex(c, scopeOf(c), c.req.param("file")));
+rubygemsRoutes.get(`${P}/names`, readAccess(projectLevel, rubygemsReads.all), (c) => names(c, scopeOf(c)));
+rubygemsRoutes.get(`${P}/versions`, readAccess(projectLevel, rubygemsReads.all), (c) => versions(c, scopeOf(c)));
+rubygemsRoutes.get(`${P}/info/:name`, readAccess(projectLevel, rubygemsReads.info), (c) => info(c, scopeOf(c), c.req.param("name")));
+rubygemsRoutes.get(`${P}/api/v1/dependencies`, readAccess(projectLevel, rubygemsReads.dependencies), (c) => dependencies(c, scopeOf(c)));
+rubygemsRoutes.get(`${P}/quick/Marshal.4.8/:file`, readAccess(projectLevel, rubygemsReads.quickSpec), (c) => quickSpec(c, scopeOf(c), c.req.param("file")));
+rubygemsRoutes.get(`${P}/gems/:file`, readAccess(projectLevel, rubygemsReads.gem), (c) => gemFile(c, scopeOf(c), c.req.param("file")));
+rubygemsRoutes.get(`${P}/:file`, readAccess(projectLevel, rubygemsReads.specs), (c) => specsIndex(c, scopeOf(c), c.req.param("file")));
