@@ -100,6 +100,8 @@ interface Prefetched {
   names: (PackageName & { projectId: number })[];
   files: FileAndPackage[];
   metadataFiles: FileWithPackage[];
+  /** `rows` by normalized name, made on the first one-name read (index documents read every name in turn). */
+  byName?: Map<string, PackageWithFiles[]>;
 }
 
 type ReadKind = "rows" | "names" | "sha256" | "metadata";
@@ -284,9 +286,8 @@ export class Registry {
     const memo = this.prefetched.find((m) => covers(m, query, ids));
     if (memo) {
       const inWhere = new Set(ids);
-      return memo.rows.filter(
-        (r) => inWhere.has(r.projectId) && statuses.includes(r.status) && (query.name === undefined || r.normalizedName === query.name) && (query.version === undefined || r.version === query.version),
-      );
+      const rows = query.name === undefined ? memo.rows : rowsNamed(memo, query.name);
+      return rows.filter((r) => inWhere.has(r.projectId) && statuses.includes(r.status) && (query.version === undefined || r.version === query.version));
     }
     if (ids.length === 0) return [];
     const packageQuery = { packageType: query.packageType, normalizedName: query.name, version: query.version, statuses };
@@ -410,6 +411,19 @@ function answerOf(reads: PackageReads, allowed: Set<number>, results: unknown[][
     }
   }
   return answer;
+}
+
+/** The prefetched rows of one name, in their order. */
+function rowsNamed(memo: Prefetched, name: string): PackageWithFiles[] {
+  if (!memo.byName) {
+    memo.byName = new Map();
+    for (const row of memo.rows) {
+      const list = memo.byName.get(row.normalizedName);
+      if (list) list.push(row);
+      else memo.byName.set(row.normalizedName, [row]);
+    }
+  }
+  return memo.byName.get(name) ?? [];
 }
 
 const isEmpty = (p: Prefetched) => p.rows.length === 0 && p.names.length === 0 && p.files.length === 0 && p.metadataFiles.length === 0;

@@ -7,10 +7,14 @@ import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import type { PackageAction } from "../../core/auth/policy";
 import { AppError } from "../../core/errors";
-import type { ReadScope } from "../../core/registry";
+import type { PackageReads, ReadScope } from "../../core/registry";
+import { resolveReadScope } from "../../http/access";
+import { NUGET } from "./package";
 import { parseNugetPath, type NugetEndpoint } from "./paths";
 import { deletePackage, pushPackage, pushSymbolPackage } from "./push";
-import { getSymbolFile } from "./symbols";
+import { getSymbolFile, indexName } from "./symbols";
+import { parseV2Query } from "./v2-query";
+import { lowerId } from "./versions";
 import { serviceIndex, type Urls } from "./v3-documents";
 import { getFlatFile, getFlatVersions, getRegistrationIndex, getRegistrationLeaf, getRegistrationPage, jsonResponse, search } from "./v3-reads";
 import { entryUrlsFor, getCollection, getDownload, getEntry, getMetadataDocument, getServiceDocument } from "./v2-reads";
@@ -94,19 +98,51 @@ async function dispatch(c: Context<AppEnv>, level: Level): Promise<Response> {
   if (!route) throw new AppError(Object.keys(ROUTES[endpoint.kind]).length > 0 ? "method_not_allowed" : "not_found", `405 Method Not Allowed - ${c.req.method} is not supported here`);
   if (level.kind === "group" && !route.group) throw new AppError("not_found", "404 Not Found - this NuGet endpoint exists at project level only");
   const request = { level, endpoint, base: `${url.origin}${url.pathname.slice(0, at + MARKER.length)}` } as Request;
-  await applyAccess(c, request, route.access);
-  return route.handle(c, request);
+  const hit = await applyAccess(c, request, route.access);
+  return hit ?? route.handle(c, request);
 }
 
-async function applyAccess(c: Context<AppEnv>, request: Request, access: Access): Promise<void> {
+/** Resolve the access; an anonymous read the edge cache can answer without D1 returns that answer. */
+async function applyAccess(c: Context<AppEnv>, request: Request, access: Access): Promise<Response | null> {
   const registry = c.var.registry;
-  if (access.kind === "public") return;
+  if (access.kind === "public") return null;
   if (access.kind === "write") {
     c.set("project", await registry.authorize(request.level.ref, access.action));
-    return;
+    return null;
   }
   // NuGet clients send credentials only after a challenge, so a group feed never answers anonymously (GitLab).
   if (request.level.kind === "group" && c.var.registry.isAnonymous) throw new AppError("unauthorized", "401 Unauthorized");
-  request.scope = await registry.readScope(request.level);
-  c.set("scope", request.scope);
+  const hit = await resolveReadScope(c, request.level, readsOf(c, request.endpoint));
+  if (hit) return hit;
+  request.scope = c.get("scope")!;
+  return null;
+}
+
+/**
+ * The rows an endpoint's handler reads, fetched with the access check in one round trip: one id's versions
+ * (a version named by a client is matched among them as NuGet compares versions), the ids a v2 query names,
+ * or every id (search and unfiltered v2 collections).
+ */
+function readsOf(c: Context<AppEnv>, endpoint: NugetEndpoint): PackageReads | undefined {
+  switch (endpoint.kind) {
+    case "registration_index":
+    case "registration_page":
+    case "registration_leaf":
+    case "flat_versions":
+    case "flat_file":
+    case "v2_entry":
+    case "v2_download":
+      return { packageType: NUGET, name: lowerId(endpoint.id) };
+    case "search":
+      return { packageType: NUGET };
+    case "v2_collection": {
+      const ids = parseV2Query(new URL(c.req.url).searchParams, endpoint.collection).ids;
+      return ids.length > 0 ? { packageType: NUGET, names: [...new Set(ids)] } : { packageType: NUGET };
+    }
+    case "symbol_file":
+      // The PDB's index row; the version that owns it is a second read (a debugger's request, not a restore's).
+      return { packageType: NUGET, name: indexName(endpoint.signature, endpoint.fileName) };
+    default:
+      return undefined;
+  }
 }

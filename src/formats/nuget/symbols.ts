@@ -139,7 +139,7 @@ export async function storePdbs(c: Context<AppEnv>, snupkg: StoredBlob, entries:
   return stored;
 }
 
-const indexName = (signature: string, fileName: string) => `symbols/${signature.toLowerCase()}/${fileName.toLowerCase()}`;
+export const indexName = (signature: string, fileName: string) => `symbols/${signature.toLowerCase()}/${fileName.toLowerCase()}`;
 const indexVersion = (id: string, version: string) => `${lowerId(id)}/${version.toLowerCase()}`;
 
 /** Index each stored PDB under its key (one hidden package per key, one version per package version). */
