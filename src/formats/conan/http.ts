@@ -4,11 +4,11 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
 import type { PackageAction } from "../../core/auth/policy";
 import { AppError } from "../../core/errors";
-import { missIn, type PackageFileRow, type PackageWithFiles, type ReadScope, type ScopeLevel } from "../../core/registry";
+import { missIn, type PackageFileRow, type PackageReads, type PackageWithFiles, type ReadScope, type ScopeLevel } from "../../core/registry";
 import { projectAccess, projectLevel, readAccess, scopeOf } from "../../http/access";
 import { withEdgeCache } from "../../http/edge-cache";
 import { serveBlob } from "../../http/serve-blob";
-import { parseConaninfo, parseFileName, parseRecipe, projectPathOfUser, refPath, type RecipeRef } from "./reference";
+import { CONAN, normalizedNameOf, parseConaninfo, parseFileName, parseRecipe, projectPathOfUser, refPath, type RecipeRef } from "./reference";
 import { filesOf, packageReferencesOf, recipeRow, type FileSelector } from "./store";
 
 export type Level = "project" | "instance";
@@ -26,7 +26,22 @@ function instanceProjectPath(c: Context<AppEnv>): string {
 }
 const instanceLevel = (c: Context<AppEnv>): ScopeLevel => ({ kind: "project_paths", paths: [instanceProjectPath(c)] });
 
-export const readAt = (level: Level) => readAccess(level === "project" ? projectLevel : instanceLevel);
+/**
+ * The rows a read handler asks for, fetched with the access check in one round trip: the recipe's package
+ * (every revision and binary are its files), or every recipe for a search. A malformed reference reads
+ * nothing here; its handler answers 400.
+ */
+export function conanReads(c: Context<AppEnv>): PackageReads | undefined {
+  if (c.req.param("name") === undefined) return { packageType: CONAN };
+  try {
+    const ref = recipeOf(c);
+    return { packageType: CONAN, name: normalizedNameOf(ref), version: ref.version };
+  } catch {
+    return undefined;
+  }
+}
+
+export const readAt = (level: Level) => readAccess(level === "project" ? projectLevel : instanceLevel, conanReads);
 export const writeAt = (level: Level, action: PackageAction): MiddlewareHandler<AppEnv> =>
   level === "project"
     ? projectAccess(action)

@@ -11,8 +11,6 @@ import { withEdgeCache } from "../../http/edge-cache";
 import { CONAN, parseRecipeQuery, queryMatches, recipeOfName, refText, type RecipeQuery, type RecipeRef } from "./reference";
 
 const SEARCH_LIMIT = 500;
-/** Version reads in flight at once while the core has no read for many names (see recipeVersions). */
-const READS_AT_ONCE = 8;
 const JSON_CACHE = "private, max-age=0, must-revalidate";
 
 const queryOf = (c: Context<AppEnv>) => parseRecipeQuery(c.req.query("q") ?? "", c.req.query("ignorecase")?.toLowerCase() !== "false");
@@ -27,7 +25,8 @@ export function searchInScope(c: Context<AppEnv>, scope: ReadScope): Promise<Res
 export async function searchInstance(c: Context<AppEnv>): Promise<Response> {
   const query = queryOf(c);
   if (!query) return c.json({ results: [] }, 200, { "Cache-Control": JSON_CACHE });
-  const scope = await c.var.registry.readScope(query.projectPath ? { kind: "project_paths", paths: [query.projectPath] } : { kind: "readable" }).catch((error: unknown) => {
+  const level = query.projectPath ? { kind: "project_paths" as const, paths: [query.projectPath] } : { kind: "readable" as const };
+  const scope = await c.var.registry.readScope(level, { packageType: CONAN }).catch((error: unknown) => {
     // A hidden or unknown project finds nothing (GitLab answers an empty list, not 401/404).
     if (error instanceof AppError && (error.code === "not_found" || error.code === "unauthorized")) return null;
     throw error;
@@ -44,19 +43,13 @@ async function findRecipes(registry: Registry, scope: ReadScope, query: RecipeQu
 }
 
 /**
- * Every version of the scope's Conan names that can match the query. Stand-in for the core read this wants
- * ("all versions of every name of a type in a scope", one query, no files): the names in one query, then the
- * versions of the names the query can match, READS_AT_ONCE at a time.
+ * Every version of the scope's Conan names that can match the query, from one read of every recipe of the
+ * scope (declared with the access check: the same round trip however many names).
  */
 async function recipeVersions(registry: Registry, scope: ReadScope, query: RecipeQuery): Promise<{ ref: RecipeRef; createdAt: number; id: number }[]> {
-  const names = (await registry.packageNames(scope, CONAN)).map((n) => n.normalizedName).filter((name) => queryMatches({ ...query, version: null }, recipeOfName(name)));
-  const out: { ref: RecipeRef; createdAt: number; id: number }[] = [];
-  for (let i = 0; i < names.length; i += READS_AT_ONCE) {
-    const batch = names.slice(i, i + READS_AT_ONCE);
-    const rows = await Promise.all(batch.map((name) => registry.versions(scope, CONAN, name)));
-    rows.forEach((versions, j) => {
-      for (const row of versions) out.push({ ref: recipeOfName(batch[j]!, row.version), createdAt: row.createdAt.getTime(), id: row.id });
-    });
-  }
-  return out;
+  const nameMatches = new Map<string, boolean>();
+  const matches = (name: string) => nameMatches.get(name) ?? nameMatches.set(name, queryMatches({ ...query, version: null }, recipeOfName(name))).get(name)!;
+  return (await registry.allVersions(scope, CONAN))
+    .filter((row) => matches(row.normalizedName))
+    .map((row) => ({ ref: recipeOfName(row.normalizedName, row.version), createdAt: row.createdAt.getTime(), id: row.id }));
 }
