@@ -2,7 +2,7 @@
 // action on a group, and its records of one package type. Every write is one statement, so concurrent
 // requests cannot interleave inside one: create is INSERT … ON CONFLICT DO NOTHING (a taken name returns no
 // row; no check-then-insert), update a JSON merge patch (RFC 7396, json_patch), remove a DELETE.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { groupPackageRecords } from "../db/schema";
 import type { Actor } from "./auth/actor";
@@ -33,6 +33,12 @@ export interface GroupRecords {
   /** Merges `patch` into the metadata (RFC 7396: nested objects merge, null removes a key); false when absent. */
   update(name: string, patch: Record<string, unknown>): Promise<boolean>;
   remove(name: string): Promise<boolean>;
+}
+
+/** One record by name of the group a subquery selects (read in the batch that resolves the group). */
+export function groupRecordQuery(db: Db, namespaceId: SQLWrapper, packageType: string, name: string) {
+  const t = groupPackageRecords;
+  return db.select().from(t).where(and(inArray(t.namespaceId, namespaceId), eq(t.packageType, packageType), eq(t.name, name)));
 }
 
 export function groupRecords(db: Db, group: Pick<NamespaceRow, "id">, packageType: string): GroupRecords {

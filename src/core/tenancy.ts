@@ -42,6 +42,11 @@ function namespaceRefCondition(ref: string, kind?: "group" | "user"): SQL {
   return kind ? and(where, eq(namespaces.kind, kind))! : where;
 }
 
+/** The id of the namespace `ref` names, as a subquery (for reads batched before the namespace is known). */
+export function namespaceIdByRef(db: Db, ref: string, kind?: "group" | "user") {
+  return db.select({ id: namespaces.id }).from(namespaces).where(namespaceRefCondition(ref, kind));
+}
+
 export function namespaceByRefQuery(db: Db, ref: string, kind?: "group" | "user") {
   return db.select().from(namespaces).where(namespaceRefCondition(ref, kind));
 }

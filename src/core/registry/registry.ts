@@ -48,8 +48,8 @@ import { allows, authorizeFound, roleQueries, rolesFromRows, type ProjectContext
 import { foundProject, projectScopeOf, scopeFromRows, scopeQueries, type ReadScope, type ScopeLevel } from "./read-scope";
 import { ReadSession } from "./read-session";
 import { purgeAccessRecords } from "./edge-access";
-import { authorizeGroup, groupRecords, type GroupRecords } from "../group-records";
-import type { NamespaceRow } from "../tenancy";
+import { authorizeGroup, groupRecordQuery, groupRecords, type GroupRecordRow, type GroupRecords } from "../group-records";
+import { namespaceIdByRef, type NamespaceRow } from "../tenancy";
 
 export type RegistryBindings = Pick<Bindings, "DB" | "BLOBS" | "PUBLISH_COORDINATOR">;
 
@@ -83,6 +83,8 @@ export interface PackageReads {
   fileName?: string;
   /** Files whose metadata has `key` = `value` (`filesByMetadata`). */
   fileMetadata?: { key: string; value: string };
+  /** At group level: the group's own record of this name (`groupRecords(group, type).get(name)`: Debian's group distributions). */
+  groupRecord?: string;
 }
 
 /** What a route declares: one read, or several (all sent in the same batch). */
@@ -100,12 +102,16 @@ interface Prefetched {
   names: (PackageName & { projectId: number })[];
   files: FileAndPackage[];
   metadataFiles: FileWithPackage[];
+  /** The group's record (`groupRecord` reads) and the group it was read for. */
+  record: GroupRecordRow | null;
+  namespaceId: number | null;
   /** `rows` by normalized name, made on the first one-name read (index documents read every name in turn). */
   byName?: Map<string, PackageWithFiles[]>;
 }
 
-type ReadKind = "rows" | "names" | "sha256" | "metadata";
-const kindOf = (reads: PackageReads): ReadKind => (reads.fileSha256 !== undefined ? "sha256" : reads.fileMetadata ? "metadata" : reads.namesOnly ? "names" : "rows");
+type ReadKind = "rows" | "names" | "sha256" | "metadata" | "record";
+const kindOf = (reads: PackageReads): ReadKind =>
+  reads.groupRecord !== undefined ? "record" : reads.fileSha256 !== undefined ? "sha256" : reads.fileMetadata ? "metadata" : reads.namesOnly ? "names" : "rows";
 const planList = (plan: ReadPlan | null | undefined): readonly PackageReads[] => (!plan ? [] : Array.isArray(plan) ? plan : [plan as PackageReads]);
 
 export class Registry {
@@ -190,7 +196,18 @@ export class Registry {
 
   /** The group's own records of a package type (Debian's group distributions); writes are single statements. */
   groupRecords(group: Pick<NamespaceRow, "id">, packageType: string): GroupRecords {
-    return groupRecords(this.db, group, packageType);
+    const records = groupRecords(this.db, group, packageType);
+    const forget = <T>(write: Promise<T>) => write.finally(() => (this.prefetched = []));
+    return {
+      ...records,
+      get: async (name) => {
+        const memo = this.prefetched.find((m) => kindOf(m.reads) === "record" && m.reads.packageType === packageType && m.reads.groupRecord === name && m.namespaceId === group.id);
+        return memo ? memo.record : records.get(name);
+      },
+      create: (name, metadata) => forget(records.create(name, metadata)),
+      update: (name, patch) => forget(records.update(name, patch)),
+      remove: (name) => forget(records.remove(name)),
+    };
   }
 
   async readScope(level: ScopeLevel, reads?: ReadPlan): Promise<ReadScope> {
@@ -322,7 +339,7 @@ export class Registry {
       const roleSlot = target && userIds ? slot(roleQueries(db, userIds)) : null;
       const scope = target ? scopeQueries(db, target.level) : null;
       const scopeSlot = scope ? slot(scope.queries) : null;
-      const readSlots = scope ? plan.map((reads) => ({ reads, ...slotsOf(db, scope.projectIds, reads, slot) })) : [];
+      const readSlots = scope && target ? plan.map((reads) => ({ reads, ...slotsOf(db, target.level, scope.projectIds, reads, slot) })) : [];
       if (statements.length === 0) return { actor: this.actor, roles: null, scope: null, prefetched: [] };
       const results = (await db.batch(statements as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[][];
       const part = (range: readonly [number, number] | null) => (range ? results.slice(range[0], range[1]) : []);
@@ -345,7 +362,7 @@ export class Registry {
           ? projectScopeOf(authorizeFound(actor, foundProject(part(scopeSlot)), roleMap, target.action))
           : scopeFromRows(actor, roleMap, target.level, part(scopeSlot));
       const allowed = new Set(resolved.projectIds);
-      const prefetched = readSlots.map(({ reads, main, tags }) => answerOf(reads, allowed, part(main), tags ? (part(tags)[0] as TagRow[]) : null));
+      const prefetched = readSlots.map(({ reads, main, tags }) => answerOf(reads, allowed, resolved.namespace?.id ?? null, part(main), tags ? (part(tags)[0] as TagRow[]) : null));
       return { actor, roles, scope: resolved, prefetched };
     };
     let rejected: AppError | null = null;
@@ -374,9 +391,11 @@ const userIdSql = (actor: Actor) => {
 };
 
 /** The statements of one declared read, appended to the batch by `slot`. */
-function slotsOf(db: Db, projects: SQLWrapper, reads: PackageReads, slot: (list: readonly unknown[]) => readonly [number, number]) {
+function slotsOf(db: Db, level: ScopeLevel, projects: SQLWrapper, reads: PackageReads, slot: (list: readonly unknown[]) => readonly [number, number]) {
   const type = reads.packageType;
   switch (kindOf(reads)) {
+    case "record":
+      return { main: level.kind === "group" ? slot([groupRecordQuery(db, namespaceIdByRef(db, level.ref, "group"), type, reads.groupRecord!)]) : null, tags: null };
     case "sha256":
       return { main: slot(fileBySha256Queries(db, projects, type, reads.fileSha256!, reads.fileName)), tags: null };
     case "metadata":
@@ -392,9 +411,18 @@ function slotsOf(db: Db, projects: SQLWrapper, reads: PackageReads, slot: (list:
 }
 
 /** One declared read's rows from the batch, kept to the projects the caller may read. */
-function answerOf(reads: PackageReads, allowed: Set<number>, results: unknown[][], tags: TagRow[] | null): Prefetched {
-  const answer: Prefetched = { reads, projectIds: allowed, rows: [], tags: null, names: [], files: [], metadataFiles: [] };
+function answerOf(reads: PackageReads, allowed: Set<number>, namespaceId: number | null, results: unknown[][], tags: TagRow[] | null): Prefetched {
+  const answer: Prefetched = { reads, projectIds: allowed, rows: [], tags: null, names: [], files: [], metadataFiles: [], record: null, namespaceId: null };
   switch (kindOf(reads)) {
+    case "record": {
+      // Only for the group the scope resolved (a group level): elsewhere the record is read when asked for.
+      const record = (results[0]?.[0] as GroupRecordRow | undefined) ?? null;
+      if (namespaceId !== null && results.length > 0 && (!record || record.namespaceId === namespaceId)) {
+        answer.record = record;
+        answer.namespaceId = namespaceId;
+      }
+      break;
+    }
     case "sha256":
       answer.files = filesAndPackages(...(results as [PackageRow[], PackageFileRow[]])).filter((f) => allowed.has(f.pkg.projectId));
       break;
@@ -426,7 +454,7 @@ function rowsNamed(memo: Prefetched, name: string): PackageWithFiles[] {
   return memo.byName.get(name) ?? [];
 }
 
-const isEmpty = (p: Prefetched) => p.rows.length === 0 && p.names.length === 0 && p.files.length === 0 && p.metadataFiles.length === 0;
+const isEmpty = (p: Prefetched) => p.rows.length === 0 && p.names.length === 0 && p.files.length === 0 && p.metadataFiles.length === 0 && p.record === null;
 
 const within = (memo: Prefetched, ids: number[]) => ids.every((id) => memo.projectIds.has(id));
 

@@ -2,9 +2,10 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
-import type { ReadScope } from "../../core/registry";
+import type { PackageReads, ReadScope } from "../../core/registry";
 import { groupLevel, projectAccess, projectLevel, projectOf, readAccess, scopeOf } from "../../http/access";
 import { validCodename, validName } from "./control";
+import { DEBIAN, DISTRIBUTIONS } from "./distribution";
 import type { PackageAction } from "../../core/auth/policy";
 import { createDistribution, deleteDistribution, distributionJson, distributionKey, findDistribution, listDistributions, projectStore, updateDistribution, type DistributionStore } from "./distributions";
 import { groupStore } from "./group-distributions";
@@ -52,6 +53,27 @@ function distsRequest(c: Context<AppEnv>): { codename: string; rest: string } {
   return { codename, rest };
 }
 
+/**
+ * What a dists read asks D1 for with the access check: the distribution's row, and at group level the group's
+ * own distribution (the files of an index build, needed only when the index cache misses, are a second
+ * read). A malformed path reads nothing (404).
+ */
+function distsReads(c: Context<AppEnv>): PackageReads[] | undefined {
+  try {
+    const { codename } = distsRequest(c);
+    // At group level also the group's own distribution of that codename (part of every cache key there).
+    return [
+      { packageType: DEBIAN, name: DISTRIBUTIONS, version: codename },
+      { packageType: DEBIAN, groupRecord: codename },
+    ];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A pool file's package version. */
+const poolReads = (c: Context<AppEnv>): PackageReads => ({ packageType: DEBIAN, name: c.req.param("name") ?? "", version: c.req.param("version") ?? "" });
+
 const dists = (c: Context<AppEnv>, scope: ReadScope) => {
   const { codename, rest } = distsRequest(c);
   return serveDists(c, scope, codename, rest);
@@ -60,18 +82,18 @@ const dists = (c: Context<AppEnv>, scope: ReadScope) => {
 // apt-get update: GET dists/<codename>/InRelease (404 unsigned), Release, Release.gpg, then the indexes
 // Release lists (<component>/binary-<arch>/Packages.gz, debian-installer/binary-<arch>/Packages.gz,
 // source/Sources.gz, or by-hash/SHA256/<digest>). Credentials up front from auth.conf.d.
-debianRoutes.get("/projects/:id/packages/debian/dists/*", readAccess(projectLevel), (c) => dists(c, scopeOf(c)));
+debianRoutes.get("/projects/:id/packages/debian/dists/*", readAccess(projectLevel, distsReads), (c) => dists(c, scopeOf(c)));
 
 // apt-get install / download: GET pool/<codename>/<letter>/<name>/<version>/<file>.
-debianRoutes.get("/projects/:id/packages/debian/pool/:codename/:letter/:name/:version/:file_name", readAccess(projectLevel), (c) => {
+debianRoutes.get("/projects/:id/packages/debian/pool/:codename/:letter/:name/:version/:file_name", readAccess(projectLevel, poolReads), (c) => {
   const { codename, name, version, file_name: fileName } = c.req.param();
   if (!validCodename(codename) || !validName(name)) throw new AppError("not_found", "404 Not Found");
   return servePool(c, scopeOf(c), { codename, name, version, fileName });
 });
 
 // The group repository: the group's readable projects that have the codename.
-debianRoutes.get("/groups/:id/-/packages/debian/dists/*", readAccess(groupLevel), (c) => dists(c, scopeOf(c)));
-debianRoutes.get("/groups/:id/-/packages/debian/pool/:codename/:projectId/:letter/:name/:version/:file_name", readAccess(groupLevel), (c) => {
+debianRoutes.get("/groups/:id/-/packages/debian/dists/*", readAccess(groupLevel, distsReads), (c) => dists(c, scopeOf(c)));
+debianRoutes.get("/groups/:id/-/packages/debian/pool/:codename/:projectId/:letter/:name/:version/:file_name", readAccess(groupLevel, poolReads), (c) => {
   const { codename, name, version, file_name: fileName, projectId } = c.req.param() as Record<string, string>;
   if (!validCodename(codename ?? "") || !validName(name ?? "") || !/^\d+$/.test(projectId ?? "")) throw new AppError("not_found", "404 Not Found");
   return servePool(c, scopeOf(c), { codename: codename!, name: name!, version: version ?? "", fileName: fileName ?? "", projectId: Number(projectId) });
