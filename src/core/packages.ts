@@ -100,6 +100,7 @@ export interface TagRow {
   projectId: number;
   tag: string;
   packageId: number;
+  normalizedName: string;
 }
 
 /** Tags of a name in these projects, in one query. */
@@ -108,15 +109,16 @@ export async function getTags(db: Db, projectIds: number[], packageType: string,
   return tagsQuery(db, projectIds, packageType, normalizedName).all();
 }
 
-export function tagsQuery(db: Db, projects: ProjectIdSource, packageType: string, normalizedName: string) {
+/** Tags of a name (of every name of the type when `normalizedName` is absent) in these projects. */
+export function tagsQuery(db: Db, projects: ProjectIdSource, packageType: string, normalizedName?: string) {
   return db
-    .select({ projectId: packageTags.projectId, tag: packageTags.tag, packageId: packageTags.packageId })
+    .select({ projectId: packageTags.projectId, tag: packageTags.tag, packageId: packageTags.packageId, normalizedName: packageTags.normalizedName })
     .from(packageTags)
     .where(
       and(
         Array.isArray(projects) ? inIds(packageTags.projectId, projects) : inArray(packageTags.projectId, projects),
         eq(packageTags.packageType, packageType),
-        eq(packageTags.normalizedName, normalizedName),
+        normalizedName === undefined ? undefined : eq(packageTags.normalizedName, normalizedName),
       ),
     );
 }

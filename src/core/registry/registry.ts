@@ -74,7 +74,7 @@ export interface PackageReads {
   /** Several names instead of one (Bundler's dependency API); `versions` of each answers from them. */
   names?: readonly string[];
   version?: string;
-  /** Also the name's tags (npm dist-tags). */
+  /** Also the name's tags (npm dist-tags); without a name, the tags of every name. */
   tags?: boolean;
   /** The names of the type only (`packageNames`: index pages that list names). */
   namesOnly?: boolean;
@@ -226,8 +226,15 @@ export class Registry {
 
   async tags(where: ProjectSet, packageType: string, normalizedName: string): Promise<TagRow[]> {
     const ids = idsOf(where);
-    const memo = this.prefetched.find((m) => m.tags && m.reads.packageType === packageType && m.reads.name === normalizedName && within(m, ids));
-    if (memo?.tags) return memo.tags.filter((t) => ids.includes(t.projectId));
+    const memo = this.prefetched.find(
+      (m) =>
+        m.tags &&
+        m.reads.packageType === packageType &&
+        (m.reads.name === undefined || m.reads.name === normalizedName) &&
+        (m.reads.names === undefined || m.reads.names.includes(normalizedName)) &&
+        within(m, ids),
+    );
+    if (memo?.tags) return memo.tags.filter((t) => ids.includes(t.projectId) && t.normalizedName === normalizedName);
     if (ids.length === 0) return [];
     return this.reads.read(this.db, (db) => tagsQuery(db, ids, packageType, normalizedName).all(), (rows) => rows.length === 0);
   }
@@ -405,7 +412,7 @@ function slotsOf(db: Db, level: ScopeLevel, projects: SQLWrapper, reads: Package
     case "rows":
       return {
         main: slot(versionQueries(db, projects, { packageType: type, normalizedName: reads.name, normalizedNames: reads.names, version: reads.version })),
-        tags: reads.tags && reads.name !== undefined ? slot([tagsQuery(db, projects, type, reads.name)]) : null,
+        tags: reads.tags ? slot([tagsQuery(db, projects, type, reads.name)]) : null,
       };
   }
 }

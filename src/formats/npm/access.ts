@@ -65,6 +65,8 @@ export async function applyAccess(c: Context<AppEnv>, request: NpmRequest, acces
 
 /** The rows an endpoint's handler reads, fetched with the access check in one round trip. */
 function readsOf(endpoint: NpmEndpoint, forWrite = false): PackageReads | undefined {
+  // Search: every name with its tags, so its cost does not grow with the names it looks at.
+  if (endpoint.kind === "search") return { packageType: PACKAGE_TYPE, tags: true };
   if (!("name" in endpoint)) return undefined;
   if (endpoint.kind === "tarball" && !forWrite) {
     const version = versionFromFileName(endpoint.name, endpoint.fileName);
