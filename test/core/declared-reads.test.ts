@@ -72,7 +72,7 @@ describe("declared reads", () => {
   it("tags of every name answer each name with its own tags", async () => {
     const group = await createGroup(unique("tags").toLowerCase());
     const project = await createProject(group.id, { visibility: "public" });
-    for (const [name, version] of [["one", "1.0.0"], ["two", "2.0.0"]]) {
+    for (const [name, version] of [["one", "1.0.0"], ["two", "2.0.0"]] as const) {
       expect((await npmPublish(projectPrefix(project.id), `@${group.path}/${name}`, version, ADMIN_TOKEN)).response.status).toBe(200);
     }
     const { registry, count } = registryOver();
