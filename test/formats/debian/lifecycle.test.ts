@@ -6,7 +6,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import * as openpgp from "openpgp";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
-import { countingD1 } from "../../../src/ui/query-counter";
+import { countingD1 } from "../../support/counting-d1";
 import { addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
 import { gzip, tar } from "../helm/charts";
 import { controlText, deb } from "./debs";
@@ -187,7 +187,7 @@ async function counted(path: string, headers: Record<string, string>) {
   const res = await createApp().fetch(new Request(`${BASE}${path}`, { headers }), { ...env, DB: counter.d1 }, ctx);
   const body = new Uint8Array(await res.arrayBuffer());
   await waitOnExecutionContext(ctx);
-  return { status: res.status, bytes: body.byteLength, body, statements: counter.count() };
+  return { status: res.status, bytes: body.byteLength, body, statements: counter.count.total };
 }
 
 describe("by-hash", () => {
