@@ -61,6 +61,7 @@ export async function rotatePersonalAccessToken(db: Db, id: number, ownerId: num
           id: sql<number>`NULL`.as("id"),
           userId: personalAccessTokens.userId,
           name: personalAccessTokens.name,
+          description: personalAccessTokens.description,
           tokenDigest: sql<string>`${digest}`.as("token_digest"),
           scopes: personalAccessTokens.scopes,
           expiresAt: sql<string>`${expires}`.as("expires_at"),

@@ -20,7 +20,7 @@ import {
   type TagRow,
 } from "../packages";
 import { commitPackage, type CommitSuccess } from "../publish/client";
-import type { CommitAuthor, CommitOp, CommitTarget } from "../publish/types";
+import type { CommitActor, CommitAuthor, CommitOp, CommitTarget } from "../publish/types";
 import { allows, authorizeProject, loadRoles, type ProjectContext } from "../tenancy";
 import { resolveReadScope, type ReadScope, type ScopeLevel } from "./read-scope";
 
@@ -104,15 +104,22 @@ export class Registry {
     return blobSource(this.env.BLOBS, blob);
   }
 
-  /** Apply ops to one package atomically through its coordinator; creator and CI build come from the actor. */
-  commit(target: CommitTarget, ops: CommitOp[]): Promise<CommitSuccess> {
-    return commitPackage(this.env, { ...target, ops, author: authorOf(this.actor) });
+  /** Apply ops to one package atomically through its coordinator; creator, CI build and protection level come from the actor. */
+  async commit(target: CommitTarget, ops: CommitOp[]): Promise<CommitSuccess> {
+    return commitPackage(this.env, { ...target, ops, author: authorOf(this.actor, await this.roles()) });
   }
 }
 
-export function authorOf(actor: Actor): CommitAuthor {
+/** `roles`: the actor's memberships, from which the coordinator derives their level on the project for protection rules. */
+export function authorOf(actor: Actor, roles: Map<string, number> = new Map()): CommitAuthor {
   const buildInfo = actor.kind === "job_token" ? { pipelineId: actor.pipeline.id, ref: actor.pipeline.ref, sha: actor.pipeline.sha, userId: actor.user.id } : null;
-  return { creatorId: userOf(actor)?.id ?? null, buildInfo };
+  const user = userOf(actor);
+  const commitActor: CommitActor | undefined = user
+    ? { kind: "user", admin: user.isAdmin, roles: user.isAdmin ? [] : [...roles] }
+    : actor.kind === "deploy_token"
+      ? { kind: "deploy_token", admin: false, roles: [] }
+      : undefined;
+  return { creatorId: user?.id ?? null, buildInfo, actor: commitActor };
 }
 
 const idsOf = (where: ProjectSet): number[] => (Array.isArray(where) ? where.map((p) => p.project.id) : where.projectIds);
