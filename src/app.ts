@@ -18,6 +18,8 @@ import { deployTokenRoutes } from "./api/deploy-tokens";
 import { jobTokenRoutes } from "./api/job-tokens";
 import { packageApiRoutes } from "./api/packages";
 import { protectionRuleRoutes } from "./api/protection-rules";
+import { accessTokenRoutes } from "./api/access-tokens";
+import { versionRoutes } from "./api/version";
 import { FORMATS } from "./formats";
 import type { FormatModule } from "./formats/format";
 import { uiRoutes } from "./ui";
@@ -69,7 +71,7 @@ export function createApp() {
 
   const api = new Hono<AppEnv>();
   api.use(inertResponses);
-  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, protectionRuleRoutes, packageApiRoutes]) {
+  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, accessTokenRoutes, protectionRuleRoutes, versionRoutes, packageApiRoutes]) {
     api.route("/", routes);
   }
   for (const format of FORMATS) api.route("/", format.routes);

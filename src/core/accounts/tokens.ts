@@ -13,6 +13,7 @@ export type DeployTokenRow = typeof deployTokens.$inferSelect;
 
 export interface NewPersonalToken {
   name: string;
+  description?: string | null;
   scopes: string[];
   /** YYYY-MM-DD, the first day the token no longer works; null = never. */
   expiresAt: string | null;
@@ -24,7 +25,7 @@ export async function createPersonalAccessToken(db: Db, userId: number, input: N
   const token = generateToken("glpat-");
   const [row] = await db
     .insert(personalAccessTokens)
-    .values({ userId, name: input.name, scopes: input.scopes, expiresAt: input.expiresAt, tokenDigest: await tokenDigest(token) })
+    .values({ userId, name: input.name, description: input.description ?? null, scopes: input.scopes, expiresAt: input.expiresAt, tokenDigest: await tokenDigest(token) })
     .returning();
   return { row: row!, token };
 }
