@@ -17,10 +17,14 @@ import { memberRoutes } from "./api/members";
 import { deployTokenRoutes } from "./api/deploy-tokens";
 import { jobTokenRoutes } from "./api/job-tokens";
 import { packageApiRoutes } from "./api/packages";
+import { protectionRuleRoutes } from "./api/protection-rules";
+import { accessTokenRoutes } from "./api/access-tokens";
+import { versionRoutes } from "./api/version";
 import { FORMATS } from "./formats";
 import type { FormatModule } from "./formats/format";
 import { uiRoutes } from "./ui";
 import { inertResponses, makeInert } from "./http/inert";
+import { noteDownloadOf } from "./http/downloads";
 
 const API_PREFIX = "/api/v4";
 
@@ -36,6 +40,7 @@ export function createApp() {
     const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
     c.set("requestId", requestId);
     await next();
+    noteDownloadOf(c);
     c.header("X-Request-Id", requestId);
   });
 
@@ -76,7 +81,7 @@ export function createApp() {
 
   const api = new Hono<AppEnv>();
   api.use(inertResponses);
-  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, packageApiRoutes]) {
+  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, accessTokenRoutes, protectionRuleRoutes, versionRoutes, packageApiRoutes]) {
     api.route("/", routes);
   }
   for (const format of FORMATS) api.route("/", format.routes);

@@ -4,14 +4,16 @@
 //   planCommit(request):
 //     project row (404 if gone)
 //     expand "plan" ops: state = package rows + tags (+ files for planners that read them), ops = planner(state, input)
+//     protection rules of the project and type (read with the project): refuse (403) what they protect
 //     for each op: read what it needs, refuse (AppError) or push statements
 //       (publish with uniqueInRootNamespace: also refuse when another project of the top-level namespace has the version)
 //     db.batch(statements + bump projects.packages_revision)     -- all or nothing
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { createDb, inIds, type Db } from "../../db/client";
-import { blobs, namespaces, packageBuildInfos, packageFiles, packages, packageTags, projects } from "../../db/schema";
+import { blobs, namespaces, packageBuildInfos, packageFiles, packageProtectionRules, packages, packageTags, projects } from "../../db/schema";
 import { AppError } from "../errors";
+import { checkProtection } from "../protection/enforce";
 import { duplicatesAllowed } from "./duplicates";
 import { plannerFor, type PackageState } from "./planners";
 import type { CommitOp, CommitRequest, CommitResult } from "./types";
@@ -28,9 +30,13 @@ interface PublishReadBack {
 
 export async function planCommit(d1: D1Database, request: CommitRequest): Promise<CommitResult> {
   const db = createDb(d1);
-  const project = await db.select().from(projects).where(eq(projects.id, request.projectId)).get();
+  const [[project], rules] = await db.batch([
+    db.select().from(projects).where(eq(projects.id, request.projectId)),
+    db.select().from(packageProtectionRules).where(and(eq(packageProtectionRules.projectId, request.projectId), eq(packageProtectionRules.packageType, request.packageType))),
+  ]);
   if (!project) throw new AppError("not_found", "404 Project Not Found");
   const ops = await expandPlans(db, request);
+  await checkProtection(db, request, project, rules, ops);
   const statements: Statement[] = [];
   const readBacks: PublishReadBack[] = [];
   let packageId: number | null = null;
@@ -194,6 +200,7 @@ async function planPublish(db: Db, request: CommitRequest, op: PublishOp, namesp
           sha256: blob.sha256,
           sha512: blob.sha512,
           metadata: file.metadata ?? {},
+          pipelineId: request.author.buildInfo?.pipelineId ?? null,
           createdAt: now,
         })
         .returning({ id: packageFiles.id }),

@@ -34,7 +34,7 @@ import {
   type TagRow,
 } from "../packages";
 import { commitPackage, type CommitSuccess } from "../publish/client";
-import type { CommitAuthor, CommitOp, CommitTarget } from "../publish/types";
+import type { CommitActor, CommitAuthor, CommitOp, CommitTarget } from "../publish/types";
 import { allows, authorizeFound, roleQueries, rolesFromRows, type ProjectContext } from "../tenancy";
 import { foundProject, projectScopeOf, scopeFromRows, scopeQueries, type ReadScope, type ScopeLevel } from "./read-scope";
 import { ReadSession } from "./read-session";
@@ -221,7 +221,8 @@ export class Registry {
     // What was read before this write no longer describes the package.
     this.prefetched = null;
     try {
-      return await commitPackage(this.env, { ...target, ops, author: authorOf(this.actor) });
+      // The memberships were read with the authorisation: the coordinator judges protection rules by them.
+      return await commitPackage(this.env, { ...target, ops, author: authorOf(this.actor, await this.roles()) });
     } finally {
       // Anonymous readers in this data centre see the write at once (src/core/registry/edge-access.ts).
       const ctx = this.authorised.get(target.projectId);
@@ -314,9 +315,16 @@ export class Registry {
   }
 }
 
-export function authorOf(actor: Actor): CommitAuthor {
+/** `roles`: the actor's memberships, from which the coordinator derives their level on the project for protection rules. */
+export function authorOf(actor: Actor, roles: Map<string, number> = new Map()): CommitAuthor {
   const buildInfo = actor.kind === "job_token" ? { pipelineId: actor.pipeline.id, ref: actor.pipeline.ref, sha: actor.pipeline.sha, userId: actor.user.id } : null;
-  return { creatorId: userOf(actor)?.id ?? null, buildInfo };
+  const user = userOf(actor);
+  const commitActor: CommitActor | undefined = user
+    ? { kind: "user", admin: user.isAdmin, roles: user.isAdmin ? [] : [...roles] }
+    : actor.kind === "deploy_token"
+      ? { kind: "deploy_token", admin: false, roles: [] }
+      : undefined;
+  return { creatorId: user?.id ?? null, buildInfo, actor: commitActor };
 }
 
 const idsOf = (where: ProjectSet): number[] => (Array.isArray(where) ? where.map((p) => p.project.id) : where.projectIds);

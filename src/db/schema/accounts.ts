@@ -19,6 +19,8 @@ export const users = sqliteTable(
     state: text("state", { enum: ["active", "blocked"] }).notNull().default("active"),
     /** PBKDF2 hash for web sign-in; null = no password sign-in. */
     passwordHash: text("password_hash"),
+    /** `project_bot`: the bot user behind a project or group access token (GitLab's user_type). */
+    userType: text("user_type", { enum: ["human", "project_bot"] }).notNull().default("human"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_username_lower").on(sql`lower(${t.username})`)],

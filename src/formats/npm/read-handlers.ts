@@ -9,7 +9,8 @@ import { withEdgeCache } from "../../http/edge-cache";
 import { scopeOf } from "../../http/access";
 import { serveBlob } from "../../http/serve-blob";
 import type { NpmRequest } from "./access";
-import { ABBREVIATED_TYPE, buildPackument, buildSearchResult, distTagsOf, emptyAudit, matchesSearch, wantsAbbreviated, type SearchHit } from "./metadata";
+import { ABBREVIATED_TYPE, buildPackument, buildSearchResult, distTagsOf, matchesSearch, wantsAbbreviated, type SearchHit } from "./metadata";
+import { AppError } from "../../core/errors";
 import { getNamedPackage, PACKAGE_TYPE } from "./package";
 import { scopeOf as scopeOfName, type NpmEndpoint } from "./parse";
 
@@ -95,7 +96,18 @@ export async function searchPackages(c: Context<AppEnv>, { level }: Endpoint<"se
   return jsonResponse(buildSearchResult(hits.slice(from, from + size), hits.length));
 }
 
-/** POST <prefix>/-/npm/v1/security/advisories/bulk and …/audits/quick (npm install, npm audit): no advisories. */
-export async function answerAudit(c: Context<AppEnv>, { endpoint: { quick } }: Endpoint<"audit">): Promise<Response> {
-  return c.json(emptyAudit(quick), 200, { "Cache-Control": "private, no-store" });
+/**
+ * POST <prefix>/-/npm/v1/security/advisories/bulk and …/audits/quick (npm install, npm audit). Packyard has no
+ * advisory database and does not forward to registry.npmjs.org, so nothing is checked and it never says
+ * otherwise: GitLab with forwarding off answers 401 without credentials and 404 at group and instance level
+ * (lib/api/concerns/packages/npm_endpoints.rb redirect_or_present_audit_report); at project level GitLab answers
+ * `[]`, which npm reports as "found 0 vulnerabilities", so Packyard answers the 404 there too (after checking
+ * that the caller may read the project). npm install then skips its audit line; npm audit says
+ * "audit endpoint returned an error" with this message (docs/gitlab-compatibility.md).
+ */
+export async function answerAudit(c: Context<AppEnv>, _request: Endpoint<"audit">): Promise<Response> {
+  if (c.var.registry.actor.kind === "anonymous") throw new AppError("unauthorized");
+  throw new AppError("not_found", AUDIT_UNAVAILABLE);
 }
+
+export const AUDIT_UNAVAILABLE = "404 Not Found - no security advisories here: npm audit requests are not forwarded to registry.npmjs.org, so nothing was checked";
