@@ -12,7 +12,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { createDb, inIds, type Db } from "../../db/client";
 import { blobs, namespaces, packageBuildInfos, packageFiles, packages, packageTags, projects } from "../../db/schema";
 import { AppError } from "../errors";
-import { duplicatesAllowed } from "./duplicates";
+import { duplicatesAllowed, repeatsFile } from "./duplicates";
 import { plannerFor, type PackageState } from "./planners";
 import type { CommitOp, CommitRequest, CommitResult } from "./types";
 
@@ -210,19 +210,20 @@ async function checkDuplicates(db: Db, request: CommitRequest, op: PublishOp, ex
   if (policy.kind === "allow") return;
   if (policy.kind === "reject_version") throw new AppError("package_exists");
   const names = op.files.map((f) => f.fileName);
-  const clash =
-    names.length > 0
-      ? await db.select({ fileName: packageFiles.fileName }).from(packageFiles).where(and(eq(packageFiles.packageId, existing.id), inArray(packageFiles.fileName, names))).get()
-      : undefined;
   if (policy.kind === "reject_file_name") {
+    const clash =
+      names.length > 0
+        ? await db.select({ fileName: packageFiles.fileName }).from(packageFiles).where(and(eq(packageFiles.packageId, existing.id), inArray(packageFiles.fileName, names))).get()
+        : undefined;
     if (clash) throw new AppError("package_exists", `File ${clash.fileName} already exists`);
     return;
   }
-  if (policy.perFile && !clash) return;
-  const namespace = await db.select().from(namespaces).where(eq(namespaces.id, namespaceId)).get();
-  const rootId = Number((namespace?.traversalIds ?? "").split("/")[0]) || namespaceId;
-  const root = rootId === namespaceId ? namespace : await db.select().from(namespaces).where(eq(namespaces.id, rootId)).get();
-  if (!duplicatesAllowed(root?.packageSettings ?? {}, policy.setting, request.name, op.version)) {
+  const [files, namespace] = await db.batch([
+    db.select({ fileName: packageFiles.fileName }).from(packageFiles).where(eq(packageFiles.packageId, existing.id)),
+    db.select({ packageSettings: namespaces.packageSettings }).from(namespaces).where(eq(namespaces.id, namespaceId)),
+  ]);
+  if (policy.perFile && !repeatsFile(policy.setting, op.version, files.map((f) => f.fileName), names)) return;
+  if (!duplicatesAllowed(namespace[0]?.packageSettings, policy.setting, request.name, op.version)) {
     throw new AppError("duplicate_not_allowed");
   }
 }
