@@ -12,6 +12,8 @@ import type { NpmRequest } from "./access";
 import { ABBREVIATED_TYPE, buildPackument, buildSearchResult, distTagsOf, emptyAudit, matchesSearch, wantsAbbreviated, type SearchHit } from "./metadata";
 import { getNamedPackage, PACKAGE_TYPE } from "./package";
 import { scopeOf as scopeOfName, type NpmEndpoint } from "./parse";
+import { orForwarded } from "../../core/forwarding";
+import { forwardPackument, forwardTarball } from "./forwarding";
 
 type Endpoint<K extends NpmEndpoint["kind"]> = NpmRequest<Extract<NpmEndpoint, { kind: K }>>;
 
@@ -31,24 +33,29 @@ const revOf = (scope: ReadScope) => scope.cache.revisions.join(".") || "0";
 export async function getPackument(c: Context<AppEnv>, { endpoint: { name }, prefix }: Endpoint<"packument">): Promise<Response> {
   const scope = scopeOf(c);
   const abbreviated = wantsAbbreviated(c.req.header("accept"));
-  return withEdgeCache(c, cacheOf(scope, ["accept"]), async () => {
-    const pkg = await getNamedPackage(c.var.registry, scope, name);
-    if (pkg.versions.length === 0) throw missIn(scope);
-    const document = buildPackument({ name, versions: pkg.versions, tags: pkg.tags, tarballUrl: (file) => `${prefix}/${name}/-/${file}`, rev: revOf(scope) }, abbreviated);
-    return jsonResponse(document, abbreviated ? `${ABBREVIATED_TYPE}; charset=utf-8` : "application/json; charset=utf-8");
-  });
+  const local = () =>
+    withEdgeCache(c, cacheOf(scope, ["accept"]), async () => {
+      const pkg = await getNamedPackage(c.var.registry, scope, name);
+      if (pkg.versions.length === 0) throw missIn(scope);
+      const document = buildPackument({ name, versions: pkg.versions, tags: pkg.tags, tarballUrl: (file) => `${prefix}/${name}/-/${file}`, rev: revOf(scope) }, abbreviated);
+      return jsonResponse(document, abbreviated ? `${ABBREVIATED_TYPE}; charset=utf-8` : "application/json; charset=utf-8");
+    });
+  // A name this level does not have: forwarded to the npm upstream when the level's settings say so.
+  return orForwarded(local, () => forwardPackument(c, scope, name, prefix));
 }
 
 /** GET <prefix>/@scope/name/-/@scope/name-1.0.0.tgz: the URL `dist.tarball` gave (npm, pnpm, yarn). */
 export async function getTarball(c: Context<AppEnv>, { endpoint: { name, fileName } }: Endpoint<"tarball">): Promise<Response> {
   const scope = scopeOf(c);
   const version = versionFromFileName(name, fileName);
-  return withEdgeCache(c, cacheOf(scope), async () => {
-    const rows = version ? newestPerVersion(await c.var.registry.versions(scope, PACKAGE_TYPE, name, { version })) : [];
-    const file = rows[0] ? newestFile(rows[0].files, `${name}-${version}.tgz`) : undefined;
-    if (!file) throw missIn(scope, "Package file");
-    return serveBlob(c.env.BLOBS, c.req.raw, file, { contentType: "application/octet-stream", cacheControl: "public, max-age=3600" });
-  });
+  const local = () =>
+    withEdgeCache(c, cacheOf(scope), async () => {
+      const rows = version ? newestPerVersion(await c.var.registry.versions(scope, PACKAGE_TYPE, name, { version })) : [];
+      const file = rows[0] ? newestFile(rows[0].files, `${name}-${version}.tgz`) : undefined;
+      if (!file) throw missIn(scope, "Package file");
+      return serveBlob(c.env.BLOBS, c.req.raw, file, { contentType: "application/octet-stream", cacheControl: "public, max-age=3600" });
+    });
+  return orForwarded(local, () => forwardTarball(c, scope, name, fileName));
 }
 
 /** `name-1.0.0.tgz` or `@scope/name-1.0.0.tgz` → `1.0.0` (GitLab stores `<name>-<version>.tgz`). */
