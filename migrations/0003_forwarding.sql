@@ -37,4 +37,5 @@ CREATE TABLE `package_name_reservations` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `package_name_reservations_identity` ON `package_name_reservations` (`project_id`,`package_type`,`normalized_name`);--> statement-breakpoint
-CREATE INDEX `package_name_reservations_name` ON `package_name_reservations` (`package_type`,`normalized_name`);
+CREATE INDEX `package_name_reservations_name` ON `package_name_reservations` (`package_type`,`normalized_name`);--> statement-breakpoint
+INSERT OR IGNORE INTO `package_name_reservations` (`project_id`, `package_type`, `normalized_name`) SELECT DISTINCT `project_id`, `package_type`, `normalized_name` FROM `packages` WHERE `package_type` IN ('npm', 'pypi', 'maven');

@@ -18,6 +18,7 @@ import { deployTokenRoutes } from "./api/deploy-tokens";
 import { jobTokenRoutes } from "./api/job-tokens";
 import { packageApiRoutes } from "./api/packages";
 import { applicationSettingsRoutes } from "./api/application-settings";
+import { forwardingRoutes } from "./api/forwarding";
 import { graphqlRoutes } from "./api/graphql";
 import { FORMATS } from "./formats";
 import type { FormatModule } from "./formats/format";
@@ -71,7 +72,7 @@ export function createApp() {
 
   const api = new Hono<AppEnv>();
   api.use(inertResponses);
-  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, packageApiRoutes, applicationSettingsRoutes]) {
+  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, packageApiRoutes, applicationSettingsRoutes, forwardingRoutes]) {
     api.route("/", routes);
   }
   for (const format of FORMATS) api.route("/", format.routes);

@@ -10,13 +10,17 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { createDb, inIds, type Db } from "../../db/client";
-import { blobs, namespaces, packageBuildInfos, packageFiles, packages, packageTags, projects } from "../../db/schema";
+import { blobs, namespaces, packageBuildInfos, packageFiles, packageNameReservations, packages, packageTags, projects } from "../../db/schema";
+import { FORWARDING_FORMATS } from "../settings/package-settings";
 import { AppError } from "../errors";
 import { duplicatesAllowed, repeatsFile } from "./duplicates";
 import { plannerFor, type PackageState } from "./planners";
 import type { CommitOp, CommitRequest, CommitResult } from "./types";
 
 type Statement = BatchItem<"sqlite">;
+
+/** Formats whose names request forwarding could send upstream: a publish reserves the name in its project. */
+const RESERVING_TYPES = new Set<string>(FORWARDING_FORMATS);
 type PackageRow = typeof packages.$inferSelect;
 type PublishOp = Extract<CommitOp, { kind: "publish" }>;
 
@@ -199,6 +203,15 @@ async function planPublish(db: Db, request: CommitRequest, op: PublishOp, namesp
   const build = request.author.buildInfo;
   if (build && op.recordBuild !== false) {
     statements.push(db.insert(packageBuildInfos).values({ packageId: packageIdExpr as number, ...build }));
+  }
+  if (RESERVING_TYPES.has(request.packageType)) {
+    // Reserve the name against request forwarding for good (released by a Maintainer, src/core/forwarding/admin.ts).
+    statements.push(
+      db
+        .insert(packageNameReservations)
+        .values({ projectId: request.projectId, packageType: request.packageType, normalizedName: request.normalizedName })
+        .onConflictDoNothing(),
+    );
   }
   const packageStatement = statements.length;
   statements.push(db.select({ id: packages.id }).from(packages).where(sql`${packages.id} = ${packageIdExpr}`));
