@@ -40,8 +40,15 @@ export async function getPackument(c: Context<AppEnv>, { endpoint: { name }, pre
       const document = buildPackument({ name, versions: pkg.versions, tags: pkg.tags, tarballUrl: (file) => `${prefix}/${name}/-/${file}`, rev: revOf(scope) }, abbreviated);
       return jsonResponse(document, abbreviated ? `${ABBREVIATED_TYPE}; charset=utf-8` : "application/json; charset=utf-8");
     });
-  // A name this level does not have: forwarded to the npm upstream when the level's settings say so.
-  return orForwarded(local, () => forwardPackument(c, scope, name, prefix));
+  // A name this level does not have: forwarded to the npm upstream when the level's settings say so, unless
+  // the client asks about this registry's own state before a write (npm publish expects its 404 here).
+  return orForwarded(local, () => (readsBeforeWrite(c) ? Promise.resolve(null) : forwardPackument(c, scope, name, prefix)));
+}
+
+/** npm's reads before a write: `?write=true`, or the command it names in `npm-command` (publish, unpublish, dist-tag …). */
+function readsBeforeWrite(c: Context<AppEnv>): boolean {
+  const command = c.req.header("npm-command") ?? "";
+  return c.req.query("write") === "true" || ["publish", "unpublish", "deprecate", "undeprecate", "dist-tag", "owner", "access"].includes(command);
 }
 
 /** GET <prefix>/@scope/name/-/@scope/name-1.0.0.tgz: the URL `dist.tarball` gave (npm, pnpm, yarn). */

@@ -95,6 +95,16 @@ describe("npm request forwarding", () => {
     expect((await call(new URL(tarball).pathname)).status).toBe(200);
   });
 
+  it("does not forward the reads npm makes before a write (npm publish expects this registry's own 404)", async () => {
+    double = serveUpstreams({ npm: upstreamProject });
+    await settings({ npm_package_requests_forwarding: true });
+    const { prefix } = await consumer();
+    const name = escaped(`${upstreamScope}/left-pad`);
+    expect((await call(`${prefix}/${name}`, { headers: { "npm-command": "publish" } })).status).toBe(404);
+    expect((await call(`${prefix}/${name}?write=true`)).status).toBe(404);
+    expect(double.requests).toEqual([]);
+  });
+
   it("never lists what it keeps as packages", async () => {
     double = serveUpstreams({ npm: upstreamProject });
     await settings({ npm_package_requests_forwarding: true });
