@@ -15,7 +15,7 @@ import { namespaces, packageNameReservations, packages, projects } from "../../d
 import { anchoredMatch } from "../publish/duplicates";
 import type { ReadScope } from "../registry/read-scope";
 import { cascadedForwarding, type ForwardingFormat, type PackageSettings } from "../settings/package-settings";
-import { getSettingsChain } from "../settings/store";
+import { getInstanceForwarding, getSettingsChain } from "../settings/store";
 import { upstreamOf, type Upstream, type UpstreamEnv } from "./upstream";
 
 /** Where the level's packages live: one project, or every project under a namespace. */
@@ -36,6 +36,13 @@ export async function forwardingFor(db: Db, env: UpstreamEnv, scope: ReadScope, 
   if (held || !cascadedForwarding(format, chain, instance).value) return null;
   if (!patternsAllow(chain, normalizedName)) return null;
   return upstreamOf(env, format);
+}
+
+/** Whether the level forwards the format at all, for requests about no one name (npm audit). No scope: the instance. */
+export async function levelForwards(db: Db, env: UpstreamEnv, scope: ReadScope | null, format: ForwardingFormat): Promise<Upstream | null> {
+  const level = scope ? levelOf(scope) : null;
+  const { chain, instance } = level ? await getSettingsChain(db, level.namespace) : { chain: [], instance: await getInstanceForwarding(db) };
+  return cascadedForwarding(format, chain, instance).value ? upstreamOf(env, format) : null;
 }
 
 /** Every deny pattern of the chain must miss; every allow pattern set in the chain must match (anchored, RE2). */

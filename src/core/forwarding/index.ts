@@ -9,7 +9,7 @@ import type { Registry } from "../registry";
 import type { ReadScope } from "../registry/read-scope";
 import type { ForwardingFormat } from "../settings/package-settings";
 import { forwardedFile, forwardedMetadata, getCachedFile, getCachedMetadataOf, readCachedText, type CachedFile, type CacheState } from "./cache";
-import { forwardingFor } from "./decide";
+import { forwardingFor, levelForwards } from "./decide";
 import { fetchableUrl, fetchUpstream, readUpstreamText, type Upstream } from "./upstream";
 
 export type { CachedFile, CacheState } from "./cache";
@@ -69,6 +69,28 @@ export class Forwarder {
 export async function forwarderFor(registry: Registry, env: ForwardingEnv, scope: ReadScope, format: ForwardingFormat, normalizedName: string): Promise<Forwarder | null> {
   const upstream = await forwardingFor(registry.db, env, scope, format, normalizedName);
   return upstream ? new Forwarder(registry, env, upstream, format, normalizedName) : null;
+}
+
+const MAX_AUDIT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * npm audit forwarded as it was sent (GitLab answers a 307 to npmjs.org), when the level forwards npm: the
+ * upstream's answer, or null when the level does not forward. Nothing is kept.
+ */
+export async function forwardAudit(
+  registry: Registry,
+  env: ForwardingEnv,
+  scope: ReadScope | null,
+  path: string,
+  body: ReadableStream<Uint8Array> | null,
+  headers: Record<string, string>,
+): Promise<{ status: number; contentType: string; text: string } | null> {
+  const upstream = await levelForwards(registry.db, env, scope, "npm");
+  if (!upstream) return null;
+  const answer = await fetchUpstream(upstream, `${upstream.base}${path}`, { method: "POST", body, headers, duplex: "half" } as RequestInit, { wholeBody: true });
+  if (!answer) return { status: 404, contentType: "application/json", text: JSON.stringify({ error: "404 Not Found" }) };
+  const text = await readUpstreamText(upstream, answer, MAX_AUDIT_BYTES);
+  return { status: answer.response.status, contentType: answer.response.headers.get("content-type") ?? "application/json", text };
 }
 
 /** Kept metadata documents of any of these names (PyPI file downloads find their name this way). */

@@ -12,7 +12,7 @@ import type { NpmRequest } from "./access";
 import { ABBREVIATED_TYPE, buildPackument, buildSearchResult, distTagsOf, emptyAudit, matchesSearch, wantsAbbreviated, type SearchHit } from "./metadata";
 import { getNamedPackage, PACKAGE_TYPE } from "./package";
 import { scopeOf as scopeOfName, type NpmEndpoint } from "./parse";
-import { orForwarded } from "../../core/forwarding";
+import { FORWARDED_HEADER, forwardAudit, orForwarded } from "../../core/forwarding";
 import { forwardPackument, forwardTarball } from "./forwarding";
 
 type Endpoint<K extends NpmEndpoint["kind"]> = NpmRequest<Extract<NpmEndpoint, { kind: K }>>;
@@ -111,7 +111,16 @@ export async function searchPackages(c: Context<AppEnv>, { level }: Endpoint<"se
   return jsonResponse(buildSearchResult(hits.slice(from, from + size), hits.length));
 }
 
-/** POST <prefix>/-/npm/v1/security/advisories/bulk and …/audits/quick (npm install, npm audit): no advisories. */
+/**
+ * POST <prefix>/-/npm/v1/security/advisories/bulk and …/audits/quick (npm install, npm audit): forwarded to the
+ * npm upstream, body as sent, when the level forwards npm (docs/forwarding.md); otherwise no advisories.
+ */
 export async function answerAudit(c: Context<AppEnv>, { endpoint: { quick } }: Endpoint<"audit">): Promise<Response> {
+  const path = quick ? "/-/npm/v1/security/audits/quick" : "/-/npm/v1/security/advisories/bulk";
+  const headers: Record<string, string> = { "content-type": c.req.header("content-type") ?? "application/json" };
+  const encoding = c.req.header("content-encoding");
+  if (encoding) headers["content-encoding"] = encoding;
+  const forwarded = await forwardAudit(c.var.registry, c.env, c.get("scope") ?? null, path, c.req.raw.body, headers);
+  if (forwarded) return new Response(forwarded.text, { status: forwarded.status, headers: { "Content-Type": forwarded.contentType, "Cache-Control": "private, no-store", [FORWARDED_HEADER]: "MISS" } });
   return c.json(emptyAudit(quick), 200, { "Cache-Control": "private, no-store" });
 }

@@ -105,6 +105,25 @@ describe("npm request forwarding", () => {
     expect(double.requests).toEqual([]);
   });
 
+  it("forwards npm audit, body as sent, only when the level forwards npm", async () => {
+    double = serveUpstreams({ npm: upstreamProject });
+    const { prefix } = await consumer();
+    const audit = () => call(`${prefix}/-/npm/v1/security/advisories/bulk`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ "left-pad": ["1.0.0"] }) });
+    const advisories = { "left-pad": [{ id: 1, url: "https://example.invalid/1", title: "a real finding", severity: "high", vulnerable_versions: "<1.1.0" }] };
+    let sent = "";
+    double.intercept = async (url, init) => {
+      if (!url.endsWith("/-/npm/v1/security/advisories/bulk")) return undefined;
+      sent = await new Response(init?.body).text();
+      return Response.json(advisories);
+    };
+    expect(await ok(audit())).toEqual({});
+    expect(double.requests).toEqual([]);
+    await settings({ npm_package_requests_forwarding: true });
+    const forwarded = await audit();
+    expect(await forwarded.json()).toEqual(advisories);
+    expect(JSON.parse(sent)).toEqual({ "left-pad": ["1.0.0"] });
+  });
+
   it("never lists what it keeps as packages", async () => {
     double = serveUpstreams({ npm: upstreamProject });
     await settings({ npm_package_requests_forwarding: true });
