@@ -11,7 +11,7 @@ import { AppError } from "../../core/errors";
 import { FORWARDED_HEADER, forwarderFor, type Forwarder } from "../../core/forwarding";
 import type { ReadScope } from "../../core/registry";
 import { serveBlob } from "../../http/serve-blob";
-import { isObject } from "./parse";
+import { isObject, scopeOf as scopeOfName } from "./parse";
 import { PACKAGE_TYPE } from "./package";
 
 /** The packument as the upstream sent it (kept as is: install-v1 when the upstream speaks it, else full). */
@@ -46,9 +46,20 @@ async function upstreamPackument(forwarder: Forwarder, name: string) {
 
 const basename = (url: string) => decodeURIComponent(url.split("?")[0]!.split("/").pop() ?? "");
 
+/**
+ * The npm forwarder for `name` at this level. Beyond GitLab: a name under the level's own top-level namespace
+ * scope (`@acme/…` in group `acme` or below) is never forwarded, so nobody can shadow the group's own scope
+ * by publishing it on the public registry.
+ */
+async function npmForwarder(c: Context<AppEnv>, scope: ReadScope, name: string): Promise<Forwarder | null> {
+  const root = (scope.level === "project" ? scope.projects[0]?.project.fullPath : scope.namespace?.fullPath)?.split("/")[0]?.toLowerCase();
+  if (root && scopeOfName(name)?.toLowerCase() === root) return null;
+  return forwarderFor(c.var.registry, c.env, scope, PACKAGE_TYPE, name);
+}
+
 /** The packument for a forwarded name, tarballs served from this level; null when it is not forwarded. */
 export async function forwardPackument(c: Context<AppEnv>, scope: ReadScope, name: string, prefix: string): Promise<Response | null> {
-  const forwarder = await forwarderFor(c.var.registry, c.env, scope, PACKAGE_TYPE, name);
+  const forwarder = await npmForwarder(c, scope, name);
   if (!forwarder) return null;
   const found = await upstreamPackument(forwarder, name);
   if (!found) return null;
@@ -62,7 +73,7 @@ export async function forwardPackument(c: Context<AppEnv>, scope: ReadScope, nam
 
 /** A tarball of a forwarded name: kept, or fetched and verified against the packument's digests. */
 export async function forwardTarball(c: Context<AppEnv>, scope: ReadScope, name: string, fileName: string): Promise<Response | null> {
-  const forwarder = await forwarderFor(c.var.registry, c.env, scope, PACKAGE_TYPE, name);
+  const forwarder = await npmForwarder(c, scope, name);
   if (!forwarder) return null;
   let dist: { tarball?: string; integrity?: string; shasum?: string } | undefined;
   const kept = await forwarder.kept(fileName);

@@ -124,6 +124,17 @@ describe("npm request forwarding", () => {
     expect(JSON.parse(sent)).toEqual({ "left-pad": ["1.0.0"] });
   });
 
+  it("never forwards a name under the level's own top-level namespace scope", async () => {
+    double = serveUpstreams({ npm: upstreamProject });
+    await settings({ npm_package_requests_forwarding: true });
+    const { group, project, prefix } = await consumer();
+    double.intercept = () => Response.json({ name: "x", versions: { "6.6.6": { dist: { tarball: "https://registry.npmjs.org/x/-/x-6.6.6.tgz", shasum: "0".repeat(40) } } } });
+    const own = escaped(`@${group.path}/internal-tool`);
+    expect((await call(`${prefix}/${own}`)).status).toBe(404);
+    expect((await call(`${projectPrefix(project.id)}/${own}`)).status).toBe(404);
+    expect(double.requests).toEqual([]);
+  });
+
   it("never lists what it keeps as packages", async () => {
     double = serveUpstreams({ npm: upstreamProject });
     await settings({ npm_package_requests_forwarding: true });
