@@ -17,6 +17,7 @@ let upstream: Registry;
 let main: Registry;
 let work: string;
 let groupId: number;
+let appsId: number;
 
 const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PIP_")));
 
@@ -115,6 +116,7 @@ beforeAll(async () => {
   const acme = await seeder.group("acme", "public");
   groupId = acme.id;
   const apps = await seeder.project(acme.id, "apps", "public");
+  appsId = apps.id;
 
   // PyPI: the upstream has upstream-dep and a `shadowed` 9.0; the group has acme-app (needing both) and its own shadowed 1.0.
   const upstreamDep = buildSample("upstream-dep", "1.0.0");
@@ -162,5 +164,16 @@ describe("request forwarding with pip and mvn", () => {
     expect(stale.status).toBe(200);
     expect(stale.headers.get("x-packyard-forwarded")).toBe("STALE");
     if (hasMaven) expect(existsSync(path.join(mvnCompile(), "org/central/upstream-lib/2.0/upstream-lib-2.0.jar"))).toBe(true);
+  });
+
+  it("takes GitLab's duplicate-settings GraphQL mutation sent with curl as GitLab's docs show it", async () => {
+    const query = `mutation {updateNamespacePackageSettings(input: {namespacePath: "acme", mavenDuplicatesAllowed: false, mavenDuplicateExceptionRegex: ".*-SNAPSHOT"}) { packageSettings { mavenDuplicatesAllowed mavenDuplicateExceptionRegex } errors } }`;
+    const out = execFileSync("curl", ["-sS", `${main.url}/api/graphql`, "--header", `Authorization: Bearer ${main.adminToken}`, "--header", "Content-Type: application/json", "--request", "POST", "--data", JSON.stringify({ query })], { encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual({ data: { updateNamespacePackageSettings: { packageSettings: { mavenDuplicatesAllowed: false, mavenDuplicateExceptionRegex: ".*-SNAPSHOT" }, errors: [] } } });
+    if (!hasMaven) return; // local-lib is deployed only where mvn runs
+    const jar = `${main.url}/api/v4/projects/${appsId}/packages/maven/acme/local-lib/1.0.0/local-lib-1.0.0.jar`;
+    const again = await fetch(jar, { method: "PUT", headers: { "PRIVATE-TOKEN": main.adminToken }, body: "a second jar" });
+    expect(again.status).toBe(400);
+    expect(await again.json()).toEqual({ message: "Duplicate package is not allowed" });
   });
 });
