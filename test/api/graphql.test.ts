@@ -91,6 +91,16 @@ describe("POST /api/graphql: namespace package settings", () => {
     expect(body.errors[0].message).toContain("][ is an invalid regexp");
   });
 
+  it("refuses documents with more than 100 fields, so aliases cannot multiply the work", async () => {
+    const group = await createGroup();
+    const aliases = Array.from({ length: 60 }, (_, i) => `n${i}: namespace(fullPath: "${group.full_path}") { fullPath }`).join(" ");
+    const body = await ok(graphql(ADMIN_TOKEN, `{ ${aliases} }`));
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0].message).toBe("Query has more than 100 fields");
+    const fine = await ok(graphql(ADMIN_TOKEN, `{ a: namespace(fullPath: "${group.full_path}") { fullPath } b: namespace(fullPath: "${group.full_path}") { fullPath } }`));
+    expect(fine.data.b.fullPath).toBe(group.full_path);
+  });
+
   it("takes token credentials and JSON only", async () => {
     const group = await createGroup();
     const asText = await call("/api/graphql", { method: "POST", headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "text/plain" }, body: JSON.stringify({ query: "{ __typename }" }) });

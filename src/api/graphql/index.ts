@@ -5,7 +5,7 @@
 //   curl -X POST https://HOST/api/graphql -H "Authorization: Bearer <token>" -H "Content-Type: application/json" \
 //     --data '{"query":"mutation { updateNamespacePackageSettings(input: {namespacePath: \"acme\", mavenDuplicatesAllowed: false}) { packageSettings { mavenDuplicatesAllowed } errors } }"}'
 import { Hono } from "hono";
-import { GraphQLError, graphql } from "graphql";
+import { GraphQLError, graphql, specifiedRules, type ValidationContext } from "graphql";
 import { z } from "zod";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
@@ -13,6 +13,18 @@ import { readLimitedJson } from "../../http/request-body";
 import { schema } from "./schema";
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** Fields and fragment spreads one document may hold: each namespace or mutation field costs D1 round trips. */
+const MAX_SELECTIONS = 100;
+
+/** Refuse documents with more selections than MAX_SELECTIONS (aliases would otherwise multiply the work). */
+function maxSelectionsRule(context: ValidationContext) {
+  let selections = 0;
+  const count = () => {
+    selections++;
+    if (selections === MAX_SELECTIONS + 1) context.reportError(new GraphQLError(`Query has more than ${MAX_SELECTIONS} fields`));
+  };
+  return { Field: count, FragmentSpread: count };
+}
 
 const requestSchema = z.object({
   query: z.string().max(MAX_BODY_BYTES),
@@ -33,7 +45,8 @@ graphqlRoutes.post("/api/graphql", async (c) => {
     source: query,
     variableValues: variables ?? undefined,
     operationName: operationName ?? undefined,
-    contextValue: { registry: c.var.registry },
+    contextValue: { registry: c.var.registry, chains: new Map() },
+    rules: [...specifiedRules, maxSelectionsRule],
   });
   // An unexpected failure inside a resolver answers without its internal message (the log keeps it).
   const errors = result.errors?.map((error) => {

@@ -12,6 +12,17 @@ import { canReadGroup, getNamespaceByRef, roleOnNamespace, type NamespaceRow } f
 
 export interface GraphqlContext {
   registry: Registry;
+  /** Settings chains read in this request, by namespace id (aliases of one namespace read it once). */
+  chains: Map<number, Promise<SettingsChain>>;
+}
+
+function chainOf(context: GraphqlContext, namespace: NamespaceRow): Promise<SettingsChain> {
+  let chain = context.chains.get(namespace.id);
+  if (!chain) {
+    chain = getSettingsChain(context.registry.db, namespace);
+    context.chains.set(namespace.id, chain);
+  }
+  return chain;
 }
 
 export type PackageSettingsView = Record<string, string | boolean | null>;
@@ -75,7 +86,7 @@ export async function namespaceByPath({ registry }: GraphqlContext, fullPath: st
     fullName: namespace.fullPath.split("/").join(" / "),
     fullPath: namespace.fullPath,
     visibility: namespace.visibility,
-    packageSettings: async (context) => ((await administers(context.registry, namespace, false)) ? viewOf(await getSettingsChain(context.registry.db, namespace)) : null),
+    packageSettings: async (context) => ((await administers(context.registry, namespace, false)) ? viewOf(await chainOf(context, namespace)) : null),
   };
 }
 
@@ -93,7 +104,7 @@ const SETTABLE: (keyof PackageSettings)[] = [
   ...FORWARDING_FORMATS.flatMap((f) => [forwardingField(f), lockField(f)]),
 ];
 
-export async function updatePackageSettings({ registry }: GraphqlContext, input: Record<string, unknown>) {
+export async function updatePackageSettings({ registry, chains }: GraphqlContext, input: Record<string, unknown>) {
   const path = String(input.namespacePath ?? "");
   const namespace = /^\d+$/.test(path) ? null : await getNamespaceByRef(registry.db, path);
   if (!namespace || !(await visible(registry, namespace)) || !(await administers(registry, namespace, true))) throw new GraphQLError(RESOURCE_NOT_AVAILABLE);
@@ -105,6 +116,7 @@ export async function updatePackageSettings({ registry }: GraphqlContext, input:
     (changes as Record<string, unknown>)[key] = value;
   }
   const outcome = await updateNamespacePackageSettings(registry.db, namespace, changes);
+  chains.clear(); // what later fields of this request read must see the change
   const clientMutationId = input.clientMutationId ?? null;
   if (!outcome.ok) return { clientMutationId, errors: [toSentence(outcome.errors)], packageSettings: null };
   return { clientMutationId, errors: [], packageSettings: viewOf(outcome.settings) };

@@ -26,7 +26,8 @@ export type CacheEnv = Pick<Bindings, "DB" | "BLOBS" | "PUBLISH_COORDINATOR" | "
 export type CacheState = "HIT" | "MISS" | "STALE";
 
 const DEFAULT_METADATA_TTL_SECONDS = 300;
-const MAX_METADATA_BYTES = 24 * 1024 * 1024;
+/** A metadata document is read whole (and parsed): bounded well inside a Worker's 128 MB. */
+const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 const MAX_FILE_BYTES = 5 * 1024 ** 3;
 
 export const metadataLifetimeMs = (env: CacheEnv) => (Number(env.FORWARDING_METADATA_TTL_SECONDS) || DEFAULT_METADATA_TTL_SECONDS) * 1000;
