@@ -2,10 +2,10 @@
 //
 //   forwardingFor(level, format, name):
 //     no namespace behind the level (Maven's instance level)            → no (GitLab forwards Maven only at project and group level)
+//     the level's namespace's setting (cascaded: locks, ancestors, instance) is off → no   (one round trip)
+//     a deny pattern of the namespace or an ancestor matches, or an allow pattern does not → no
 //     the name exists at this level in any project, any status, readable
 //       by the caller or not, or a project there still reserves it        → no: local always wins, and a deleted name stays reserved
-//     the level's namespace's setting (cascaded: locks, ancestors, instance) is off → no
-//     a deny pattern of the namespace or an ancestor matches, or an allow pattern does not → no
 //     otherwise → the format's upstream
 // Spec: GitLab lib/api/helpers/packages/dependency_proxy_helpers.rb (redirect_registry_request_available?);
 // docs/forwarding.md "Dependency confusion".
@@ -32,9 +32,10 @@ function levelOf(scope: ReadScope): { holder: LevelHolder; namespace: { id: numb
 export async function forwardingFor(db: Db, env: UpstreamEnv, scope: ReadScope, format: ForwardingFormat, normalizedName: string): Promise<Upstream | null> {
   const level = levelOf(scope);
   if (!level) return null;
-  const [held, { chain, instance }] = await Promise.all([nameHeld(db, level.holder, format, normalizedName), getSettingsChain(db, level.namespace)]);
-  if (held || !cascadedForwarding(format, chain, instance).value) return null;
-  if (!patternsAllow(chain, normalizedName)) return null;
+  // Settings first: with forwarding off (the default) a miss costs one more round trip, not two.
+  const { chain, instance } = await getSettingsChain(db, level.namespace);
+  if (!cascadedForwarding(format, chain, instance).value || !patternsAllow(chain, normalizedName)) return null;
+  if (await nameHeld(db, level.holder, format, normalizedName)) return null;
   return upstreamOf(env, format);
 }
 
