@@ -113,7 +113,7 @@ describe("generic packages with curl", () => {
       "-X",
       "PUT",
       "-d",
-      JSON.stringify({ package_settings: { generic_duplicates_allowed: false, generic_duplicate_exception_regex: "-SNAPSHOT$" } }),
+      JSON.stringify({ package_settings: { generic_duplicates_allowed: false, generic_duplicate_exception_regex: ".*-SNAPSHOT" } }),
       `${registry.url}/api/v4/groups/${groupId}`,
     ]);
     expect(settings.status).toBe(200);
