@@ -9,12 +9,15 @@
 // "first-unconstrained" or a bookmark, which D1 may answer from a nearby replica. Read-only = every statement
 // starts with SELECT or WITH and none writes. Writes, `exec`, calls on env.DB itself and "first-primary"
 // sessions go to the primary.
-// GET /__bench/d1 answers the counts once the Worker's waitUntil work has settled; POST /__bench/d1/reset zeroes them.
+// GET /__bench/d1 answers the counts once the Worker's waitUntil work has settled, with `atResponse`: the counts
+// when the last response left the Worker; POST /__bench/d1/reset zeroes them.
 import * as bundle from "./index.js";
 
 export * from "./index.js";
 
 const counts = { roundTrips: 0, primary: 0, replica: 0, statements: 0, sessions: 0 };
+/** The counts when the last response left the Worker (what its latency can include; waitUntil work comes later). */
+let atResponse = { roundTrips: 0, primary: 0, replica: 0 };
 const pending = new Set();
 const meteredEnvs = new WeakMap();
 
@@ -119,7 +122,7 @@ function trackedContext(ctx) {
 async function countsResponse() {
   const deadline = Date.now() + 10_000;
   while (pending.size > 0 && Date.now() < deadline) await Promise.race([Promise.allSettled([...pending]), sleep(100)]);
-  return Response.json({ ...counts, pendingWaitUntil: pending.size });
+  return Response.json({ ...counts, atResponse, pendingWaitUntil: pending.size });
 }
 
 const worker = bundle.default;
@@ -130,9 +133,12 @@ export default {
     if (pathname === "/__bench/d1" && request.method === "GET") return countsResponse();
     if (pathname === "/__bench/d1/reset" && request.method === "POST") {
       for (const key of Object.keys(counts)) counts[key] = 0;
+      atResponse = { roundTrips: 0, primary: 0, replica: 0 };
       return Response.json(counts);
     }
-    return worker.fetch(request, meterEnv(env), trackedContext(ctx));
+    const response = await worker.fetch(request, meterEnv(env), trackedContext(ctx));
+    atResponse = { roundTrips: counts.roundTrips, primary: counts.primary, replica: counts.replica };
+    return response;
   },
   scheduled(controller, env, ctx) {
     return worker.scheduled(controller, meterEnv(env), trackedContext(ctx));

@@ -10,9 +10,9 @@
 // Prints a table with ratios and records it in docs/benchmarks.md (## npm).
 import { execFile } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { PACKAGES, createNpmTree } from "../lib/npm-tree.mjs";
 import { bundleOnce } from "../lib/packyard.mjs";
 import { startPackyard, startVerdaccio } from "./servers.mjs";
 
@@ -24,65 +24,12 @@ const argValue = (flag, fallback) => {
 const INSTALL_RUNS = argValue("--runs", 5);
 const LOAD_SECONDS = argValue("--seconds", 5);
 const SKIP_HUGE = process.argv.includes("--skip-huge");
-const PACKAGES = 50;
 const CONCURRENCY = 8;
 const log = (m) => process.stderr.write(`${m}\n`);
 
+const { temp, npm, packageDir, publishTree, coldInstall, cleanup } = createNpmTree("npm-bench");
 const tempDirs = [];
-const temp = (p) => {
-  const dir = mkdtempSync(path.join(tmpdir(), `npm-bench-${p}-`));
-  tempDirs.push(dir);
-  return dir;
-};
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function rc(server, withToken = true) {
-  const url = server.registry;
-  return `registry=${url}\n@bench:registry=${url}\n${withToken ? `${url.replace(/^https?:/, "")}:_authToken=${server.token}\n` : ""}`;
-}
-
-function npm(args, cwd, server, withToken = true) {
-  writeFileSync(path.join(cwd, ".npmrc"), rc(server, withToken));
-  const userconfig = path.join(temp("home"), ".npmrc");
-  writeFileSync(userconfig, "");
-  const env = { ...process.env, npm_config_userconfig: userconfig, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false", npm_config_loglevel: "error" };
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    execFile("npm", [...args, "--cache", temp("cache")], { cwd, env, timeout: 300_000, maxBuffer: 64 << 20 }, (error, _stdout, stderr) => {
-      if (error) reject(new Error(`npm ${args.join(" ")} in ${cwd}: ${stderr}`));
-      else resolve((performance.now() - started) / 1000);
-    });
-  });
-}
-
-/** pkg-i depends on pkg-(2i+1) and pkg-(2i+2): a binary tree of 50 packages under @bench/pkg-0. */
-function packageDir(i, version = "1.0.0", name = `@bench/pkg-${i}`) {
-  const dir = temp("pkg");
-  const dependencies = {};
-  for (const child of [2 * i + 1, 2 * i + 2]) if (child < PACKAGES && name.startsWith("@bench/pkg-")) dependencies[`@bench/pkg-${child}`] = "^1.0.0";
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, version, main: "index.js", license: "MIT", dependencies }));
-  writeFileSync(path.join(dir, "index.js"), `module.exports = ${JSON.stringify(name)};\n// ${"x".repeat(2000)}\n`);
-  return dir;
-}
-
-async function publishTree(server) {
-  const times = [];
-  // leaves first, so every dependency exists when its parent is installed later
-  for (let i = PACKAGES - 1; i >= 0; i--) times.push(await npm(["publish"], packageDir(i), server));
-  return times;
-}
-
-/** One cold `npm install` of the tree (fresh npm cache and project), with or without the token; checks all 50 arrived. */
-async function coldInstall(server, withToken = true) {
-  const dir = temp("app");
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true, dependencies: { "@bench/pkg-0": "^1.0.0" } }));
-  const seconds = await npm(["install", "--no-audit"], dir, server, withToken);
-  const installed = JSON.parse(readFileSync(path.join(dir, "package-lock.json"), "utf8")).packages;
-  const count = Object.keys(installed).filter((k) => k.startsWith("node_modules/@bench/")).length;
-  if (count !== PACKAGES) throw new Error(`${server.name}: installed ${count} of ${PACKAGES} packages`);
-  rmSync(dir, { recursive: true, force: true });
-  return seconds;
-}
 
 /** Median milliseconds of `n` sequential GETs of the tree's root packument. */
 async function packumentLatency(server, authenticated, n = 20) {
@@ -315,6 +262,7 @@ try {
 } finally {
   for (const s of servers) await s.stop();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  cleanup();
 }
 
 /** Replace (or add) the `## npm` section of docs/benchmarks.md, leaving other formats' sections alone. */
