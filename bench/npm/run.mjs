@@ -256,6 +256,8 @@ try {
     "packument here) or 6.10's opt-in `server.legacyAuthCache`; the bench now refuses to compare when the peer's",
     "authenticated path is far off its anonymous one.",
     "",
+    "What each Packyard request costs in D1 round trips, and what they cost far from the database: \"Global latency\" below.",
+    "",
   ].join("\n");
   console.log(table);
   writeBenchmarks(section);
