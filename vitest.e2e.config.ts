@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
@@ -10,6 +10,7 @@ import { defineConfig } from "vitest/config";
 // One throwaway certificate for 127.0.0.1 and localhost serves every HTTPS registry (Go sends credentials and
 // Terraform talks only over HTTPS); test processes trust it through NODE_EXTRA_CA_CERTS, read at their start.
 const runDir = mkdtempSync(path.join(tmpdir(), "packyard-e2e-run-"));
+process.on("exit", () => rmSync(runDir, { recursive: true, force: true }));
 const tlsKey = path.join(runDir, "key.pem");
 const tlsCert = path.join(runDir, "cert.pem");
 const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", tlsKey, "-out", tlsCert, "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], { encoding: "utf8" });
