@@ -5,7 +5,7 @@ import type { AppEnv } from "./env";
 import { matchedRoutes } from "hono/route";
 import { Registry } from "./core/registry";
 import { readCredential, type CredentialSource } from "./core/auth/credentials";
-import { resolveActor } from "./core/auth/resolve-actor";
+import { createDb } from "./db/client";
 import { resolveSessionActor } from "./core/auth/sessions";
 import { ANONYMOUS } from "./core/auth/actor";
 import { AppError } from "./core/errors";
@@ -35,7 +35,6 @@ export function createApp() {
   app.use(async (c, next) => {
     const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
     c.set("requestId", requestId);
-    c.set("actor", ANONYMOUS);
     await next();
     c.header("X-Request-Id", requestId);
   });
@@ -57,13 +56,22 @@ export function createApp() {
       else throw new AppError("unauthorized", "401 Unauthorized - this endpoint accepts a token header (PRIVATE-TOKEN, JOB-TOKEN or Authorization: Bearer), not Basic credentials", { challenge: 'Bearer realm="GitLab API"' });
     }
     const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work.catch(() => undefined));
-    const anonymous = new Registry(c.env, ANONYMOUS);
-    // Web pages (never /api/v4, so API clients keep token semantics) accept the session cookie.
-    const session = !credential && !isApiPath(c.req.path) ? await resolveSessionActor(anonymous.db, c.req.raw) : null;
-    const actor = session ?? (await resolveActor(anonymous.db, credential, { adminToken: c.env.ADMIN_TOKEN, defer }));
-    c.set("actor", actor);
-    c.set("registry", actor === ANONYMOUS ? anonymous : new Registry(c.env, actor));
+    // The matched format: its own minted tokens (Conan's) are accepted on its routes only.
+    const options = { adminToken: c.env.ADMIN_TOKEN, defer, format: formatOf(c)?.packageType };
+    if (!credential) {
+      // Web pages (never /api/v4, so API clients keep token semantics) accept the session cookie.
+      const session = !isApiPath(c.req.path) ? await resolveSessionActor(createDb(c.env.DB), c.req.raw) : null;
+      c.set("registry", new Registry(c.env, session ?? ANONYMOUS));
+      return next();
+    }
+    // A package route resolves the credential in the same D1 batch as the project and package rows it reads;
+    // everything else resolves it now.
+    const registry = new Registry(c.env, { credential, options });
+    c.set("registry", registry);
+    if (!formatOf(c)) await registry.resolveActor();
     await next();
+    // A package route that read nothing still answers 401 to a credential that is not valid.
+    if (registry.actorPending) await registry.resolveActor();
   });
 
   const api = new Hono<AppEnv>();

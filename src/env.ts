@@ -1,5 +1,4 @@
 // Bindings and per-request context variables, in one place.
-import type { Actor } from "./core/auth/actor";
 import type { ProjectContext, ReadScope, Registry } from "./core/registry";
 
 /**
@@ -7,13 +6,15 @@ import type { ProjectContext, ReadScope, Registry } from "./core/registry";
  * (worker-configuration.d.ts, `npm run types`), with the secret and the settings an operator may leave
  * unset (`wrangler secret put`, `.dev.vars`) made optional. Vars are plain strings at run time, whatever default wrangler.toml gives them.
  */
-export type Bindings = Omit<Env, "ADMIN_TOKEN" | "MAX_UPLOAD_BYTES" | "BLOB_GRACE_SECONDS"> & {
+export type Bindings = Omit<Env, "ADMIN_TOKEN" | "MAX_UPLOAD_BYTES" | "BLOB_GRACE_SECONDS" | "EDGE_ACCESS_TTL_SECONDS"> & {
   /** Authenticates as the instance administrator `root`. */
   ADMIN_TOKEN?: string;
   /** Largest single upload (bytes). */
   MAX_UPLOAD_BYTES?: string;
   /** How long an unreferenced blob is kept before the scheduled cleanup removes it (seconds). */
   BLOB_GRACE_SECONDS?: string;
+  /** How long anonymous hits are served without asking D1 who may pull (src/core/registry/edge-access.ts). */
+  EDGE_ACCESS_TTL_SECONDS?: string;
   /** How long a route waits for the publish coordinator before answering 500 (default 25 s). */
   COMMIT_TIMEOUT_MS?: string;
   /** Seals the Debian distributions' private signing keys (ADMIN_TOKEN when unset; src/formats/debian/signing.ts). */
@@ -22,7 +23,6 @@ export type Bindings = Omit<Env, "ADMIN_TOKEN" | "MAX_UPLOAD_BYTES" | "BLOB_GRAC
 
 export interface Variables {
   requestId: string;
-  actor: Actor;
   /** The request's registry context: its only D1 handle (src/core/registry). */
   registry: Registry;
   /** Set by projectAccess(action) (src/http/access.ts). */

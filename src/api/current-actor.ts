@@ -6,7 +6,7 @@ import { AppError } from "../core/errors";
 
 /** The signed-in user behind a personal token, session or the admin token; writes need the `api` scope. */
 export function requireUser(c: Context<AppEnv>, write = false): UserRecord {
-  const actor = c.get("actor");
+  const actor = c.var.registry.actor;
   if (actor.kind === "anonymous") throw new AppError("unauthorized");
   if (actor.kind !== "user") throw new AppError("forbidden", "403 Forbidden - this endpoint needs a personal access token");
   if (write && !actor.scopes.includes("api")) throw new AppError("forbidden", "403 Forbidden - insufficient_scope: the api scope is needed");

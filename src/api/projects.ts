@@ -8,6 +8,7 @@ import { namespaces, projects } from "../db/schema";
 import { ACCESS_LEVELS } from "../core/auth/actor";
 import { decide } from "../core/auth/policy";
 import { callerRoleOf, createProject, updateProject } from "../core/accounts";
+import { purgeAccessRecords } from "../core/registry";
 import { AppError } from "../core/errors";
 import { getNamespaceByRef, roleOn, roleOnNamespace, subjectOf, throwFor } from "../core/tenancy";
 import { booleanish, parseBody, pathSchema, visibilitySchema } from "./validate";
@@ -87,6 +88,8 @@ projectRoutes.put("/projects/:id", async (c) => {
   const registryAccessLevel = body.package_registry_access_level ?? (body.packages_enabled === undefined ? undefined : body.packages_enabled ? "enabled" : "disabled");
   const changes = { name: body.name, description: body.description, visibility: body.visibility, registryAccessLevel };
   const row = await updateProject(registry.db, ctx.project, changes, callerRoleOf(registry.actor, ctx.accessLevel));
+  // Anonymous readers in this data centre see the new visibility at once; elsewhere within EDGE_ACCESS_TTL_SECONDS.
+  await purgeAccessRecords(ctx);
   return c.json(projectJson(originOf(c), row, ctx.namespace));
 });
 

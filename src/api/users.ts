@@ -62,7 +62,7 @@ userRoutes.get("/users", async (c) => {
     db.$count(users, where),
   ]);
   setPaginationHeaders(c, page, total);
-  const me = c.get("actor");
+  const me = c.var.registry.actor;
   const admin = me.kind === "user" && me.user.isAdmin;
   return c.json(rows.map((u) => userJson(originOf(c), u, admin)));
 });
@@ -141,7 +141,7 @@ for (const [path, idOf] of [
 }
 
 function selfTokenId(c: Context<AppEnv>): number {
-  const actor = c.get("actor");
+  const actor = c.var.registry.actor;
   if (actor.kind !== "user" || !actor.tokenId) throw new AppError("not_found", "404 Not Found - this request carries no personal access token");
   return actor.tokenId;
 }

@@ -1,6 +1,6 @@
 // Package reads shared by every format: versions of a name, their files and tags, across one or many
 // projects, in few queries (never one per version).
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { inIds, type Db } from "../db/client";
 import { packageFiles, packages, packageTags, projects, type PackageStatus } from "../db/schema";
 
@@ -20,37 +20,60 @@ export const DOWNLOADABLE_STATUSES: PackageStatus[] = ["default", "hidden", "dep
 export interface VersionQuery {
   projectIds: number[];
   packageType: string;
-  normalizedName: string;
+  /** One name; every name of the type when absent. */
+  normalizedName?: string;
   statuses?: PackageStatus[];
   version?: string;
 }
 
-/** Every version of a name in these projects with their files, newest package first. */
-export async function getPackageVersions(db: Db, query: VersionQuery): Promise<PackageWithFiles[]> {
-  if (query.projectIds.length === 0) return [];
-  const conditions = [
-    inIds(packages.projectId, query.projectIds),
-    eq(packages.packageType, query.packageType),
-    eq(packages.normalizedName, query.normalizedName),
-    inArray(packages.status, query.statuses ?? INSTALLABLE_STATUSES),
-  ];
-  if (query.version !== undefined) conditions.push(eq(packages.version, query.version));
-  const rows = await db.select().from(packages).where(and(...conditions)).orderBy(desc(packages.createdAt), desc(packages.id)).all();
-  const files = await getFilesOf(db, rows.map((r) => r.id));
-  return rows.map((row) => ({ ...row, files: files.get(row.id) ?? [] }));
+/** Which projects a package read looks in: their ids, or a subquery selecting them (a batched read). */
+export type ProjectIdSource = number[] | SQLWrapper;
+
+export interface PackageQuery {
+  packageType: string;
+  normalizedName?: string;
+  version?: string;
+  /** Every status when absent. */
+  statuses?: PackageStatus[];
 }
 
-/** Files per package id, newest first. */
-async function getFilesOf(db: Db, packageIds: number[]): Promise<Map<number, PackageFileRow[]>> {
+function packageConditions(projects: ProjectIdSource, query: PackageQuery): SQL {
+  const conditions = [Array.isArray(projects) ? inIds(packages.projectId, projects) : inArray(packages.projectId, projects), eq(packages.packageType, query.packageType)];
+  if (query.normalizedName !== undefined) conditions.push(eq(packages.normalizedName, query.normalizedName));
+  if (query.statuses) conditions.push(inArray(packages.status, query.statuses));
+  if (query.version !== undefined) conditions.push(eq(packages.version, query.version));
+  return and(...conditions)!;
+}
+
+/** The two statements of a versions read (packages, then their files), for one batch: one round trip. */
+export function versionQueries(db: Db, projects: ProjectIdSource, query: PackageQuery) {
+  const where = packageConditions(projects, query);
+  return [
+    db.select().from(packages).where(where).orderBy(desc(packages.createdAt), desc(packages.id)),
+    db
+      .select()
+      .from(packageFiles)
+      .where(inArray(packageFiles.packageId, db.select({ id: packages.id }).from(packages).where(where)))
+      .orderBy(desc(packageFiles.createdAt), desc(packageFiles.id)),
+  ] as const;
+}
+
+/** Package rows with their files attached (newest file first), from the rows of `versionQueries`. */
+export function withFiles(rows: PackageRow[], files: PackageFileRow[]): PackageWithFiles[] {
   const byPackage = new Map<number, PackageFileRow[]>();
-  if (packageIds.length === 0) return byPackage;
-  const rows = await db.select().from(packageFiles).where(inIds(packageFiles.packageId, packageIds)).orderBy(desc(packageFiles.createdAt), desc(packageFiles.id)).all();
-  for (const row of rows) {
+  for (const row of files) {
     const list = byPackage.get(row.packageId) ?? [];
     list.push(row);
     byPackage.set(row.packageId, list);
   }
-  return byPackage;
+  return rows.map((row) => ({ ...row, files: byPackage.get(row.id) ?? [] }));
+}
+
+/** Every version of a name (or of every name of the type) in these projects with their files, newest package first: one round trip. */
+export async function getPackageVersions(db: Db, query: VersionQuery): Promise<PackageWithFiles[]> {
+  if (query.projectIds.length === 0) return [];
+  const [rows, files] = await db.batch(versionQueries(db, query.projectIds, { ...query, statuses: query.statuses ?? INSTALLABLE_STATUSES }));
+  return withFiles(rows, files);
 }
 
 /** The newest file of that name in a package (duplicates: the most recent upload is served). */
@@ -79,11 +102,20 @@ export interface TagRow {
 /** Tags of a name in these projects, in one query. */
 export async function getTags(db: Db, projectIds: number[], packageType: string, normalizedName: string): Promise<TagRow[]> {
   if (projectIds.length === 0) return [];
+  return tagsQuery(db, projectIds, packageType, normalizedName).all();
+}
+
+export function tagsQuery(db: Db, projects: ProjectIdSource, packageType: string, normalizedName: string) {
   return db
     .select({ projectId: packageTags.projectId, tag: packageTags.tag, packageId: packageTags.packageId })
     .from(packageTags)
-    .where(and(inIds(packageTags.projectId, projectIds), eq(packageTags.packageType, packageType), eq(packageTags.normalizedName, normalizedName)))
-    .all();
+    .where(
+      and(
+        Array.isArray(projects) ? inIds(packageTags.projectId, projects) : inArray(packageTags.projectId, projects),
+        eq(packageTags.packageType, packageType),
+        eq(packageTags.normalizedName, normalizedName),
+      ),
+    );
 }
 
 /** A file by its sha256 among these projects' installable packages (PyPI downloads are addressed so). */
@@ -115,6 +147,33 @@ export async function listPackageNames(db: Db, projectIds: number[], packageType
     .where(and(inIds(packages.projectId, projectIds), eq(packages.packageType, packageType), inArray(packages.status, INSTALLABLE_STATUSES)))
     .orderBy(packages.normalizedName)
     .all();
+}
+
+export type FileWithPackage = PackageFileRow & { projectId: number; packageName: string; packageVersion: string };
+
+/**
+ * Files of installable packages of a type in these projects whose metadata has `key` equal to `value`, with
+ * their package's name and version, newest first, in one query (Debian: every file of a distribution, from
+ * which its indexes are built).
+ */
+export async function getFilesByMetadata(db: Db, projectIds: number[], packageType: string, key: string, value: string): Promise<FileWithPackage[]> {
+  if (projectIds.length === 0) return [];
+  if (!/^[a-z_]+$/.test(key)) throw new Error(`invalid metadata key ${key}`);
+  const rows = await db
+    .select({ file: packageFiles, projectId: packages.projectId, packageName: packages.name, packageVersion: packages.version })
+    .from(packageFiles)
+    .innerJoin(packages, eq(packages.id, packageFiles.packageId))
+    .where(
+      and(
+        inIds(packages.projectId, projectIds),
+        eq(packages.packageType, packageType),
+        inArray(packages.status, INSTALLABLE_STATUSES),
+        sql`json_extract(${packageFiles.metadata}, ${`$.${key}`}) = ${value}`,
+      ),
+    )
+    .orderBy(desc(packageFiles.createdAt), desc(packageFiles.id))
+    .all();
+  return rows.map((r) => ({ ...r.file, projectId: r.projectId, packageName: r.packageName, packageVersion: r.packageVersion }));
 }
 
 /** The columns behind GitLab's `order_by` values for package lists (the Packages API and the pages). */

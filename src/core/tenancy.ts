@@ -1,6 +1,7 @@
 // Tenancy reads: projects and groups by id or full path, an actor's inherited role, and the
 // projects of a group an actor may read. Authorisation itself is src/core/auth/policy.ts.
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { inIds, type Db } from "../db/client";
 import { members, namespaces, projects } from "../db/schema";
 import { userOf, type Actor } from "./auth/actor";
@@ -21,18 +22,79 @@ export function parseTraversal(traversalIds: string): number[] {
   return traversalIds ? traversalIds.split("/").map(Number) : [];
 }
 
+export type ProjectWithNamespace = { project: ProjectRow; namespace: NamespaceRow };
+
 /** `:id` in GitLab URLs: a number or a (URL-decoded) full path. */
-export async function getProjectByRef(db: Db, ref: string): Promise<{ project: ProjectRow; namespace: NamespaceRow } | null> {
-  const where = /^\d+$/.test(ref) ? eq(projects.id, Number(ref)) : sql`lower(${projects.fullPath}) = lower(${ref})`;
-  const row = await db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(where).get();
-  return row ?? null;
+export function projectRefCondition(ref: string): SQL {
+  return /^\d+$/.test(ref) ? eq(projects.id, Number(ref)) : sql`lower(${projects.fullPath}) = lower(${ref})`;
+}
+
+export function projectByRefQuery(db: Db, ref: string) {
+  return db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(projectRefCondition(ref));
+}
+
+export async function getProjectByRef(db: Db, ref: string): Promise<ProjectWithNamespace | null> {
+  return (await projectByRefQuery(db, ref).get()) ?? null;
+}
+
+function namespaceRefCondition(ref: string, kind?: "group" | "user"): SQL {
+  const where = /^\d+$/.test(ref) ? eq(namespaces.id, Number(ref)) : sql`lower(${namespaces.fullPath}) = lower(${ref})`;
+  return kind ? and(where, eq(namespaces.kind, kind))! : where;
+}
+
+export function namespaceByRefQuery(db: Db, ref: string, kind?: "group" | "user") {
+  return db.select().from(namespaces).where(namespaceRefCondition(ref, kind));
 }
 
 export async function getNamespaceByRef(db: Db, ref: string, kind?: "group" | "user"): Promise<NamespaceRow | null> {
-  const where = /^\d+$/.test(ref) ? eq(namespaces.id, Number(ref)) : sql`lower(${namespaces.fullPath}) = lower(${ref})`;
-  const row = await db.select().from(namespaces).where(kind ? and(where, eq(namespaces.kind, kind)) : where).get();
-  return row ?? null;
+  return (await namespaceByRefQuery(db, ref, kind).get()) ?? null;
 }
+
+/**
+ * Which projects lie under the namespace `ref` names (or in it only, without subgroups), as a condition on
+ * a projects ⋈ namespaces query that finds the namespace by reference rather than id, so the lookup can
+ * share a batch with the namespace's own.
+ */
+export function underNamespaceRef(ref: string, kind: "group" | "user" | undefined, includeSubgroups: boolean): SQL {
+  const top = alias(namespaces, "top");
+  const byRef = /^\d+$/.test(ref) ? eq(top.id, Number(ref)) : sql`lower(${top.fullPath}) = lower(${ref})`;
+  const where = kind ? and(byRef, eq(top.kind, kind)) : byRef;
+  if (!includeSubgroups) return sql`${namespaces.id} = (SELECT ${top.id} FROM ${namespaces} AS "top" WHERE ${where})`;
+  const prefix = sql`(SELECT ${top.traversalIds} || '/' FROM ${namespaces} AS "top" WHERE ${where})`;
+  return sql`substr(${namespaces.traversalIds} || '/', 1, length(${prefix})) = ${prefix}`;
+}
+
+export function projectsWhereQuery(db: Db, where: SQL) {
+  return db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(where);
+}
+
+/**
+ * For a batch: the projects `where` selects and their namespaces as two join-free row sets (D1 returns batch
+ * rows as objects, where the columns both tables share would collide); `joinProjectRows` pairs them.
+ */
+export function projectRowQueries(db: Db, where: SQL) {
+  const namespaceIds = db.select({ id: projects.namespaceId }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(where);
+  return [
+    db.select(getTableColumns(projects)).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(where),
+    db.select().from(namespaces).where(inArray(namespaces.id, namespaceIds)),
+  ] as const;
+}
+
+export function joinProjectRows(projectRows: ProjectRow[], namespaceRows: NamespaceRow[]): ProjectWithNamespace[] {
+  const byId = new Map(namespaceRows.map((n) => [n.id, n]));
+  return projectRows.flatMap((project) => {
+    const namespace = byId.get(project.namespaceId);
+    return namespace ? [{ project, namespace }] : [];
+  });
+}
+
+/** The ids of the projects `where` selects, as a subquery (package reads in the same batch use it). */
+export function projectIdsWhere(db: Db, where: SQL) {
+  return db.select({ id: projects.id }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(where);
+}
+
+/** Projects by full path, case-insensitive, with one bound parameter however many paths. */
+export const projectPathsCondition = (paths: string[]): SQL => inIds(sql`lower(${projects.fullPath})`, paths.map((p) => p.toLowerCase()));
 
 export function subjectOf(project: ProjectRow, namespace: NamespaceRow): ProjectSubject {
   return {
@@ -49,15 +111,27 @@ export type RolesLoader = () => Promise<Map<string, number>>;
 /** An actor's memberships, loaded once per request: "Project:1" / "Namespace:4" → access level. */
 export async function loadRoles(db: Db, actor: Actor): Promise<Map<string, number>> {
   const user = userOf(actor);
+  if (!user) return new Map();
+  const [rows, owned] = await db.batch(roleQueries(db, sql`(${user.id})`));
+  return rolesFromRows(user.id, rows, owned);
+}
+
+/** Memberships and owned personal namespaces of the user(s) `userIds` (SQL) names: two statements for one batch. */
+export function roleQueries(db: Db, userIds: SQL) {
+  return [
+    db.select().from(members).where(sql`${members.userId} IN ${userIds}`),
+    db.select({ id: namespaces.id, ownerId: namespaces.ownerId }).from(namespaces).where(and(eq(namespaces.kind, "user"), sql`${namespaces.ownerId} IN ${userIds}`)),
+  ] as const;
+}
+
+type MemberRow = typeof members.$inferSelect;
+
+/** The role map of one user from the rows of `roleQueries` (expired memberships dropped). */
+export function rolesFromRows(userId: number, rows: MemberRow[], owned: { id: number; ownerId: number | null }[]): Map<string, number> {
   const roles = new Map<string, number>();
-  if (!user) return roles;
   const today = new Date().toISOString().slice(0, 10);
-  const [rows, owned] = await Promise.all([
-    db.select().from(members).where(eq(members.userId, user.id)).all(),
-    db.select({ id: namespaces.id }).from(namespaces).where(and(eq(namespaces.kind, "user"), eq(namespaces.ownerId, user.id))).all(),
-  ]);
-  for (const m of rows) if (!m.expiresAt || m.expiresAt > today) roles.set(`${m.sourceType}:${m.sourceId}`, m.accessLevel);
-  for (const ns of owned) roles.set(`Namespace:${ns.id}`, 50);
+  for (const m of rows) if (m.userId === userId && (!m.expiresAt || m.expiresAt > today)) roles.set(`${m.sourceType}:${m.sourceId}`, m.accessLevel);
+  for (const ns of owned) if (ns.ownerId === userId) roles.set(`Namespace:${ns.id}`, 50);
   return roles;
 }
 
@@ -87,9 +161,14 @@ export function throwFor(decision: Exclude<ReturnType<typeof decide>, "allow">):
  */
 export async function authorizeProject(db: Db, actor: Actor, ref: string, action: PackageAction, roles: RolesLoader = () => loadRoles(db, actor)): Promise<ProjectContext> {
   const [found, roleMap] = await Promise.all([getProjectByRef(db, ref), roles()]);
+  return authorizeFound(actor, found, roleMap, action);
+}
+
+/** The rule of `authorizeProject` on a project already read (null: unknown). */
+export function authorizeFound(actor: Actor, found: ProjectWithNamespace | null | undefined, roles: Map<string, number>, action: PackageAction): ProjectContext {
   if (!found) throwFor(actor.kind === "anonymous" ? "unauthorized" : "not_found");
   const subject = subjectOf(found.project, found.namespace);
-  const accessLevel = roleOn(roleMap, subject);
+  const accessLevel = roleOn(roles, subject);
   const decision = decide(actor, accessLevel, action, subject);
   if (decision !== "allow") throwFor(decision);
   return { ...found, subject, accessLevel };
@@ -128,12 +207,16 @@ export function keepReadable(actor: Actor, rows: { project: ProjectRow; namespac
 
 /** Whether the actor may see a group (public: anyone; internal: signed in; private: members, admins, its deploy tokens). */
 export async function canReadGroup(db: Db, actor: Actor, group: NamespaceRow, roles: RolesLoader = () => loadRoles(db, actor)): Promise<boolean> {
+  return mayReadGroup(actor, group, await roles());
+}
+
+export function mayReadGroup(actor: Actor, group: NamespaceRow, roles: Map<string, number>): boolean {
   if (group.visibility === "public") return true;
   if (actor.kind === "user" && actor.user.isAdmin) return true;
   if (actor.kind === "deploy_token") return actor.token.namespaceId !== null && parseTraversal(group.traversalIds).includes(actor.token.namespaceId);
   if (actor.kind === "anonymous") return false;
   if (group.visibility === "internal") return true;
-  return roleOnNamespace(await roles(), group) > 0;
+  return roleOnNamespace(roles, group) > 0;
 }
 
 /** Load a group by `:id` for reading: 401 for anonymous callers of a private group, 404 otherwise. */
@@ -152,10 +235,5 @@ export async function getProjectsByIds(db: Db, ids: number[]) {
 /** The projects with these full paths (case-insensitive), in one query. */
 export async function getProjectsByPaths(db: Db, paths: string[]) {
   if (paths.length === 0) return [];
-  return db
-    .select({ project: projects, namespace: namespaces })
-    .from(projects)
-    .innerJoin(namespaces, eq(namespaces.id, projects.namespaceId))
-    .where(inIds(sql`lower(${projects.fullPath})`, paths.map((p) => p.toLowerCase())))
-    .all();
+  return projectsWhereQuery(db, projectPathsCondition(paths)).all();
 }

@@ -2,6 +2,8 @@
 // pull, touch the Cache API; keys carry the projects' packages_revision, which every package write and
 // every access change bumps, so a change is visible at once without purging (caches.default is per
 // data centre and delete purges only the local one). `X-Packyard-Cache` says HIT, MISS or BYPASS.
+// A key depends only on the request (URL, the headers in KEY_HEADERS) and the revisions, so the access
+// middleware can find a hit before anything reads D1 (src/core/registry/edge-access.ts).
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { ANONYMOUS } from "../core/auth/actor";
@@ -20,30 +22,49 @@ export interface CacheScope {
   anonymousPullable: boolean;
   /** Revision parts (e.g. `p12r40`): any change to them changes the key. */
   revisions: string[];
-  /** Request headers the response varies on (e.g. Accept for content negotiation). */
-  varyOn?: string[];
+  /**
+   * A variant the handler derives from the request beyond KEY_HEADERS (Composer 1 or 2 from User-Agent).
+   * Such responses are still cached, but only found once the handler runs (one D1 round trip).
+   */
+  variant?: string;
+}
+
+/** The request headers every key carries: content negotiation (npm, PyPI), byte ranges, NuGet's symbol checksum. */
+const KEY_HEADERS = ["accept", "range", "symbolchecksum"];
+
+/** The Cache API key of an anonymous GET for these revisions. */
+export async function edgeCacheKey(request: Request, revisions: string[], variant = ""): Promise<Request> {
+  const url = new URL(request.url);
+  const headers = KEY_HEADERS.map((h) => `${h}=${request.headers.get(h) ?? ""}`).join("&");
+  // Scheme and host are part of the key: documents embed absolute URLs built from the request.
+  const revision = await sha256Hex(`${url.protocol}//${url.host}|${revisions.join(",")}|${headers}|${variant}`);
+  return new Request(`${CACHE_HOST}/${revision}${url.pathname}?${url.searchParams.toString()}`);
+}
+
+/** Whether a request may be answered from, and stored in, the shared cache (a GET with no credential). */
+export const edgeCacheable = (request: Request) => request.method === "GET" && !carriesCredentials(request.headers, new URL(request.url));
+
+/** A stored response for these revisions, marked HIT, or null. */
+export async function edgeCacheHit(request: Request, revisions: string[], variant?: string): Promise<Response | null> {
+  const hit = await caches.default.match(await edgeCacheKey(request, revisions, variant));
+  if (!hit) return null;
+  const headers = new Headers(hit.headers);
+  restoreClientCacheControl(headers);
+  headers.set(CACHE_STATUS_HEADER, "HIT");
+  return new Response(hit.body, { status: hit.status, headers });
 }
 
 export async function withEdgeCache(c: Context<AppEnv>, scope: CacheScope, build: () => Promise<Response>): Promise<Response> {
   const request = c.req.raw;
-  const url = new URL(request.url);
-  const cacheable = request.method === "GET" && scope.anonymousPullable && !carriesCredentials(request.headers, url);
+  const cacheable = edgeCacheable(request) && scope.anonymousPullable;
   if (!cacheable) {
     const response = await build();
     return markPrivate(response, "BYPASS");
   }
-  const variant = (scope.varyOn ?? []).map((h) => `${h}=${request.headers.get(h) ?? ""}`).join("&");
-  // Scheme and host are part of the key: documents embed absolute URLs built from the request.
-  const revision = await sha256Hex(`${url.protocol}//${url.host}|${scope.revisions.join(",")}|${variant}`);
-  const key = new Request(`${CACHE_HOST}/${revision}${url.pathname}?${url.searchParams.toString()}`);
+  const hit = await edgeCacheHit(request, scope.revisions, scope.variant);
+  if (hit) return hit;
+  const key = await edgeCacheKey(request, scope.revisions, scope.variant);
   const cache = caches.default;
-  const hit = await cache.match(key);
-  if (hit) {
-    const headers = new Headers(hit.headers);
-    restoreClientCacheControl(headers);
-    headers.set(CACHE_STATUS_HEADER, "HIT");
-    return new Response(hit.body, { status: hit.status, headers });
-  }
   const response = await build();
   const length = Number(response.headers.get("content-length") ?? "0");
   if (response.status !== 200 || !response.body || length > MAX_CACHED_BYTES) return withStatus(response, "MISS");

@@ -29,7 +29,7 @@ export type UiContext = Context<UiEnv>;
 /** Replaces the request's registry with one over a counting D1, so every page reports its statements. */
 export function createUiRequest(c: Context<AppEnv>): UiRequest {
   const counter = countingD1(c.env.DB);
-  const actor = c.var.actor;
+  const actor = c.var.registry.actor;
   const registry = new Registry(c.env, actor, counter.d1);
   c.set("registry", registry);
   const url = new URL(c.req.url);

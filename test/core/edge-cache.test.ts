@@ -9,7 +9,7 @@ import { withEdgeCache } from "../../src/http/edge-cache";
 function appWith(scope: { anonymousPullable: boolean; revision: () => string }, builds: { count: number }) {
   const app = new Hono<AppEnv>();
   app.get("/doc", (c) =>
-    withEdgeCache(c, { anonymousPullable: scope.anonymousPullable, revisions: [scope.revision()], varyOn: ["accept"] }, async () => {
+    withEdgeCache(c, { anonymousPullable: scope.anonymousPullable, revisions: [scope.revision()] }, async () => {
       builds.count++;
       return new Response(`doc ${scope.revision()} for ${c.req.header("accept") ?? "*"}`, { headers: { "Cache-Control": "no-cache", "content-type": "text/plain" } });
     }),

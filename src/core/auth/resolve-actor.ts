@@ -1,11 +1,15 @@
-// Turns a request's credential into an Actor: the admin token, a personal access token,
-// a deploy token or a CI job token. Unknown, revoked or expired credentials are a 401.
-import { and, eq } from "drizzle-orm";
+// Turns a request's credential into an Actor: the admin token, a personal access token, a deploy token or
+// a CI job token. Unknown, revoked or expired credentials are a 401.
+// Resolution is split in three so the registry context can fold it into the request's one D1 batch:
+// `lookupOf` (no D1: digest, candidate token kinds, admin check), `actorQueries` (the statements, keyed
+// by the token digest) and `actorFromRows` (the rules). `resolveActor` runs the three on their own.
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { deployTokens, jobTokens, personalAccessTokens, users } from "../../db/schema";
 import { AppError } from "../errors";
 import { ANONYMOUS, type Actor, type UserRecord } from "./actor";
 import type { Credential } from "./credentials";
+import { underlyingCredential } from "./format-tokens";
 import { secretsEqual, tokenDigest } from "./secrets";
 
 export const ROOT_USER_ID = 1;
@@ -16,29 +20,30 @@ export interface ResolveOptions {
   /** Work to finish after the response (e.g. the token's last-used time). */
   defer?: (work: Promise<unknown>) => void;
   now?: number;
+  /** The format whose route the request matched: its own minted tokens are accepted there only. */
+  format?: string;
 }
 
-export async function resolveActor(db: Db, credential: Credential | null, options: ResolveOptions): Promise<Actor> {
-  if (!credential) return ANONYMOUS;
-  const now = options.now ?? Date.now();
+type TokenKind = "pat" | "deploy" | "job";
+
+/** What a credential can be, worked out without D1. */
+export interface ActorLookup {
+  /** The admin token: the actor is `root`. */
+  admin: boolean;
+  digest: string;
+  /** Token tables to look in, in order of precedence. */
+  kinds: TokenKind[];
+}
+
+export async function lookupOf(presented: Credential, options: ResolveOptions): Promise<ActorLookup> {
+  // A format's minted token (Conan's) stands for the credential it was minted from (src/core/auth/format-tokens.ts).
+  const credential = (await underlyingCredential(presented, options))!;
   const { token, source } = credential;
-
-  if (options.adminToken && source !== "deploy_token" && source !== "job_token" && (await secretsEqual(token, options.adminToken))) {
-    const root = await getActiveUser(db, ROOT_USER_ID);
-    if (root) return { kind: "user", user: root, scopes: ["api"], via: "admin_token" };
-  }
-
-  const digest = await tokenDigest(token);
-  const kinds = candidateKinds(credential);
-  for (const kind of kinds) {
-    const actor =
-      kind === "pat" ? await fromPersonalToken(db, digest, now, options) : kind === "deploy" ? await fromDeployToken(db, digest, now) : await fromJobToken(db, digest, now);
-    if (actor) return actor;
-  }
-  throw new AppError("unauthorized", "401 Unauthorized - invalid or expired token");
+  const admin = !!options.adminToken && source !== "deploy_token" && source !== "job_token" && (await secretsEqual(token, options.adminToken));
+  return { admin, digest: credential.digest ?? (await tokenDigest(token)), kinds: admin ? [] : candidateKinds(credential) };
 }
 
-function candidateKinds(credential: Credential): ("pat" | "deploy" | "job")[] {
+function candidateKinds(credential: Credential): TokenKind[] {
   if (credential.source === "private_token") return ["pat"];
   if (credential.source === "deploy_token") return ["deploy"];
   if (credential.source === "job_token" || credential.username === "gitlab-ci-token") return ["job"];
@@ -48,50 +53,96 @@ function candidateKinds(credential: Credential): ("pat" | "deploy" | "job")[] {
   return ["pat", "deploy", "job"];
 }
 
-async function getActiveUser(db: Db, id: number): Promise<UserRecord | null> {
-  const row = await db.select().from(users).where(eq(users.id, id)).get();
-  if (row?.state !== "active") return null;
-  return { id: row.id, username: row.username, name: row.name, isAdmin: row.isAdmin };
+/**
+ * The statements that find the credential's rows: one per candidate token table, then the users they name
+ * (root's row for the admin token). No joins: D1 returns batch rows as objects, where the columns two joined
+ * tables share (id, name, …) would collide.
+ */
+export function actorQueries(db: Db, lookup: ActorLookup) {
+  const userIds = userIdsOf(lookup);
+  const tokenQueries = lookup.kinds.map((kind) => {
+    if (kind === "pat") return db.select().from(personalAccessTokens).where(eq(personalAccessTokens.tokenDigest, lookup.digest));
+    if (kind === "deploy") return db.select().from(deployTokens).where(and(eq(deployTokens.tokenDigest, lookup.digest), eq(deployTokens.revoked, false)));
+    return db.select().from(jobTokens).where(eq(jobTokens.tokenDigest, lookup.digest));
+  });
+  return userIds ? [...tokenQueries, db.select().from(users).where(sql`${users.id} IN ${userIds}`)] : tokenQueries;
 }
+
+/** The user id(s) a credential may stand for, as SQL, so memberships can be read in the same batch. */
+export function userIdsOf(lookup: ActorLookup): SQL | null {
+  if (lookup.admin) return sql`(SELECT ${ROOT_USER_ID})`;
+  const parts: SQL[] = [];
+  if (lookup.kinds.includes("pat")) parts.push(sql`SELECT user_id FROM personal_access_tokens WHERE token_digest = ${lookup.digest}`);
+  if (lookup.kinds.includes("job")) parts.push(sql`SELECT user_id FROM job_tokens WHERE token_digest = ${lookup.digest}`);
+  return parts.length ? sql`(${sql.join(parts, sql` UNION ALL `)})` : null;
+}
+
+type UserRow = typeof users.$inferSelect;
+type PatRow = typeof personalAccessTokens.$inferSelect;
+type JobRow = typeof jobTokens.$inferSelect;
+type DeployRow = typeof deployTokens.$inferSelect;
+
+/** The actor the rows of `actorQueries` (in the same order) describe, or null when the credential is not valid now. */
+export function actorFromRows(db: Db, lookup: ActorLookup, results: unknown[][], options: ResolveOptions): Actor | null {
+  const now = options.now ?? Date.now();
+  const usersById = new Map(((userIdsOf(lookup) ? results.at(-1) : []) as UserRow[]).map((u) => [u.id, u]));
+  if (lookup.admin) {
+    const root = usersById.get(ROOT_USER_ID);
+    return root?.state === "active" ? { kind: "user", user: userRecord(root), scopes: ["api"], via: "admin_token" } : null;
+  }
+  for (const [i, kind] of lookup.kinds.entries()) {
+    const row = results[i]?.[0];
+    if (!row) continue;
+    const actor =
+      kind === "pat"
+        ? fromPersonalToken(db, row as PatRow, usersById.get((row as PatRow).userId), now, options)
+        : kind === "deploy"
+          ? fromDeployToken(row as DeployRow, now)
+          : fromJobToken(row as JobRow, usersById.get((row as JobRow).userId), now);
+    if (actor) return actor;
+  }
+  return null;
+}
+
+export const invalidToken = () => new AppError("unauthorized", "401 Unauthorized - invalid or expired token");
+
+/** Resolve a credential on its own (one batch); the registry context folds this into its read batch instead. */
+export async function resolveActor(db: Db, credential: Credential | null, options: ResolveOptions): Promise<Actor> {
+  if (!credential) return ANONYMOUS;
+  const lookup = await lookupOf(credential, options);
+  const queries = actorQueries(db, lookup);
+  const results = (await db.batch(queries as [(typeof queries)[number], ...(typeof queries)[number][]])) as unknown[][];
+  const actor = actorFromRows(db, lookup, results, options);
+  if (!actor) throw invalidToken();
+  return actor;
+}
+
+const userRecord = (row: typeof users.$inferSelect): UserRecord => ({ id: row.id, username: row.username, name: row.name, isAdmin: row.isAdmin });
 
 function expiredOn(expiresAt: string | null, now: number): boolean {
   return expiresAt !== null && Date.parse(`${expiresAt}T00:00:00Z`) <= now;
 }
 
-async function fromPersonalToken(db: Db, digest: string, now: number, options: ResolveOptions): Promise<Actor | null> {
-  const row = await db
-    .select({ token: personalAccessTokens, user: users })
-    .from(personalAccessTokens)
-    .innerJoin(users, eq(users.id, personalAccessTokens.userId))
-    .where(eq(personalAccessTokens.tokenDigest, digest))
-    .get();
-  if (!row || row.token.revoked || expiredOn(row.token.expiresAt, now) || row.user.state !== "active") return null;
-  if (!row.token.lastUsedAt || now - row.token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    const touch = db.update(personalAccessTokens).set({ lastUsedAt: new Date(now) }).where(eq(personalAccessTokens.id, row.token.id)).run();
-    if (options.defer) options.defer(touch);
-    else await touch;
+function fromPersonalToken(db: Db, token: PatRow, user: UserRow | undefined, now: number, options: ResolveOptions): Actor | null {
+  if (!user || token.revoked || expiredOn(token.expiresAt, now) || user.state !== "active") return null;
+  if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    // Off the response path: at most one write per token per ten minutes.
+    const touch = () => db.update(personalAccessTokens).set({ lastUsedAt: new Date(now) }).where(eq(personalAccessTokens.id, token.id)).run();
+    if (options.defer) options.defer(touch());
+    else void touch().catch(() => undefined);
   }
-  const user = { id: row.user.id, username: row.user.username, name: row.user.name, isAdmin: row.user.isAdmin };
-  return { kind: "user", user, scopes: row.token.scopes, via: "personal_access_token", tokenId: row.token.id };
+  return { kind: "user", user: userRecord(user), scopes: token.scopes, via: "personal_access_token", tokenId: token.id };
 }
 
-async function fromDeployToken(db: Db, digest: string, now: number): Promise<Actor | null> {
-  const row = await db.select().from(deployTokens).where(and(eq(deployTokens.tokenDigest, digest), eq(deployTokens.revoked, false))).get();
-  if (!row || (row.expiresAt && row.expiresAt.getTime() <= now)) return null;
+function fromDeployToken(row: DeployRow, now: number): Actor | null {
+  if (row.expiresAt && row.expiresAt.getTime() <= now) return null;
   return {
     kind: "deploy_token",
     token: { id: row.id, username: row.username, projectId: row.projectId, namespaceId: row.namespaceId, scopes: row.scopes },
   };
 }
 
-async function fromJobToken(db: Db, digest: string, now: number): Promise<Actor | null> {
-  const row = await db
-    .select({ job: jobTokens, user: users })
-    .from(jobTokens)
-    .innerJoin(users, eq(users.id, jobTokens.userId))
-    .where(eq(jobTokens.tokenDigest, digest))
-    .get();
-  if (!row || row.job.expiresAt.getTime() <= now || row.user.state !== "active") return null;
-  const user = { id: row.user.id, username: row.user.username, name: row.user.name, isAdmin: row.user.isAdmin };
-  return { kind: "job_token", user, projectId: row.job.projectId, pipeline: { id: row.job.pipelineId, ref: row.job.ref, sha: row.job.sha } };
+function fromJobToken(job: JobRow, user: UserRow | undefined, now: number): Actor | null {
+  if (!user || job.expiresAt.getTime() <= now || user.state !== "active") return null;
+  return { kind: "job_token", user: userRecord(user), projectId: job.projectId, pipeline: { id: job.pipelineId, ref: job.ref, sha: job.sha } };
 }

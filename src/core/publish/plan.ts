@@ -3,7 +3,7 @@
 //
 //   planCommit(request):
 //     project row (404 if gone)
-//     expand "plan" ops: state = package rows + tags, ops = planner(state, input)
+//     expand "plan" ops: state = package rows + tags (+ files for planners that read them), ops = planner(state, input)
 //     for each op: read what it needs, refuse (AppError) or push statements
 //       (publish with uniqueInRootNamespace: also refuse when another project of the top-level namespace has the version)
 //     db.batch(statements + bump projects.packages_revision)     -- all or nothing
@@ -64,13 +64,19 @@ async function expandPlans(db: Db, request: CommitRequest): Promise<Exclude<Comm
 }
 
 async function readState(db: Db, request: CommitRequest): Promise<PackageState> {
-  const [rows, tags] = await db.batch([
-    db.select().from(packages).where(samePackage(request)),
-    db.select().from(packageTags).where(tagScope(request)),
-  ]);
+  const withFiles = request.ops.some((op) => op.kind === "plan" && plannerFor(op.planner).readsFiles);
+  const packageRows = db.select().from(packages).where(samePackage(request));
+  const tagRows = db.select().from(packageTags).where(tagScope(request));
+  const fileRows = db
+    .select({ packageId: packageFiles.packageId, id: packageFiles.id, fileName: packageFiles.fileName, metadata: packageFiles.metadata, createdAt: packageFiles.createdAt })
+    .from(packageFiles)
+    .innerJoin(packages, eq(packages.id, packageFiles.packageId))
+    .where(samePackage(request));
+  const [rows, tags, files] = withFiles ? await db.batch([packageRows, tagRows, fileRows]) : [...(await db.batch([packageRows, tagRows])), []];
   const versionOf = new Map(rows.map((r) => [r.id, r.version]));
+  const filesOf = (id: number) => (withFiles ? files.filter((f) => f.packageId === id).map(({ packageId: _, ...f }) => f) : undefined);
   return {
-    versions: rows.map((r) => ({ id: r.id, version: r.version, status: r.status, metadata: r.metadata, createdAt: r.createdAt })),
+    versions: rows.map((r) => ({ id: r.id, version: r.version, status: r.status, metadata: r.metadata, createdAt: r.createdAt, files: filesOf(r.id) })),
     tags: new Map(tags.filter((t) => versionOf.has(t.packageId)).map((t) => [t.tag, versionOf.get(t.packageId)!])),
   };
 }

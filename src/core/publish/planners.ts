@@ -13,6 +13,15 @@ export interface PlannedVersion {
   status: PackageStatus;
   metadata: Record<string, unknown>;
   createdAt: Date;
+  /** Its files, read in the same batch, only when the planner declares `readsFiles`. */
+  files?: PlannedFile[];
+}
+
+export interface PlannedFile {
+  id: number;
+  fileName: string;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
 }
 
 /** The package's current rows in this project (every status) and its tags (tag → version). */
@@ -21,7 +30,8 @@ export interface PackageState {
   tags: Map<string, string>;
 }
 
-export type Planner = (state: PackageState, input: unknown) => PlannedOp[];
+/** `readsFiles`: the state carries every version's files (Conan picks files of a revision to delete). */
+export type Planner = ((state: PackageState, input: unknown) => PlannedOp[]) & { readsFiles?: boolean };
 
 const planners = new Map<string, Planner>();
 

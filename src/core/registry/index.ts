@@ -1,7 +1,9 @@
 // The registry context and the read scopes it resolves: what formats, the management API and the pages build on.
-export { Registry, authorOf, type ProjectSet, type VersionFilter } from "./registry";
+export { Registry, authorOf, type Caller, type PackageReads, type ProjectSet, type VersionFilter } from "./registry";
 export { missIn, type ReadScope, type ScopeLevel } from "./read-scope";
-export type { ProjectContext } from "../tenancy";
-export type { PackageWithFiles, PackageFileRow, PackageStatus, TagRow } from "../packages";
+export type { NamespaceRow, ProjectContext } from "../tenancy";
+export type { GroupRecordRow, GroupRecords } from "../group-records";
+export type { FileWithPackage, PackageWithFiles, PackageFileRow, PackageStatus, TagRow } from "../packages";
 export { DOWNLOADABLE_STATUSES, INSTALLABLE_STATUSES } from "../packages";
 export { newestFile, newestPerVersion } from "../packages";
+export { accessTtl, purgeAccessRecords, readAccessRecord, writeAccessRecord } from "./edge-access";

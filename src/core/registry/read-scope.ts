@@ -5,19 +5,26 @@
 // Unknown and hidden places answer alike, so an outsider cannot tell them apart: 401 for anonymous
 // callers (clients then send credentials), 404 for everyone else.
 // Spec: ../shared/reference/gitlab-spec.md §0.4 (auth), §1/§2/§3 (route prefixes and levels).
+import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import type { Actor } from "../auth/actor";
 import { AppError } from "../errors";
 import {
-  authorizeGroupRead,
-  authorizeProject,
-  getNamespaceByRef,
-  getProjectsByPaths,
+  authorizeFound,
   keepReadable,
-  listProjectsInGroup,
+  mayReadGroup,
+  namespaceByRefQuery,
   parseTraversal,
+  projectIdsWhere,
+  projectPathsCondition,
+  joinProjectRows,
+  projectRefCondition,
+  projectRowQueries,
+  throwFor,
+  underNamespaceRef,
   type NamespaceRow,
   type ProjectContext,
+  type ProjectRow,
 } from "../tenancy";
 import { anonymousMayPull, type CacheScope } from "../../http/edge-cache";
 
@@ -29,7 +36,9 @@ export type ScopeLevel =
   /** Instance level by a top-level namespace path (npm: `@<root namespace>/name`) */
   | { kind: "root_namespace"; path: string }
   /** Instance level by project full paths (Maven: the project whose path the package path starts with) */
-  | { kind: "project_paths"; paths: string[] };
+  | { kind: "project_paths"; paths: string[] }
+  /** Instance level, every project whose packages the caller may read (Conan's instance-level search) */
+  | { kind: "readable" };
 
 export interface ReadScope {
   level: "project" | "group" | "instance";
@@ -45,34 +54,70 @@ export interface ReadScope {
   cache: CacheScope;
 }
 
-export async function resolveReadScope(db: Db, actor: Actor, roles: () => Promise<Map<string, number>>, level: ScopeLevel): Promise<ReadScope> {
+/**
+ * The statements a level needs (for one batch) and the projects it may cover as a subquery, so package rows
+ * can be read in the same batch before anyone knows the project ids.
+ */
+export function scopeQueries(db: Db, level: ScopeLevel) {
   switch (level.kind) {
     case "project": {
-      const ctx = await authorizeProject(db, actor, level.ref, "read_package", roles);
+      const where = projectRefCondition(level.ref);
+      return { queries: [...projectRowQueries(db, where)], projectIds: projectIdsWhere(db, where) };
+    }
+    case "group":
+    case "root_namespace": {
+      const ref = level.kind === "group" ? level.ref : level.path;
+      const kind = level.kind === "group" ? "group" : undefined;
+      const under: SQL = underNamespaceRef(ref, kind, level.kind === "group" ? (level.includeSubgroups ?? true) : true);
+      return { queries: [namespaceByRefQuery(db, ref, kind), ...projectRowQueries(db, under)], projectIds: projectIdsWhere(db, under) };
+    }
+    case "project_paths": {
+      const where = projectPathsCondition(level.paths);
+      return { queries: [...projectRowQueries(db, where)], projectIds: projectIdsWhere(db, where) };
+    }
+    case "readable":
+      return { queries: [...projectRowQueries(db, sql`1 = 1`)], projectIds: projectIdsWhere(db, sql`1 = 1`) };
+  }
+}
+
+/** The projects (with namespaces) in the rows of `scopeQueries`. */
+const projectsIn = (results: unknown[][], from: number) => joinProjectRows((results[from] ?? []) as ProjectRow[], (results[from + 1] ?? []) as NamespaceRow[]);
+
+/** The read scope from the rows of `scopeQueries` (same order), or the 401/404 the caller gets. */
+export function scopeFromRows(actor: Actor, roles: Map<string, number>, level: ScopeLevel, results: unknown[][]): ReadScope {
+  switch (level.kind) {
+    case "project": {
+      const ctx = authorizeFound(actor, projectsIn(results, 0)[0], roles, "read_package");
       return scopeOf("project", [ctx], null, ctx.project.name, false);
     }
     case "group": {
-      const group = await authorizeGroupRead(db, actor, level.ref, roles);
-      const [all, roleMap] = await Promise.all([listProjectsInGroup(db, group, level.includeSubgroups ?? true), roles()]);
-      const readable = keepReadable(actor, all, roleMap);
+      const group = results[0]?.[0] as NamespaceRow | undefined;
+      if (!group || !mayReadGroup(actor, group, roles)) throwFor(actor.kind === "anonymous" ? "unauthorized" : "not_found");
+      const all = projectsIn(results, 1);
+      const readable = keepReadable(actor, all, roles);
       return scopeOf("group", readable, group, group.name, actor.kind === "anonymous" && all.length > readable.length);
     }
     case "root_namespace": {
-      const namespace = await getNamespaceByRef(db, level.path);
+      const namespace = results[0]?.[0] as NamespaceRow | undefined;
       if (!namespace || parseTraversal(namespace.traversalIds).length !== 1) throw hiddenOrUnknown(actor);
-      const [all, roleMap] = await Promise.all([listProjectsInGroup(db, namespace, true), roles()]);
-      const readable = keepReadable(actor, all, roleMap);
+      const all = projectsIn(results, 1);
+      const readable = keepReadable(actor, all, roles);
       if (readable.length === 0) throw hiddenOrUnknown(actor);
       return scopeOf("instance", readable, namespace, namespace.name, actor.kind === "anonymous" && all.length > readable.length);
     }
     case "project_paths": {
-      const [found, roleMap] = await Promise.all([getProjectsByPaths(db, level.paths), roles()]);
-      const readable = keepReadable(actor, found, roleMap);
+      const found = projectsIn(results, 0);
+      const readable = keepReadable(actor, found, roles);
       if (readable.length === 0) throw hiddenOrUnknown(actor);
       return scopeOf("instance", readable, null, "", actor.kind === "anonymous" && found.length > readable.length);
     }
+    case "readable":
+      return scopeOf("instance", keepReadable(actor, projectsIn(results, 0), roles), null, "", false);
   }
 }
+
+/** The project a project-level `scopeQueries` found, if any. */
+export const foundProject = (results: unknown[][]) => projectsIn(results, 0)[0];
 
 /** An instance-level path that is unknown, or whose projects the caller may not read: the same answer for both. */
 function hiddenOrUnknown(actor: Actor): AppError {
@@ -84,6 +129,9 @@ export function missIn(scope: ReadScope, what = "Package"): AppError {
   if (scope.challengeOnMiss) return new AppError("unauthorized", "401 Unauthorized - log in to read packages of private projects");
   return new AppError("not_found", `404 ${what} Not Found`);
 }
+
+/** The one-project scope of a project authorised for an action. */
+export const projectScopeOf = (ctx: ProjectContext): ReadScope => scopeOf("project", [ctx], null, ctx.project.name, false);
 
 function scopeOf(level: ReadScope["level"], projects: ProjectContext[], namespace: NamespaceRow | null, title: string, challengeOnMiss: boolean): ReadScope {
   return {

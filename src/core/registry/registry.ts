@@ -1,28 +1,46 @@
 // The registry context: one object per request (`c.var.registry`), made by a middleware in app.ts. It
-// holds the request's only D1 handle and the actor, memoises the actor's roles, resolves read scopes,
+// holds the request's D1 handles and the actor, memoises the actor's roles, resolves read scopes,
 // authorises project actions, reads packages and commits writes through the publish coordinator with
 // the author derived from the actor. Formats use it and never import db/client, drizzle or the schema.
+//
+// Reads cost one D1 round trip: a package route declares what it will read (`PackageReads`), and
+// `authorize`/`readScope` send the credential's token rows, the caller's memberships, the project or group
+// and those package rows in ONE batch, keyed by the token digest and the `:id` in the URL. Reads run in a
+// D1 session that may use a read replica; an answer that finds nothing is asked again of the primary,
+// so a version published a moment ago is never a 404 (src/core/registry/read-session.ts).
+import { sql } from "drizzle-orm";
 import { createDb, type Db } from "../../db/client";
 import type { PackageStatus } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { userOf, type Actor } from "../auth/actor";
+import type { Credential } from "../auth/credentials";
 import type { PackageAction } from "../auth/policy";
+import { actorFromRows, actorQueries, invalidToken, lookupOf, userIdsOf, type ActorLookup, type ResolveOptions } from "../auth/resolve-actor";
 import type { RangedSource } from "../archive";
 import { blobSource, discardBlob, putBlob, type PutBlobOptions, type StoredBlob } from "../blobs";
+import { AppError } from "../errors";
 import {
   getFileBySha256,
+  getFilesByMetadata,
   getPackageFileById,
-  getPackageVersions,
-  getTags,
   INSTALLABLE_STATUSES,
   listPackageNames,
+  tagsQuery,
+  versionQueries,
+  withFiles,
+  type PackageFileRow,
+  type PackageRow,
   type PackageWithFiles,
   type TagRow,
 } from "../packages";
 import { commitPackage, type CommitSuccess } from "../publish/client";
 import type { CommitAuthor, CommitOp, CommitTarget } from "../publish/types";
-import { allows, authorizeProject, loadRoles, type ProjectContext } from "../tenancy";
-import { resolveReadScope, type ReadScope, type ScopeLevel } from "./read-scope";
+import { allows, authorizeFound, roleQueries, rolesFromRows, type ProjectContext } from "../tenancy";
+import { foundProject, projectScopeOf, scopeFromRows, scopeQueries, type ReadScope, type ScopeLevel } from "./read-scope";
+import { ReadSession } from "./read-session";
+import { purgeAccessRecords } from "./edge-access";
+import { authorizeGroup, groupRecords, type GroupRecords } from "../group-records";
+import type { NamespaceRow } from "../tenancy";
 
 export type RegistryBindings = Pick<Bindings, "DB" | "BLOBS" | "PUBLISH_COORDINATOR">;
 
@@ -34,28 +52,96 @@ export interface VersionFilter {
   statuses?: PackageStatus[];
 }
 
+/**
+ * The package rows a route reads, declared with its access so they come in the same round trip:
+ * one name (optionally one version) of a type, or every name of the type when `name` is absent.
+ */
+export interface PackageReads {
+  packageType: string;
+  name?: string;
+  version?: string;
+  /** Also the name's tags (npm dist-tags). */
+  tags?: boolean;
+}
+
+/** Who the request is from: an actor already known, or a credential resolved with the first read. */
+export type Caller = Actor | { credential: Credential; options: ResolveOptions };
+
+interface Prefetched {
+  reads: PackageReads;
+  projectIds: Set<number>;
+  rows: PackageWithFiles[];
+  tags: TagRow[] | null;
+}
+
 export class Registry {
-  /** For the core, the management API and the pages; formats call the methods instead. */
+  /** The primary: writes, the management API and the pages; formats call the methods instead. */
   readonly db: Db;
+  private readonly reads: ReadSession;
+  private actorValue: Actor | null;
+  private pending: { credential: Credential; options: ResolveOptions; lookup?: Promise<ActorLookup> } | null;
   private rolesPromise: Promise<Map<string, number>> | null = null;
+  private prefetched: Prefetched | null = null;
+  /** The 401 of a credential that matched no valid token: every later use answers the same, without D1. */
+  private rejected: AppError | null = null;
+  /** Projects resolved in this request, by id (a commit forgets their edge access records). */
+  private readonly authorised = new Map<number, ProjectContext>();
 
   constructor(
     private readonly env: RegistryBindings,
-    readonly actor: Actor,
+    caller: Caller,
     d1: D1Database = env.DB,
   ) {
     this.db = createDb(d1);
+    this.reads = new ReadSession(d1);
+    if ("credential" in caller) {
+      this.actorValue = null;
+      this.pending = caller;
+    } else {
+      this.actorValue = caller;
+      this.pending = null;
+    }
+  }
+
+  /** The caller; known once `authorize`, `readScope` or `resolveActor` has run. */
+  get actor(): Actor {
+    if (!this.actorValue) throw new AppError("internal", "the caller's credential has not been resolved yet (await registry.resolveActor())");
+    return this.actorValue;
+  }
+
+  /** The request carries no credential (known without D1; a credential that turns out invalid is a 401 later). */
+  get isAnonymous(): boolean {
+    return this.actorValue?.kind === "anonymous";
+  }
+
+  /** Whether the credential still waits for the first read (app.ts resolves it after the route if nothing did). */
+  get actorPending(): boolean {
+    return this.actorValue === null && this.rejected === null;
+  }
+
+  /** The caller, resolving the credential on its own (one round trip) when no read has yet. */
+  async resolveActor(): Promise<Actor> {
+    if (this.rejected) throw this.rejected;
+    if (!this.actorValue) await this.run(null, null);
+    return this.actor;
   }
 
   /** The actor's memberships ("Project:1" / "Namespace:4" → access level), loaded once per request. */
-  roles = (): Promise<Map<string, number>> => {
-    this.rolesPromise ??= loadRoles(this.db, this.actor);
+  roles = async (): Promise<Map<string, number>> => {
+    const actor = await this.resolveActor();
+    this.rolesPromise ??= (async () => {
+      const user = userOf(actor);
+      if (!user) return new Map<string, number>();
+      const [members, owned] = await this.db.batch(roleQueries(this.db, sql`(${user.id})`));
+      return rolesFromRows(user.id, members, owned);
+    })();
     return this.rolesPromise;
   };
 
   /** A project by `:id` on which the actor may do `action` (401/403/404 as GitLab, unknown = private). */
-  authorize(projectRef: string, action: PackageAction): Promise<ProjectContext> {
-    return authorizeProject(this.db, this.actor, projectRef, action, this.roles);
+  async authorize(projectRef: string, action: PackageAction, reads?: PackageReads): Promise<ProjectContext> {
+    const { scope } = await this.run({ level: { kind: "project", ref: projectRef }, action }, reads ?? null);
+    return scope.projects[0]!;
   }
 
   /** Whether the actor may also do `action` on a project already authorised (no lookups). */
@@ -63,30 +149,56 @@ export class Registry {
     return allows(this.actor, project, action);
   }
 
-  readScope(level: ScopeLevel): Promise<ReadScope> {
-    return resolveReadScope(this.db, this.actor, this.roles, level);
+  /** A group by `:id` on which the actor may do `action`, for data the group itself owns (src/core/group-records.ts). */
+  async authorizeGroup(groupRef: string, action: PackageAction): Promise<NamespaceRow> {
+    return authorizeGroup(this.db, await this.resolveActor(), groupRef, action, this.roles);
+  }
+
+  /** The group's own records of a package type (Debian's group distributions); writes are single statements. */
+  groupRecords(group: Pick<NamespaceRow, "id">, packageType: string): GroupRecords {
+    return groupRecords(this.db, group, packageType);
+  }
+
+  async readScope(level: ScopeLevel, reads?: PackageReads): Promise<ReadScope> {
+    return (await this.run({ level, action: null }, reads ?? null)).scope;
   }
 
   /** Installable versions of a name (newest package first) with their files; `statuses` widens or narrows that. */
-  versions(where: ProjectSet, packageType: string, normalizedName: string, filter: VersionFilter = {}): Promise<PackageWithFiles[]> {
-    return getPackageVersions(this.db, { projectIds: idsOf(where), packageType, normalizedName, statuses: filter.statuses ?? INSTALLABLE_STATUSES, version: filter.version });
+  async versions(where: ProjectSet, packageType: string, normalizedName: string, filter: VersionFilter = {}): Promise<PackageWithFiles[]> {
+    return this.packageRows(where, { packageType, name: normalizedName, version: filter.version }, filter.statuses ?? INSTALLABLE_STATUSES);
   }
 
-  tags(where: ProjectSet, packageType: string, normalizedName: string): Promise<TagRow[]> {
-    return getTags(this.db, idsOf(where), packageType, normalizedName);
+  /** Installable versions of every name of a type (index documents: Helm, RubyGems, Composer, NuGet search): one round trip. */
+  async allVersions(where: ProjectSet, packageType: string, filter: Pick<VersionFilter, "statuses"> = {}): Promise<PackageWithFiles[]> {
+    return this.packageRows(where, { packageType }, filter.statuses ?? INSTALLABLE_STATUSES);
+  }
+
+  async tags(where: ProjectSet, packageType: string, normalizedName: string): Promise<TagRow[]> {
+    const ids = idsOf(where);
+    const memo = this.prefetched;
+    if (memo?.tags && memo.reads.packageType === packageType && memo.reads.name === normalizedName && ids.every((id) => memo.projectIds.has(id))) {
+      return memo.tags.filter((t) => ids.includes(t.projectId));
+    }
+    if (ids.length === 0) return [];
+    return this.reads.read(this.db, (db) => tagsQuery(db, ids, packageType, normalizedName).all(), (rows) => rows.length === 0);
   }
 
   fileBySha256(where: ProjectSet, packageType: string, sha256: string, fileName?: string) {
-    return getFileBySha256(this.db, idsOf(where), packageType, sha256, fileName);
+    return this.reads.read(this.db, (db) => getFileBySha256(db, idsOf(where), packageType, sha256, fileName), (row) => row === null);
   }
 
   /** One package file by id, within these projects (e.g. the file a publish just created). */
-  fileById(where: ProjectSet, fileId: number) {
-    return getPackageFileById(this.db, idsOf(where), fileId);
+  fileById(where: ProjectSet, fileId: number): Promise<PackageFileRow | null> {
+    return this.reads.read(this.db, (db) => getPackageFileById(db, idsOf(where), fileId), (row) => row === null);
   }
 
   packageNames(where: ProjectSet, packageType: string) {
-    return listPackageNames(this.db, idsOf(where), packageType);
+    return this.reads.read(this.db, (db) => listPackageNames(db, idsOf(where), packageType), (rows) => rows.length === 0);
+  }
+
+  /** Files of installable packages whose file metadata has `key` = `value` (one query; Debian's distribution index). */
+  filesByMetadata(where: ProjectSet, packageType: string, key: string, value: string) {
+    return this.reads.read(this.db, (db) => getFilesByMetadata(db, idsOf(where), packageType, key, value), (rows) => rows.length === 0);
   }
 
   /** Stream an upload into R2 (hashing, size limit, declared digests); committed later by `commit`. */
@@ -105,8 +217,100 @@ export class Registry {
   }
 
   /** Apply ops to one package atomically through its coordinator; creator and CI build come from the actor. */
-  commit(target: CommitTarget, ops: CommitOp[]): Promise<CommitSuccess> {
-    return commitPackage(this.env, { ...target, ops, author: authorOf(this.actor) });
+  async commit(target: CommitTarget, ops: CommitOp[]): Promise<CommitSuccess> {
+    // What was read before this write no longer describes the package.
+    this.prefetched = null;
+    try {
+      return await commitPackage(this.env, { ...target, ops, author: authorOf(this.actor) });
+    } finally {
+      // Anonymous readers in this data centre see the write at once (src/core/registry/edge-access.ts).
+      const ctx = this.authorised.get(target.projectId);
+      if (ctx) await purgeAccessRecords(ctx).catch(() => undefined);
+    }
+  }
+
+  /** Package rows from what the route declared, or one round trip when it declared something else. */
+  private async packageRows(where: ProjectSet, query: PackageReads, statuses: PackageStatus[]): Promise<PackageWithFiles[]> {
+    const ids = idsOf(where);
+    const memo = this.prefetched;
+    if (memo && covers(memo, query, ids)) {
+      const inWhere = new Set(ids);
+      return memo.rows.filter((r) => inWhere.has(r.projectId) && statuses.includes(r.status) && (query.version === undefined || r.version === query.version));
+    }
+    if (ids.length === 0) return [];
+    const packageQuery = { packageType: query.packageType, normalizedName: query.name, version: query.version, statuses };
+    return this.reads.read(
+      this.db,
+      async (db) => {
+        const [rows, files] = await db.batch(versionQueries(db, ids, packageQuery));
+        return withFiles(rows, files);
+      },
+      (rows) => rows.length === 0,
+    );
+  }
+
+  /**
+   * The one batch: the credential's rows and memberships (while the actor is unknown), the level's project or
+   * group rows and the declared package rows. An answer that denies or finds nothing is asked again of the
+   * primary when a replica gave it.
+   */
+  private async run(target: { level: ScopeLevel; action: PackageAction | null } | null, reads: PackageReads | null): Promise<{ scope: ReadScope }> {
+    const pending = this.pending;
+    if (pending && !pending.lookup) pending.lookup = lookupOf(pending.credential, pending.options);
+    const lookup = pending?.lookup ? await pending.lookup : null;
+    const attempt = async (db: Db) => {
+      const statements: unknown[] = [];
+      const slot = (list: readonly unknown[]) => {
+        const from = statements.length;
+        statements.push(...list);
+        return [from, statements.length] as const;
+      };
+      const actorSlot = lookup && !this.actorValue ? slot(actorQueries(db, lookup)) : null;
+      const userIds = actorSlot && lookup ? userIdsOf(lookup) : this.actorValue && !this.rolesPromise ? userIdSql(this.actorValue) : null;
+      const roleSlot = target && userIds ? slot(roleQueries(db, userIds)) : null;
+      const scope = target ? scopeQueries(db, target.level) : null;
+      const scopeSlot = scope ? slot(scope.queries) : null;
+      const packageSlot = scope && reads ? slot(versionQueries(db, scope.projectIds, { packageType: reads.packageType, normalizedName: reads.name, version: reads.version })) : null;
+      const tagSlot = scope && reads?.tags && reads.name !== undefined ? slot([tagsQuery(db, scope.projectIds, reads.packageType, reads.name)]) : null;
+      if (statements.length === 0) return { actor: this.actor, roles: null, scope: null, prefetched: null };
+      const results = (await db.batch(statements as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[][];
+      const part = (range: readonly [number, number] | null) => (range ? results.slice(range[0], range[1]) : []);
+
+      const actor = this.actorValue ?? (lookup ? actorFromRows(this.db, lookup, part(actorSlot), pending!.options) : null);
+      if (!actor) {
+        rejected = invalidToken();
+        throw rejected;
+      }
+      // Known from here on, even if the rest of the answer is a refusal (a retry need not look again).
+      this.actorValue = actor;
+      this.pending = null;
+      const user = userOf(actor);
+      const [memberRows, ownedRows] = part(roleSlot) as [never[], never[]];
+      const roles = roleSlot ? (user ? rolesFromRows(user.id, memberRows, ownedRows) : new Map<string, number>()) : null;
+      if (!target || !scope) return { actor, roles, scope: null, prefetched: null };
+      const roleMap = roles ?? (await this.rolesPromise) ?? new Map<string, number>();
+      const resolved =
+        target.action && target.level.kind === "project"
+          ? projectScopeOf(authorizeFound(actor, foundProject(part(scopeSlot)), roleMap, target.action))
+          : scopeFromRows(actor, roleMap, target.level, part(scopeSlot));
+      let prefetched: Prefetched | null = null;
+      if (reads && packageSlot) {
+        const allowed = new Set(resolved.projectIds);
+        const [rows, files] = part(packageSlot) as [PackageRow[], PackageFileRow[]];
+        const tags = tagSlot ? (part(tagSlot)[0] as TagRow[]).filter((t) => allowed.has(t.projectId)) : null;
+        prefetched = { reads, projectIds: allowed, rows: withFiles(rows.filter((r) => allowed.has(r.projectId)), files), tags };
+      }
+      return { actor, roles, scope: resolved, prefetched };
+    };
+    let rejected: AppError | null = null;
+    const outcome = await this.reads.read(this.db, attempt, (o) => !!reads && (o.prefetched?.rows.length ?? 0) === 0).catch((error) => {
+      if (rejected && !this.actorValue) this.rejected = rejected;
+      throw error;
+    });
+    if (outcome.roles) this.rolesPromise ??= Promise.resolve(outcome.roles);
+    if (outcome.prefetched) this.prefetched = outcome.prefetched;
+    for (const ctx of outcome.scope?.projects ?? []) this.authorised.set(ctx.project.id, ctx);
+    return { scope: outcome.scope! };
   }
 }
 
@@ -116,3 +320,16 @@ export function authorOf(actor: Actor): CommitAuthor {
 }
 
 const idsOf = (where: ProjectSet): number[] => (Array.isArray(where) ? where.map((p) => p.project.id) : where.projectIds);
+
+const userIdSql = (actor: Actor) => {
+  const user = userOf(actor);
+  return user ? sql`(${user.id})` : null;
+};
+
+/** Whether prefetched rows answer a read: same type and name (or all names), same or no version, projects within. */
+function covers(memo: Prefetched, query: PackageReads, ids: number[]): boolean {
+  if (memo.reads.packageType !== query.packageType) return false;
+  if (memo.reads.name !== undefined && memo.reads.name !== query.name) return false;
+  if (memo.reads.version !== undefined && memo.reads.version !== query.version) return false;
+  return ids.every((id) => memo.projectIds.has(id));
+}

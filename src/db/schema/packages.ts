@@ -1,7 +1,7 @@
 // Package model: packages (one row per name + version), their files, tags and CI build records.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { projects, users } from "./accounts";
+import { namespaces, projects, users } from "./accounts";
 import { blobs } from "./blobs";
 
 const createdAt = () =>
@@ -91,4 +91,27 @@ export const packageBuildInfos = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("package_build_infos_package").on(t.packageId)],
+);
+
+/**
+ * Package data a group owns rather than one of its projects (Debian's group distributions and their signing
+ * keys): one row per group, package type and name, its `metadata` JSON the format's. Written by single
+ * statements (insert-if-absent, JSON merge patch, delete) in src/core/group-records.ts.
+ */
+export const groupPackageRecords = sqliteTable(
+  "group_package_records",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    namespaceId: integer("namespace_id")
+      .notNull()
+      .references(() => namespaces.id),
+    packageType: text("package_type").notNull(),
+    name: text("name").notNull(),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+    /** Bumped by every update: derived documents (Debian's group indexes) key their caches on it. */
+    revision: integer("revision").notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [uniqueIndex("group_package_records_name").on(t.namespaceId, t.packageType, t.name)],
 );

@@ -61,7 +61,7 @@ export async function serveIndex(c: Context<AppEnv>, scope: ReadScope): Promise<
 export async function serveCrate(c: Context<AppEnv>, scope: ReadScope): Promise<Response> {
   const name = c.req.param("name") ?? "";
   const version = c.req.param("version") ?? "";
-  return withEdgeCache(c, { ...scope.cache, varyOn: ["Range"] }, async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const row = (await crateVersions(c, scope, name, version))[0];
     const file = row && crateFileOf(row);
     if (!file) throw missIn(scope, "Crate");

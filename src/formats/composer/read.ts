@@ -31,7 +31,7 @@ export async function serveComposerRead(c: Context<AppEnv>, scope: ReadScope, re
     case "root": {
       const composer2 = isComposer2(c.req.header("user-agent"));
       // The document differs for Composer 1 and 2 only: the cache key varies on that, not on every User-Agent.
-      return withEdgeCache(c, { ...scope.cache, revisions: [...scope.cache.revisions, composer2 ? "composer2" : "composer1"] }, async () => {
+      return withEdgeCache(c, { ...scope.cache, variant: composer2 ? "composer2" : "composer1" }, async () => {
         const names = (await registry.packageNames(scope, PACKAGE_TYPE)).map((n) => n.name);
         const providersSha256 = composer2 ? undefined : await sha256Hex(await providerList(registry, scope, urls, names));
         return json(buildRoot(urls, { availablePackages: scope.challengeOnMiss ? undefined : names, providersSha256 }));

@@ -27,6 +27,8 @@ export function parseRecipe(params: Record<string, string | undefined>): RecipeR
   if (!NAME.test(version)) throw new AppError("bad_request", "400 Bad request - package_version is invalid");
   if (!USER_OR_CHANNEL.test(user)) throw new AppError("bad_request", "400 Bad request - package_username is invalid");
   if (!USER_OR_CHANNEL.test(channel)) throw new AppError("bad_request", "400 Bad request - package_channel is invalid");
+  // `_` stands for "none": user and channel are both none or both set (GitLab's validate_username_and_channel).
+  if ((user === "_") !== (channel === "_")) throw new AppError("bad_request", `400 Bad request - ${user === "_" ? "package_username" : "package_channel"} can't be solely blank`);
   return { name, version, user, channel };
 }
 
@@ -60,16 +62,50 @@ export function parseFileName(value: string | undefined, kind: "recipe" | "packa
   return value;
 }
 
-/** `conan search` patterns: `*` and `?` globs over the whole reference text, case-insensitive as GitLab's LIKE. */
-export function globMatcher(query: string): (text: string) => boolean {
-  const pattern = query.trim() || "*";
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  const regex = new RegExp(`^${source}`, "i");
-  return (text) => regex.test(text);
+/** A `conan search` query: globs (`*`, `?`) per component of `name[/version][@user[/channel]]`. */
+export interface RecipeQuery {
+  name: RegExp;
+  version: RegExp | null;
+  user: RegExp | null;
+  channel: RegExp | null;
+  /** The project a literal `@group+project` names (instance level: search only there). */
+  projectPath: string | null;
 }
 
-/** The literal start of a search pattern (before any wildcard or separator): a recipe name must begin with it. */
-export const literalPrefix = (query: string) => (query.trim().split(/[*?/@]/)[0] ?? "").toLowerCase();
+/**
+ * Parses `q` as GitLab's Conan search does (app/services/packages/conan/search_service.rb, package_finder.rb):
+ * null, answered with no results, when it names no recipe or would list everything (`*`, `*` + `/*`).
+ * Case-insensitive unless the client sends `ignorecase=False` (Conan 2 `--case-sensitive`).
+ */
+export function parseRecipeQuery(q: string, ignoreCase = true): RecipeQuery | null {
+  const query = q.trim();
+  const at = query.indexOf("@");
+  const [name = "", version = "", ...extraLeft] = (at < 0 ? query : query.slice(0, at)).split("/");
+  const [user = "", channel = "", ...extraRight] = at < 0 ? [] : query.slice(at + 1).split("/");
+  if (!name || extraLeft.length > 0 || extraRight.length > 0) return null;
+  const everything = (part: string) => /^\*+$/.test(part);
+  if (everything(name) && (!version || everything(version)) && !user) return null;
+  const glob = (part: string) => (part ? new RegExp(`^${part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, ignoreCase ? "i" : "") : null);
+  return {
+    name: glob(name)!,
+    version: glob(version),
+    user: glob(user),
+    channel: glob(channel),
+    projectPath: user && !/[*?]/.test(user) ? projectPathOfUser(user) : null,
+  };
+}
+
+/** Whether a recipe is one the query asks for. */
+export function queryMatches(query: RecipeQuery, ref: RecipeRef): boolean {
+  return query.name.test(ref.name) && (query.version?.test(ref.version) ?? true) && (query.user?.test(ref.user) ?? true) && (query.channel?.test(ref.channel) ?? true);
+}
+
+/** The recipe coordinates a stored package name (`name@user/channel`) holds. */
+export function recipeOfName(normalizedName: string, version = ""): RecipeRef {
+  const at = normalizedName.lastIndexOf("@");
+  const [user = "_", channel = "_"] = normalizedName.slice(at + 1).split("/");
+  return { name: normalizedName.slice(0, at), version, user, channel };
+}
 
 /** conaninfo.txt (an INI file) as Conan's package search answers it: settings, options and requires. */
 export function parseConaninfo(text: string): { settings: Record<string, string>; options: Record<string, string>; requires: string[] } {

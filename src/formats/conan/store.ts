@@ -5,9 +5,9 @@
 // as GitLab's conan_file_metadata rows do. Re-uploads add a file; the newest file of a name is served.
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { AppError } from "../../core/errors";
 import type { PackageFileRow, PackageWithFiles, ProjectContext, ProjectSet } from "../../core/registry";
 import { declaredLength, maxUploadBytes } from "../../http/request-body";
+import { DELETE_PLANNER, type DeleteInput, type DeleteTarget } from "./planners";
 import { CONAN, normalizedNameOf, type RecipeRef } from "./reference";
 
 /** Which files of a recipe a request means. */
@@ -81,9 +81,16 @@ export function packageReferencesOf(row: PackageWithFiles | null, recipeRevision
 /** Streams the request body into the blob store and commits it as one file of the recipe. */
 export async function storeFile(c: Context<AppEnv>, project: ProjectContext, ref: RecipeRef, selector: FileSelector, fileName: string): Promise<Response> {
   const registry = c.var.registry;
+  const length = declaredLength(c);
+  // An empty PUT (the client's checksum-deploy probe) stores nothing, as GitLab skips empty uploads.
+  if (length === 0 || !c.req.raw.body) return c.body(null, 200);
   const sha1 = c.req.header("x-checksum-sha1")?.trim().toLowerCase();
   const expected = sha1 && /^[0-9a-f]{40}$/.test(sha1) ? { sha1 } : {};
-  const blob = await registry.putBlob(c.req.raw.body, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c), expected });
+  const blob = await registry.putBlob(c.req.raw.body, { contentLength: length, maxBytes: maxUploadBytes(c), expected });
+  if (blob.size === 0) {
+    await registry.discardBlob(blob);
+    return c.body(null, 200);
+  }
   const metadata: FileMeta =
     selector.type === "recipe"
       ? { conan_file_type: "recipe_file", recipe_revision: selector.recipeRevision }
@@ -102,16 +109,10 @@ export async function storeFile(c: Context<AppEnv>, project: ProjectContext, ref
   return c.body(null, 200);
 }
 
-/** Removes the files a predicate picks; the whole version when nothing would be left. */
-export async function removeFiles(c: Context<AppEnv>, project: ProjectContext, ref: RecipeRef, pick: (file: PackageFileRow) => boolean): Promise<number> {
-  const row = await recipeRow(c, [project], ref);
-  if (!row) throw new AppError("not_found", "404 Package Not Found");
-  const doomed = row.files.filter(pick);
-  if (doomed.length === 0) throw new AppError("not_found", "404 Package Not Found");
-  const ops =
-    doomed.length === row.files.length
-      ? [{ kind: "remove_version" as const, version: ref.version }]
-      : doomed.map((file) => ({ kind: "remove_file" as const, fileId: file.id }));
-  await c.var.registry.commit({ projectId: project.project.id, packageType: CONAN, name: ref.name, normalizedName: normalizedNameOf(ref) }, ops);
-  return row.id;
+/** Removes what `target` picks from the recipe version, decided inside its coordinator (planners.ts). */
+export async function removeFromRecipe(c: Context<AppEnv>, project: ProjectContext, ref: RecipeRef, target: DeleteTarget): Promise<void> {
+  const input: DeleteInput = { version: ref.version, target };
+  await c.var.registry.commit({ projectId: project.project.id, packageType: CONAN, name: ref.name, normalizedName: normalizedNameOf(ref) }, [
+    { kind: "plan", planner: DELETE_PLANNER, input },
+  ]);
 }

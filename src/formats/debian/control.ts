@@ -25,8 +25,9 @@ export function field(stanza: Stanza, name: string): string | undefined {
   return stanza.find(([k]) => k.toLowerCase() === lower)?.[1];
 }
 
+/** Fields back as text; a value that starts on the next line (a file list) leaves nothing after the colon. */
 export function writeStanza(stanza: Stanza): string {
-  return `${stanza.map(([k, v]) => `${k}: ${v}`).join("\n")}\n`;
+  return `${stanza.map(([k, v]) => (v.startsWith("\n") ? `${k}:${v}` : `${k}: ${v}`)).join("\n")}\n`;
 }
 
 const NAME = /^[a-z0-9][a-z0-9+.-]+$/;

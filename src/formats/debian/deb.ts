@@ -4,30 +4,33 @@
 import { concatBytes, readCappedBytes } from "../../core/bytes";
 
 import { Decompress as ZstdDecompress } from "fzstd";
+import { decodeXz, XzError } from "./xz";
 
 const AR_MAGIC = "!<arch>\n";
 const MAX_CONTROL_MEMBER = 4 * 1024 * 1024;
 const MAX_CONTROL_FILE = 1024 * 1024;
 const MAX_CONTROL_TAR = 16 * 1024 * 1024;
 
-/** Pulls exact byte counts out of a stream. */
+/** Pulls exact byte counts out of a stream (chunks are joined once per read, not once per chunk). */
 class ByteReader {
-  private buffer = new Uint8Array(0);
+  private chunks: Uint8Array[] = [];
+  private buffered = 0;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   constructor(stream: ReadableStream<Uint8Array>) {
     this.reader = stream.getReader();
   }
   async read(n: number): Promise<Uint8Array | null> {
-    while (this.buffer.byteLength < n) {
+    while (this.buffered < n) {
       const { value, done } = await this.reader.read();
       if (done) return null;
-      const next = new Uint8Array(this.buffer.byteLength + value.byteLength);
-      next.set(this.buffer);
-      next.set(value, this.buffer.byteLength);
-      this.buffer = next;
+      this.chunks.push(value);
+      this.buffered += value.byteLength;
     }
-    const out = this.buffer.slice(0, n);
-    this.buffer = this.buffer.slice(n);
+    const all = this.chunks.length === 1 ? this.chunks[0]! : concatBytes(this.chunks, this.buffered);
+    const out = all.slice(0, n);
+    const rest = all.subarray(n);
+    this.chunks = rest.byteLength > 0 ? [rest] : [];
+    this.buffered = rest.byteLength;
     return out;
   }
   async cancel(): Promise<void> {
@@ -70,7 +73,18 @@ async function decompress(name: string, bytes: Uint8Array): Promise<Uint8Array> 
   if (name === "control.tar") return bytes;
   if (name === "control.tar.gz") return inflate(bytes, "gzip");
   if (name === "control.tar.zst") return unzstd(bytes);
-  throw new DebError(`${name} is not supported yet (build with dpkg-deb -Zgzip or -Zzstd)`);
+  if (name === "control.tar.xz") return unxz(bytes);
+  throw new DebError(`${name} is not a control member dpkg-deb writes (gzip, xz, zstd or none)`);
+}
+
+/** xz (dpkg-deb's default), decoded only until ./control is complete in the tar. */
+async function unxz(bytes: Uint8Array): Promise<Uint8Array> {
+  try {
+    return await decodeXz(bytes, { maxOutput: MAX_CONTROL_TAR, stop: (tar) => controlInTar(tar) !== null });
+  } catch (error) {
+    if (error instanceof XzError) throw new DebError(`corrupt control.tar.xz: ${error.message}`);
+    throw error;
+  }
 }
 
 /** zstd (Ubuntu's default) with fzstd, streamed so the inflated size is capped. */
@@ -104,6 +118,13 @@ async function inflate(bytes: Uint8Array, format: "gzip" | "deflate"): Promise<U
 
 /** `./control` from a tar archive (ustar, GNU and pax headers are skipped over). */
 export function controlFromTar(tar: Uint8Array): string {
+  const control = controlInTar(tar);
+  if (control === null) throw new DebError("no control file in the control member");
+  return control;
+}
+
+/** `./control` if the tar (or the part of it decoded so far) holds it whole, else null. */
+function controlInTar(tar: Uint8Array): string | null {
   let offset = 0;
   while (offset + 512 <= tar.byteLength) {
     const header = tar.subarray(offset, offset + 512);
@@ -113,12 +134,14 @@ export function controlFromTar(tar: Uint8Array): string {
     const size = Number.parseInt(ascii(header.subarray(124, 136)).replace(/\0.*$/s, "").trim() || "0", 8);
     const type = String.fromCharCode(header[156] ?? 0);
     const full = (prefix ? `${prefix}/${name}` : name).replace(/^\.\//, "");
+    if (!Number.isFinite(size) || size < 0) throw new DebError("corrupt tar header in the control member");
     offset += 512;
     if (full === "control" && (type === "0" || type === "\0")) {
       if (size > MAX_CONTROL_FILE) throw new DebError("control file too large");
+      if (offset + size > tar.byteLength) return null;
       return new TextDecoder().decode(tar.subarray(offset, offset + size));
     }
     offset += Math.ceil(size / 512) * 512;
   }
-  throw new DebError("no control file in the control member");
+  return null;
 }

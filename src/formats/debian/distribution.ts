@@ -1,15 +1,19 @@
-// A distribution is stored as a hidden package of type "debian" named `distribution:<codename>` (no table of
-// its own: formats do not touch the schema). Its metadata holds the distribution's fields and the index
-// entries of every binary uploaded to it; the `debian.index` planner updates those entries inside the
-// coordinator of that package, so concurrent uploads to one distribution all land.
+// How Debian is stored (formats have no tables of their own):
+//   - a project's distributions are the versions of one hidden package `distributions`: version = codename,
+//     metadata = the fields and the sealed signing key (a few KiB, whatever the number of packages);
+//   - every published file carries its place in the metadata of its own row (`distribution`, `distribution_id`
+//     = the distribution's version row id, `component`, `architecture`, `kind`, and the control stanza of a
+//     .deb/.udeb or the .dsc), so the indexes are built from one query over the distribution's files, and a
+//     version deleted through the Packages API drops out of them with nothing else to update;
+//   - a distribution deleted and created again gets a new id: files of the old one are not indexed again.
 import { AppError } from "../../core/errors";
 import type { PackageState, Planner } from "../../core/publish/planners";
 import type { PlannedOp } from "../../core/publish/types";
 import type { StoredKey } from "./signing";
 
 export const DEBIAN = "debian";
-export const DISTRIBUTION_VERSION = "";
-export const distributionPackageName = (codename: string) => `distribution:${codename}`;
+/** The hidden package whose versions are a project's distributions. */
+export const DISTRIBUTIONS = "distributions";
 
 export interface DistributionFields {
   codename: string;
@@ -23,58 +27,48 @@ export interface DistributionFields {
   architectures: string[];
 }
 
-/** One binary package file in a distribution's index. */
-export interface IndexEntry {
-  package: string;
-  version: string;
-  architecture: string;
-  component: string;
-  fileName: string;
-  size: number;
-  md5: string;
-  sha1: string;
-  sha256: string;
-  /** The control stanza as read from the .deb (without Filename, Size and checksums). */
-  control: string;
-  /** Set when read at group level: the group pool path carries the project id. */
-  projectId?: number;
-}
-
 export interface DistributionMetadata {
   distribution: DistributionFields;
   /** Absent when the instance has no signing secret: the distribution is then served unsigned. */
   signing_key?: StoredKey;
-  entries: IndexEntry[];
-  updated_at: string;
 }
 
-const sameSlot = (a: IndexEntry, b: IndexEntry) =>
-  a.package === b.package && a.version === b.version && a.architecture === b.architecture && a.component === b.component;
+/** A distribution as read: its row id (GitLab's `id`, and the `distribution_id` of its files) and metadata. */
+export interface Distribution extends DistributionMetadata {
+  id: number;
+  projectId: number | null;
+}
 
-/** Adds entries (a re-upload of the same package, version, architecture and component replaces the old one). */
-export const indexPlanner: Planner = (state: PackageState, input: unknown): PlannedOp[] => {
-  const { entries, now } = input as { entries: IndexEntry[]; now: string };
-  const row = state.versions.find((v) => v.version === DISTRIBUTION_VERSION);
-  if (!row) throw new AppError("not_found", "404 Distribution Not Found");
-  const current = (row.metadata as unknown as DistributionMetadata).entries ?? [];
-  const kept = current.filter((e) => !entries.some((n) => sameSlot(e, n)));
-  const patch: Partial<DistributionMetadata> = { entries: [...kept, ...entries], updated_at: now };
-  return [{ kind: "update_version", version: DISTRIBUTION_VERSION, metadataPatch: patch as Record<string, unknown> }];
-};
+export type FileKind = "deb" | "udeb" | "ddeb" | "dsc" | "source" | "buildinfo" | "changes";
 
-/** Updates the distribution's fields (PUT), keeping its entries. */
+/** What a published file's metadata says about its place in a distribution. */
+export interface DebianFileMetadata {
+  distribution: string;
+  distribution_id: number;
+  component?: string;
+  architecture?: string;
+  kind: FileKind;
+  /** The control stanza of a binary (as read from the .deb) or of a .dsc (without its signature). */
+  control?: string;
+}
+
+/** Updates a distribution's fields (PUT), inside the coordinator of the `distributions` package. */
 export const updatePlanner: Planner = (state: PackageState, input: unknown): PlannedOp[] => {
-  const { fields, now } = input as { fields: Partial<DistributionFields>; now: string };
-  const row = state.versions.find((v) => v.version === DISTRIBUTION_VERSION);
+  const { codename, fields } = input as { codename: string; fields: Partial<DistributionFields> };
+  const row = state.versions.find((v) => v.version === codename);
   if (!row) throw new AppError("not_found", "404 Distribution Not Found");
   const current = (row.metadata as unknown as DistributionMetadata).distribution;
-  const patch: Partial<DistributionMetadata> = { distribution: { ...current, ...fields, codename: current.codename }, updated_at: now };
-  return [{ kind: "update_version", version: DISTRIBUTION_VERSION, metadataPatch: patch as Record<string, unknown> }];
+  const patch: Partial<DistributionMetadata> = { distribution: { ...current, ...fields, codename: current.codename } };
+  return [{ kind: "update_version", version: codename, metadataPatch: patch as Record<string, unknown> }];
 };
 
-/** GitLab's pool path: `pool/<codename>/<letter>/<name>/<version>/<file>`, letter `lib?` for lib* names. */
-export function poolPath(codename: string, entry: Pick<IndexEntry, "package" | "version" | "fileName" | "projectId">): string {
-  const letter = entry.package.startsWith("lib") && entry.package.length > 3 ? entry.package.slice(0, 4) : entry.package.slice(0, 1);
+/** GitLab's pool path: `pool/<codename>/[<project id>/]<letter>/<name>/<version>/<file>`, letter `libx` for lib* names. */
+export function poolPath(codename: string, entry: { name: string; version: string; fileName: string; projectId?: number }): string {
+  return `${poolDirectory(codename, entry)}/${entry.fileName}`;
+}
+
+export function poolDirectory(codename: string, entry: { name: string; version: string; projectId?: number }): string {
+  const letter = entry.name.startsWith("lib") && entry.name.length > 3 ? entry.name.slice(0, 4) : entry.name.slice(0, 1);
   const project = entry.projectId === undefined ? "" : `${entry.projectId}/`;
-  return `pool/${codename}/${project}${letter}/${entry.package}/${entry.version}/${entry.fileName}`;
+  return `pool/${codename}/${project}${letter}/${entry.name}/${entry.version}`;
 }

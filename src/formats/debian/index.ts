@@ -1,7 +1,7 @@
 // The Debian format (dput-ng, apt): GitLab's Debian repository API and its distributions API.
 // Spec: ../shared/reference/gitlab-spec.md §11; docs/formats/debian.md.
 import type { FormatModule } from "../format";
-import { DEBIAN, indexPlanner, updatePlanner } from "./distribution";
+import { DEBIAN, updatePlanner } from "./distribution";
 import { renderDebianError } from "./errors";
 import { debianRoutes } from "./routes";
 import { debianPageSnippets } from "./snippets";
@@ -12,5 +12,5 @@ export const debianFormat: FormatModule = {
   routes: debianRoutes,
   renderError: renderDebianError,
   snippets: debianPageSnippets,
-  planners: { "debian.index": indexPlanner, "debian.update": updatePlanner },
+  planners: { "debian.update": updatePlanner },
 };

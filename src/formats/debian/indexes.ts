@@ -1,49 +1,103 @@
-// The repository's index files, generated from a distribution's entries: Packages for each component and
-// architecture (with `all` packages listed in every architecture), Release listing them with their sizes and
-// digests. Pure apart from hashing and gzip (WebCrypto, CompressionStream).
+// The repository's index files, built from the files of one distribution (their metadata carries the control
+// stanzas): for each component, `binary-<arch>/Packages` (.deb, with `all` packages in every architecture),
+// `debian-installer/binary-<arch>/Packages` (.udeb) and `source/Sources` (.dsc), each also gzipped; and the
+// Release listing them with sizes and digests. Pure apart from hashing and gzip (WebCrypto, CompressionStream).
 // Spec: https://wiki.debian.org/DebianRepository/Format
+import type { FileWithPackage } from "../../core/registry";
 import { field, parseStanza, type Stanza, writeStanza } from "./control";
-import { poolPath, type DistributionMetadata, type IndexEntry } from "./distribution";
+import { poolDirectory, poolPath, type DebianFileMetadata, type DistributionFields } from "./distribution";
 
-export function componentsOf(meta: DistributionMetadata): string[] {
-  const set = new Set([...(meta.distribution.components.length ? meta.distribution.components : ["main"]), ...meta.entries.map((e) => e.component)]);
-  return [...set].sort();
+export interface IndexInput {
+  fields: DistributionFields;
+  /** The files of the distribution (newest first), as `registry.filesByMetadata` returns them. */
+  files: FileWithPackage[];
+  /** Each project's current distribution id: files of an older distribution of the same codename are left out. */
+  distributionIds: Map<number, number>;
+  /** Group level: pool paths carry the project id. */
+  group: boolean;
+}
+
+interface Entry {
+  file: FileWithPackage;
+  meta: DebianFileMetadata;
+  control: Stanza;
+}
+
+export interface IndexFile {
+  /** Path under dists/<codename>/, e.g. main/binary-amd64/Packages.gz */
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** The newest file of each package, version, architecture and component, per kind of index. */
+function entriesOf(input: IndexInput): { binaries: Entry[]; installers: Entry[]; sources: Entry[] } {
+  const seen = new Set<string>();
+  const out = { binaries: [] as Entry[], installers: [] as Entry[], sources: [] as Entry[] };
+  for (const file of input.files) {
+    const meta = file.metadata as unknown as DebianFileMetadata;
+    if (meta.distribution_id !== input.distributionIds.get(file.projectId) || !meta.control || !meta.component) continue;
+    const slot = `${meta.kind}\0${file.packageName}\0${file.packageVersion}\0${meta.architecture ?? ""}\0${meta.component}`;
+    if (seen.has(slot)) continue;
+    seen.add(slot);
+    const entry = { file, meta, control: parseStanza(meta.control) };
+    if (meta.kind === "deb" || meta.kind === "ddeb") out.binaries.push(entry);
+    else if (meta.kind === "udeb") out.installers.push(entry);
+    else if (meta.kind === "dsc") out.sources.push(entry);
+  }
+  return out;
+}
+
+export function componentsOf(fields: DistributionFields, entries: Entry[]): string[] {
+  return [...new Set([...(fields.components.length ? fields.components : ["main"]), ...entries.map((e) => e.meta.component!)])].sort();
 }
 
 /** Architectures the Release announces: the distribution's, those of its packages, and `all`. */
-export function architecturesOf(meta: DistributionMetadata): string[] {
-  const set = new Set(["all", ...meta.distribution.architectures, ...meta.entries.map((e) => e.architecture)]);
-  return [...set].sort();
+export function architecturesOf(fields: DistributionFields, entries: Entry[]): string[] {
+  return [...new Set(["all", ...fields.architectures, ...entries.flatMap((e) => (e.meta.architecture ? [e.meta.architecture] : []))])].sort();
 }
+
+const byNameThenVersion = (a: Entry, b: Entry) => {
+  const [x, y] = [a.file.packageName, b.file.packageName];
+  if (x !== y) return x < y ? -1 : 1;
+  return a.file.packageVersion < b.file.packageVersion ? -1 : a.file.packageVersion > b.file.packageVersion ? 1 : 0;
+};
 
 const ORDER = ["Package", "Source", "Version", "Installed-Size", "Maintainer", "Architecture"];
 
-export function packagesFile(meta: DistributionMetadata, component: string, architecture: string): string {
-  const entries = meta.entries
-    .filter((e) => e.component === component && (e.architecture === architecture || e.architecture === "all"))
-    .sort((a, b) => (a.package === b.package ? (a.version < b.version ? -1 : a.version > b.version ? 1 : 0) : a.package < b.package ? -1 : 1));
-  return entries.map((e) => stanzaOf(meta.distribution.codename, e)).join("\n");
-}
-
-function stanzaOf(codename: string, entry: IndexEntry): string {
-  const control: Stanza = parseStanza(entry.control);
+function packagesStanza(codename: string, group: boolean, e: Entry): string {
   const head = ORDER.flatMap((name) => {
-    const value = field(control, name);
+    const value = field(e.control, name);
     return value === undefined ? [] : [[name, value] as [string, string]];
   });
-  const rest = control.filter(([k]) => !ORDER.some((o) => o.toLowerCase() === k.toLowerCase()) && k.toLowerCase() !== "description");
-  const description = field(control, "Description");
-  const stanza: Stanza = [
+  const rest = e.control.filter(([k]) => !ORDER.some((o) => o.toLowerCase() === k.toLowerCase()) && k.toLowerCase() !== "description");
+  const description = field(e.control, "Description");
+  const f = e.file;
+  return writeStanza([
     ...head,
     ...rest,
-    ["Filename", poolPath(codename, entry)],
-    ["Size", String(entry.size)],
-    ["MD5sum", entry.md5],
-    ["SHA1", entry.sha1],
-    ["SHA256", entry.sha256],
+    ["Filename", poolPath(codename, { name: f.packageName, version: f.packageVersion, fileName: f.fileName, projectId: group ? f.projectId : undefined })],
+    ["Size", String(f.size)],
+    ["MD5sum", f.md5],
+    ["SHA1", f.sha1],
+    ["SHA256", f.sha256],
     ...(description !== undefined ? [["Description", description] as [string, string]] : []),
-  ];
-  return writeStanza(stanza);
+  ]);
+}
+
+/** A Sources stanza: the .dsc's fields with Source as Package, its files plus the .dsc itself, and the pool Directory. */
+function sourcesStanza(codename: string, group: boolean, e: Entry): string {
+  const f = e.file;
+  const own = (digest: string) => ` ${digest} ${f.size} ${f.fileName}`;
+  const list = (name: string, digest: string) => [name, ["", own(digest), ...(field(e.control, name) ?? "").split("\n").slice(1)].join("\n")] as [string, string];
+  const listed = new Set(["source", "files", "checksums-sha1", "checksums-sha256", "checksums-md5"]);
+  return writeStanza([
+    ["Package", field(e.control, "Source") ?? f.packageName],
+    ...e.control.filter(([k]) => !listed.has(k.toLowerCase())),
+    ["Directory", poolDirectory(codename, { name: f.packageName, version: f.packageVersion, projectId: group ? f.projectId : undefined })],
+    list("Files", f.md5),
+    list("Checksums-Sha1", f.sha1),
+    list("Checksums-Sha256", f.sha256),
+  ]);
 }
 
 const encoder = new TextEncoder();
@@ -57,30 +111,29 @@ async function hex(algorithm: string, bytes: Uint8Array): Promise<string> {
   return [...new Uint8Array(await crypto.subtle.digest(algorithm, bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export interface IndexFile {
-  /** Path under dists/<codename>/, e.g. main/binary-amd64/Packages.gz */
-  path: string;
-  bytes: Uint8Array;
-}
-
-/** Every index file Release lists. */
-export async function indexFiles(meta: DistributionMetadata): Promise<IndexFile[]> {
-  const out: IndexFile[] = [];
-  for (const component of componentsOf(meta)) {
-    for (const arch of architecturesOf(meta)) {
-      const text = packagesFile(meta, component, arch);
-      const base = `${component}/binary-${arch}/Packages`;
-      out.push({ path: base, bytes: encoder.encode(text) }, { path: `${base}.gz`, bytes: await gzip(text) });
+/** Every index file of the distribution, and the Release that lists them (dated `now`). */
+export async function buildIndexes(input: IndexInput, now: Date): Promise<{ files: IndexFile[]; release: string }> {
+  const { binaries, installers, sources } = entriesOf(input);
+  const all = [...binaries, ...installers, ...sources];
+  const codename = input.fields.codename;
+  const components = componentsOf(input.fields, all);
+  const architectures = architecturesOf(input.fields, all);
+  const files: IndexFile[] = [];
+  const add = async (path: string, text: string) => files.push({ path, bytes: encoder.encode(text) }, { path: `${path}.gz`, bytes: await gzip(text) });
+  for (const component of components) {
+    const inComponent = (list: Entry[]) => list.filter((e) => e.meta.component === component).sort(byNameThenVersion);
+    const [debs, udebs, dscs] = [inComponent(binaries), inComponent(installers), inComponent(sources)];
+    for (const arch of architectures) {
+      const forArch = (list: Entry[]) => list.filter((e) => e.meta.architecture === arch || e.meta.architecture === "all");
+      await add(`${component}/binary-${arch}/Packages`, forArch(debs).map((e) => packagesStanza(codename, input.group, e)).join("\n"));
+      await add(`${component}/debian-installer/binary-${arch}/Packages`, forArch(udebs).map((e) => packagesStanza(codename, input.group, e)).join("\n"));
     }
+    await add(`${component}/source/Sources`, dscs.map((e) => sourcesStanza(codename, input.group, e)).join("\n"));
   }
-  return out;
+  return { files, release: await releaseFile(input.fields, components, architectures, files, now) };
 }
 
-const md5 = async (b: Uint8Array) => hex("MD5", b);
-
-export async function releaseFile(meta: DistributionMetadata, files: IndexFile[], now: Date): Promise<string> {
-  const d = meta.distribution;
-  const date = new Date(meta.updated_at || now.toISOString());
+async function releaseFile(d: DistributionFields, components: string[], architectures: string[], files: IndexFile[], now: Date): Promise<string> {
   const lines: string[] = [];
   const put = (k: string, v: string | null | undefined) => {
     if (v) lines.push(`${k}: ${v}`);
@@ -90,13 +143,13 @@ export async function releaseFile(meta: DistributionMetadata, files: IndexFile[]
   put("Suite", d.suite);
   put("Codename", d.codename);
   put("Version", d.version);
-  put("Date", date.toUTCString());
-  if (d.valid_time_duration_seconds) put("Valid-Until", new Date(date.getTime() + d.valid_time_duration_seconds * 1000).toUTCString());
-  put("Architectures", architecturesOf(meta).join(" "));
-  put("Components", componentsOf(meta).join(" "));
+  put("Date", now.toUTCString());
+  if (d.valid_time_duration_seconds) put("Valid-Until", new Date(now.getTime() + d.valid_time_duration_seconds * 1000).toUTCString());
+  put("Architectures", architectures.join(" "));
+  put("Components", components.join(" "));
   put("Description", d.description);
   lines.push("Acquire-By-Hash: yes");
-  const sums = await Promise.all(files.map(async (f) => ({ f, md5: await md5(f.bytes), sha1: await hex("SHA-1", f.bytes), sha256: await hex("SHA-256", f.bytes) })));
+  const sums = await Promise.all(files.map(async (f) => ({ f, md5: await hex("MD5", f.bytes), sha1: await hex("SHA-1", f.bytes), sha256: await hex("SHA-256", f.bytes) })));
   const row = (digest: string, f: IndexFile) => ` ${digest} ${String(f.bytes.byteLength).padStart(8)} ${f.path}`;
   lines.push("MD5Sum:", ...sums.map((s) => row(s.md5, s.f)));
   lines.push("SHA1:", ...sums.map((s) => row(s.sha1, s.f)));
@@ -104,4 +157,12 @@ export async function releaseFile(meta: DistributionMetadata, files: IndexFile[]
   return `${lines.join("\n")}\n`;
 }
 
-export const sha256Hex = (bytes: Uint8Array) => hex("SHA-256", bytes);
+/** The path Release lists under `dir` with this SHA256 (apt's by-hash requests), or null. */
+export function pathByHash(release: string, dir: string, sha256: string): string | null {
+  const section = release.split("\nSHA256:\n")[1] ?? "";
+  for (const line of section.split("\n")) {
+    const [digest, , path] = line.trim().split(/\s+/);
+    if (digest === sha256 && path && path.startsWith(`${dir}/`) && !path.slice(dir.length + 1).includes("/")) return path;
+  }
+  return null;
+}

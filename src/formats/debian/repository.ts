@@ -1,90 +1,104 @@
-// apt's reads: dists/<codename>/{Release,InRelease,Release.gpg}, <component>/binary-<arch>/Packages[.gz],
-// their by-hash/SHA256/<digest> copies, and pool/<codename>/<letter>/<name>/<version>/<file>.
-// Indexes are generated from the distribution's one stored row (one D1 query after the scope).
+// apt's reads: dists/<codename>/{Release,InRelease,Release.gpg}, <component>/{binary-<arch>,
+// debian-installer/binary-<arch>}/Packages[.gz], <component>/source/Sources[.gz], their by-hash/SHA256/<digest>
+// copies, and pool/<codename>/[<project id>/]<letter>/<name>/<version>/<file>.
+//
+// Index files are built, signed and kept together (index-cache.ts), keyed by the scope's project revisions,
+// which every package write, delete and access change bumps:
+//   hit:  the scope (resolved by the route) + one Cache API read; no D1 query.
+//   miss: + the distribution row(s) and the distribution's files, two queries whatever the number of
+//         packages; then every index file is built, Release signed once, and all are stored for the next
+//         reads of that revision.
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
 import { missIn, type ReadScope } from "../../core/registry";
 import { withEdgeCache } from "../../http/edge-cache";
 import { serveBlob } from "../../http/serve-blob";
-import { DEBIAN, distributionPackageName, type DistributionMetadata, type IndexEntry } from "./distribution";
-import { indexFiles, releaseFile } from "./indexes";
+import { projectStore } from "./distributions";
+import { DEBIAN, DISTRIBUTIONS, type Distribution, type DistributionMetadata } from "./distribution";
+import { groupDistribution } from "./group-distributions";
+import { IndexCache, type IndexBundle, type ReleaseSet } from "./index-cache";
+import { buildIndexes, pathByHash } from "./indexes";
 import { clearsign, detachedSignature, signingSecret } from "./signing";
 
 const encoder = new TextEncoder();
-
 const INDEX_CACHE_CONTROL = "public, max-age=0, must-revalidate";
 const FILE_CACHE_CONTROL = "public, max-age=300";
+const INDEX_PATH = /^[a-z0-9][a-z0-9-]*\/(?:binary-[a-z0-9-]+|debian-installer\/binary-[a-z0-9-]+|source)\/(?:Packages|Sources)(?:\.gz)?$/;
+const BY_HASH = /^([a-z0-9][a-z0-9-]*\/(?:binary-[a-z0-9-]+|debian-installer\/binary-[a-z0-9-]+|source))\/by-hash\/SHA256\/([0-9a-f]{64})$/;
 
-/**
- * The distributions of that codename in the scope, merged: at project level there is one; at group level
- * every readable project's distribution of that codename contributes its packages (newest first wins a slot).
- */
-export async function loadDistribution(c: Context<AppEnv>, scope: ReadScope, codename: string): Promise<DistributionMetadata | null> {
-  if (scope.projectIds.length === 0) return null;
-  const registry = c.var.registry;
-  // Packages deleted through the Packages API drop out of the index (their names are no longer installable).
-  const [rows, names] = await Promise.all([
-    registry.versions(scope, DEBIAN, distributionPackageName(codename), { statuses: ["hidden"] }),
-    registry.packageNames(scope, DEBIAN),
-  ]);
-  if (rows.length === 0) return null;
-  const live = new Set(names.map((n) => n.normalizedName));
-  // At group level each entry names its project (GitLab's group pool path: pool/<codename>/<project id>/…).
-  const metas = rows.map((r) => {
-    const meta = r.metadata as unknown as DistributionMetadata;
-    return scope.level === "project" ? meta : { ...meta, entries: (meta.entries ?? []).map((e) => ({ ...e, projectId: r.projectId })) };
-  });
-  const first = metas[0]!;
-  const entries: IndexEntry[] = [];
-  const seen = new Set<string>();
-  for (const meta of metas) {
-    for (const e of meta.entries ?? []) {
-      const key = `${e.package}\0${e.version}\0${e.architecture}\0${e.component}`;
-      if (seen.has(key) || !live.has(e.package)) continue;
-      seen.add(key);
-      entries.push(e);
-    }
-  }
-  const updated = metas.map((m) => m.updated_at).sort().pop() ?? first.updated_at;
-  return { ...first, entries, updated_at: updated };
-}
+const SIGNED = { InRelease: "inRelease", "Release.gpg": "releaseGpg", Release: "release" } as const;
 
 export async function serveDists(c: Context<AppEnv>, scope: ReadScope, codename: string, rest: string): Promise<Response> {
-  return withEdgeCache(c, scope.cache, async () => {
-    const meta = await loadDistribution(c, scope, codename);
-    if (!meta) throw missIn(scope, "Distribution");
-    const files = await indexFiles(meta);
-    if (rest === "Release" || rest === "InRelease" || rest === "Release.gpg") {
-      const release = await releaseFile(meta, files, new Date());
-      if (rest === "Release") return textResponse(c.req.raw, encoder.encode(release), "text/plain; charset=utf-8");
-      const secret = signingSecret(c.env);
-      if (!meta.signing_key || !secret || scope.level !== "project") throw new AppError("not_found", "404 Not signed");
-      if (rest === "InRelease") return textResponse(c.req.raw, encoder.encode(await clearsign(secret, meta.signing_key, release)), "text/plain; charset=utf-8");
-      return textResponse(c.req.raw, encoder.encode(await detachedSignature(secret, meta.signing_key, encoder.encode(release))), "application/pgp-signature");
-    }
-    const byHash = rest.match(/^(.+)\/by-hash\/SHA256\/([0-9a-f]{64})$/);
+  const byHash = rest.match(BY_HASH);
+  const releasePart = SIGNED[rest as keyof typeof SIGNED];
+  if (!byHash && !releasePart && !INDEX_PATH.test(rest)) throw missIn(scope, "File");
+  // At group level the group's own distribution (one query) is part of every cache key: its fields and key
+  // change without any project's revision moving.
+  const group = scope.level === "project" || !scope.namespace ? null : await groupDistribution(c, scope.namespace, codename);
+  const edge = group ? { ...scope.cache, revisions: [...scope.cache.revisions, group.revision] } : scope.cache;
+  return withEdgeCache(c, edge, async () => {
+    const cache = await IndexCache.open(c, scope, codename, group?.revision ?? "", group?.distribution ? `g${group.distribution.id}` : "");
+    // by-hash: content addressed by its digest, kept across revisions (an InRelease read a moment ago).
     if (byHash) {
-      const dir = `${byHash[1]}/`;
-      for (const f of files) {
-        if (f.path.startsWith(dir) && !f.path.slice(dir.length).includes("/") && (await sha256(f.bytes)) === byHash[2]) return indexResponse(c.req.raw, f.path, f.bytes);
-      }
-      throw missIn(scope, "File");
+      const kept = await cache.getByHash(byHash[2]!);
+      if (kept) return respond(c.req.raw, kept[0] === 0x1f && kept[1] === 0x8b ? "by-hash.gz" : "by-hash", kept);
     }
-    const file = files.find((f) => f.path === rest);
-    if (!file) throw missIn(scope, "File");
-    return indexResponse(c.req.raw, file.path, file.bytes);
+    let bundle: IndexBundle | null = null;
+    const built = async (): Promise<IndexBundle> => {
+      bundle ??= await buildBundle(c, scope, codename, group?.distribution ?? null);
+      if (!bundle) throw missIn(scope, "Distribution");
+      cache.store(bundle);
+      return bundle;
+    };
+    const releases: ReleaseSet = (await cache.releaseSet()) ?? (await built());
+    if (releasePart) {
+      const text = releases[releasePart];
+      if (text === null) throw new AppError("not_found", "404 Not signed");
+      return respond(c.req.raw, rest, encoder.encode(text));
+    }
+    // Only paths Release lists are served (a request for anything else never starts a build).
+    const path = byHash ? pathByHash(releases.release, byHash[1]!, byHash[2]!) : listed(releases.release, rest) ? rest : null;
+    if (!path) throw missIn(scope, "File");
+    const bytes = (await cache.get(path)) ?? (await built()).files.get(path);
+    if (!bytes) throw missIn(scope, "File");
+    return respond(c.req.raw, path, bytes);
   });
 }
 
-const sha256 = async (b: Uint8Array) => [...new Uint8Array(await crypto.subtle.digest("SHA-256", b))].map((x) => x.toString(16).padStart(2, "0")).join("");
+const listed = (release: string, path: string) => release.includes(` ${path}\n`);
 
-function indexResponse(request: Request, path: string, bytes: Uint8Array): Response {
-  return textResponse(request, bytes, path.endsWith(".gz") ? "application/gzip" : "text/plain; charset=utf-8");
+/**
+ * The distribution whose fields and key make Release, and each project's distribution id (files of other
+ * ids are left out). Group level: the group's own distribution, or else (no group distribution of that
+ * codename) the newest project distribution's fields, unsigned.
+ */
+async function distributionsIn(c: Context<AppEnv>, scope: ReadScope, codename: string, group: Distribution | null): Promise<{ main: Distribution | null; ids: Map<number, number> }> {
+  if (scope.level === "project") {
+    const main = await projectStore(c, scope.projects[0]!).get(codename);
+    return { main, ids: new Map(main ? [[main.projectId!, main.id]] : []) };
+  }
+  const rows = await c.var.registry.versions(scope, DEBIAN, DISTRIBUTIONS, { statuses: ["hidden"], version: codename });
+  const ids = new Map(rows.map((r) => [r.projectId, r.id]));
+  const first = rows[0];
+  const main = group ?? (first ? { id: first.id, projectId: first.projectId, distribution: (first.metadata as unknown as DistributionMetadata).distribution } : null);
+  return { main, ids };
 }
 
-function textResponse(request: Request, bytes: Uint8Array, contentType: string): Response {
-  const headers = new Headers({ "Content-Type": contentType, "Content-Length": String(bytes.byteLength), "Cache-Control": INDEX_CACHE_CONTROL });
+async function buildBundle(c: Context<AppEnv>, scope: ReadScope, codename: string, group: Distribution | null): Promise<IndexBundle | null> {
+  if (scope.projectIds.length === 0 && !group) return null;
+  const [{ main, ids }, files] = await Promise.all([distributionsIn(c, scope, codename, group), c.var.registry.filesByMetadata(scope, DEBIAN, "distribution", codename)]);
+  if (!main) return null;
+  const { files: indexFiles, release } = await buildIndexes({ fields: main.distribution, files, distributionIds: ids, group: scope.level !== "project" }, new Date());
+  const secret = signingSecret(c.env);
+  const key = main.signing_key && secret ? main.signing_key : null;
+  const [inRelease, releaseGpg] = key ? await Promise.all([clearsign(secret!, key, release), detachedSignature(secret!, key, encoder.encode(release))]) : [null, null];
+  return { files: new Map(indexFiles.map((f) => [f.path, f.bytes])), release, inRelease, releaseGpg };
+}
+
+function respond(request: Request, path: string, bytes: Uint8Array): Response {
+  const type = path.endsWith(".gz") ? "application/gzip" : path === "Release.gpg" ? "application/pgp-signature" : "text/plain; charset=utf-8";
+  const headers = new Headers({ "Content-Type": type, "Content-Length": String(bytes.byteLength), "Cache-Control": INDEX_CACHE_CONTROL, "X-Content-Type-Options": "nosniff" });
   return new Response(request.method === "HEAD" ? null : bytes, { status: 200, headers });
 }
 
@@ -97,6 +111,12 @@ export async function servePool(c: Context<AppEnv>, scope: ReadScope, p: { coden
     candidates.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     const file = candidates.find((f) => (f.metadata as { distribution?: string }).distribution === p.codename) ?? null;
     if (!file) throw missIn(scope, "File");
-    return serveBlob(c.env.BLOBS, c.req.raw, file, { contentType: "application/vnd.debian.binary-package", cacheControl: FILE_CACHE_CONTROL });
+    return serveBlob(c.env.BLOBS, c.req.raw, file, { contentType: contentTypeOf(p.fileName), cacheControl: FILE_CACHE_CONTROL });
   });
+}
+
+function contentTypeOf(fileName: string): string {
+  if (/\.(deb|udeb|ddeb)$/.test(fileName)) return "application/vnd.debian.binary-package";
+  if (/\.(dsc|changes|buildinfo)$/.test(fileName)) return "text/plain; charset=utf-8";
+  return "application/octet-stream";
 }

@@ -5,20 +5,37 @@ import { AppError } from "../../core/errors";
 import type { ReadScope } from "../../core/registry";
 import { groupLevel, projectAccess, projectLevel, projectOf, readAccess, scopeOf } from "../../http/access";
 import { validCodename, validName } from "./control";
-import { createDistribution, deleteDistribution, distributionKey, distributionJson, findDistribution, updateDistribution } from "./distributions";
+import type { PackageAction } from "../../core/auth/policy";
+import { createDistribution, deleteDistribution, distributionJson, distributionKey, findDistribution, listDistributions, projectStore, updateDistribution, type DistributionStore } from "./distributions";
+import { groupStore } from "./group-distributions";
 import { serveDists, servePool } from "./repository";
 import { putDebianFile } from "./upload";
 
 export const debianRoutes = new Hono<AppEnv>();
 
-// Distributions API (PRIVATE-TOKEN, Deploy-Token or Job-Token header; curl -d or JSON).
-debianRoutes.post("/projects/:id/debian_distributions", projectAccess("create_package"), (c) => createDistribution(c, projectOf(c)));
-debianRoutes.get("/projects/:id/debian_distributions/:codename", projectAccess("read_package"), async (c) =>
-  c.json(distributionJson(await findDistribution(c, projectOf(c), c.req.param("codename")))),
-);
-debianRoutes.get("/projects/:id/debian_distributions/:codename/key.asc", projectAccess("read_package"), (c) => distributionKey(c, projectOf(c), c.req.param("codename")));
-debianRoutes.put("/projects/:id/debian_distributions/:codename", projectAccess("create_package"), (c) => updateDistribution(c, projectOf(c), c.req.param("codename")));
-debianRoutes.delete("/projects/:id/debian_distributions/:codename", projectAccess("destroy_package"), (c) => deleteDistribution(c, projectOf(c), c.req.param("codename")));
+// Distributions API (PRIVATE-TOKEN, Deploy-Token or Job-Token header; fields in the query string, curl -d or JSON).
+const projectDistributions = "/projects/:id/debian_distributions";
+const store = (c: Context<AppEnv>) => projectStore(c, projectOf(c));
+debianRoutes.get(projectDistributions, projectAccess("read_package"), (c) => listDistributions(c, store(c)));
+debianRoutes.post(projectDistributions, projectAccess("create_package"), (c) => createDistribution(c, store(c)));
+debianRoutes.get(`${projectDistributions}/:codename`, projectAccess("read_package"), async (c) => c.json(distributionJson(await findDistribution(store(c), c.req.param("codename")))));
+debianRoutes.get(`${projectDistributions}/:codename/key.asc`, projectAccess("read_package"), (c) => distributionKey(c, store(c), c.req.param("codename")));
+debianRoutes.put(`${projectDistributions}/:codename`, projectAccess("create_package"), (c) => updateDistribution(c, store(c), c.req.param("codename")));
+debianRoutes.delete(`${projectDistributions}/:codename`, projectAccess("destroy_package"), (c) => deleteDistribution(c, store(c), c.req.param("codename")));
+
+// The group's own distributions (GitLab's debian_group_distributions.md): read with Reporter on a private
+// group, written with Developer, deleted with Maintainer (src/core/group-records.ts authorizeGroup).
+const groupDistributions = "/groups/:id/-/debian_distributions";
+const inGroup =
+  (action: PackageAction, handler: (c: Context<AppEnv>, store: DistributionStore) => Promise<Response>) =>
+  async (c: Context<AppEnv>) =>
+    handler(c, groupStore(c, await c.var.registry.authorizeGroup(c.req.param("id") ?? "", action)));
+debianRoutes.get(groupDistributions, inGroup("read_package", listDistributions));
+debianRoutes.post(groupDistributions, inGroup("create_package", createDistribution));
+debianRoutes.get(`${groupDistributions}/:codename`, inGroup("read_package", async (c, s) => c.json(distributionJson(await findDistribution(s, c.req.param("codename")!)))));
+debianRoutes.get(`${groupDistributions}/:codename/key.asc`, inGroup("read_package", (c, s) => distributionKey(c, s, c.req.param("codename")!)));
+debianRoutes.put(`${groupDistributions}/:codename`, inGroup("create_package", (c, s) => updateDistribution(c, s, c.req.param("codename")!)));
+debianRoutes.delete(`${groupDistributions}/:codename`, inGroup("destroy_package", (c, s) => deleteDistribution(c, s, c.req.param("codename")!)));
 
 // dput-ng: PUT each .deb (application/vnd.debian.binary-package), then .buildinfo and .changes last
 // (labelled application/x-www-form-urlencoded, read raw). curl: PUT <file>.deb?distribution=&component=.
@@ -41,8 +58,8 @@ const dists = (c: Context<AppEnv>, scope: ReadScope) => {
 };
 
 // apt-get update: GET dists/<codename>/InRelease (404 unsigned), Release, Release.gpg, then the indexes
-// Release lists (<component>/binary-<arch>/Packages.gz, or by-hash/SHA256/<digest>). Credentials up front
-// from auth.conf.d.
+// Release lists (<component>/binary-<arch>/Packages.gz, debian-installer/binary-<arch>/Packages.gz,
+// source/Sources.gz, or by-hash/SHA256/<digest>). Credentials up front from auth.conf.d.
 debianRoutes.get("/projects/:id/packages/debian/dists/*", readAccess(projectLevel), (c) => dists(c, scopeOf(c)));
 
 // apt-get install / download: GET pool/<codename>/<letter>/<name>/<version>/<file>.

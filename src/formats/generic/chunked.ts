@@ -51,7 +51,7 @@ async function start(c: Context<AppEnv>, ctx: ProjectContext, coordinates: Gener
     partSize: body.partSize,
     maxBytes: maxUploadBytes(c),
     target: { format: PACKAGE_TYPE, name: coordinates.name, version: coordinates.version, fileName: coordinates.fileName, ...(body.status ? { status: body.status } : {}) },
-    actor: c.var.actor,
+    actor: c.var.registry.actor,
   });
   const json = describe(c, ctx, coordinates, session);
   return c.json(json, 201, { Location: json.upload_url });

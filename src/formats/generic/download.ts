@@ -15,7 +15,7 @@ import { PACKAGE_TYPE } from "./publish";
 
 export async function downloadFile(c: Context<AppEnv>, scope: ReadScope, coordinates: GenericCoordinates): Promise<Response> {
   // A ranged answer differs from the whole file: the range is part of the cache key.
-  return withEdgeCache(c, { ...scope.cache, varyOn: ["range"] }, async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const [pkg] = await c.var.registry.versions(scope, PACKAGE_TYPE, coordinates.name, { version: coordinates.version, statuses: DOWNLOADABLE_STATUSES });
     if (!pkg) throw missIn(scope);
     const file = newestFile(pkg.files, coordinates.fileName);

@@ -49,7 +49,7 @@ function genericRouteOf(c: Context<AppEnv>): GenericRoute {
  * Grape validates parameters before the endpoint authorises.
  */
 const genericAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!READS.has(c.req.method) && c.var.actor.kind === "anonymous") throw new AppError("unauthorized");
+  if (!READS.has(c.req.method) && c.var.registry.isAnonymous) throw new AppError("unauthorized");
   const route = genericRouteOf(c);
   if (route.kind === "upload") parseUploadQuery(c);
   return ACCESS[route.kind](c, next);

@@ -73,7 +73,7 @@ export async function serveChartFile(c: Context<AppEnv>): Promise<Response> {
   const chartName = provenance ? requested.slice(0, -".prov".length) : requested;
   const candidates = chartCandidates(chartName);
   if (candidates.length === 0) throw notFound("404 Package Not Found");
-  return withEdgeCache(c, { ...scope.cache, varyOn: ["Range"] }, async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const registry = c.var.registry;
     const found = await Promise.all(candidates.map((v) => registry.versions(scope, HELM, v.name, { version: v.version })));
     let chart: { pkg: PackageWithFiles; file: PackageFileRow } | null = null;

@@ -5,8 +5,10 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import type { PackageAction } from "../../core/auth/policy";
 import { AppError } from "../../core/errors";
-import { missIn, type ScopeLevel } from "../../core/registry";
-import { getNamedPackage, newestRow } from "./package";
+import { resolveReadScope } from "../../http/access";
+import { missIn, type PackageReads, type ScopeLevel } from "../../core/registry";
+import { getNamedPackage, newestRow, PACKAGE_TYPE } from "./package";
+import { versionFromFileName } from "./read-handlers";
 import { scopeOf as scopeOfName, type NpmEndpoint } from "./parse";
 
 /** Where the request came in: `/projects/:id/…`, `/groups/:id/-/…` or `/packages/npm/…` (instance). */
@@ -38,23 +40,37 @@ export const write = (action: PackageAction, elsewhere: PackageAction = action):
 
 const UNSCOPED_AT_INSTANCE = "404 Not Found - the instance endpoint serves only @scope/name packages whose scope is a top-level group or user";
 
-/** Resolve what `access` asks for and put it on the context (`scope`, `project`), or throw 401/403/404. */
-export async function applyAccess(c: Context<AppEnv>, request: NpmRequest, access: NpmAccess): Promise<void> {
+/**
+ * Resolve what `access` asks for and put it on the context (`scope`, `project`), or throw 401/403/404. An
+ * anonymous read may instead be answered by the edge cache without D1: that response is returned.
+ */
+export async function applyAccess(c: Context<AppEnv>, request: NpmRequest, access: NpmAccess): Promise<Response | null> {
   const registry = c.var.registry;
   const { level, endpoint } = request;
   if (access.kind === "write" && level.kind === "project") {
     c.set("project", await registry.authorize(level.ref, access.action));
-    return;
+    return null;
   }
   const scopeLevel = scopeLevelOf(c, request, access.kind === "read" ? access.unscopedInstance : "not_found");
-  if (!scopeLevel) return;
-  const scope = await registry.readScope(scopeLevel);
+  if (!scopeLevel) return null;
+  if (access.kind === "read") return resolveReadScope(c, scopeLevel, readsOf(endpoint));
+  const scope = await registry.readScope(scopeLevel, readsOf(endpoint, true));
   c.set("scope", scope);
-  if (access.kind === "read") return;
   const name = "name" in endpoint ? endpoint.name : "";
   const holder = newestRow(await getNamedPackage(registry, scope, name));
   if (!holder) throw missIn(scope);
   c.set("project", await registry.authorize(String(holder.projectId), access.elsewhere));
+  return null;
+}
+
+/** The rows an endpoint's handler reads, fetched with the access check in one round trip. */
+function readsOf(endpoint: NpmEndpoint, forWrite = false): PackageReads | undefined {
+  if (!("name" in endpoint)) return undefined;
+  if (endpoint.kind === "tarball" && !forWrite) {
+    const version = versionFromFileName(endpoint.name, endpoint.fileName);
+    return version ? { packageType: PACKAGE_TYPE, name: endpoint.name, version } : undefined;
+  }
+  return { packageType: PACKAGE_TYPE, name: endpoint.name, tags: true };
 }
 
 function scopeLevelOf(c: Context<AppEnv>, { level, endpoint }: NpmRequest, unscoped: "not_found" | "open"): ScopeLevel | null {

@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { missIn, newestFile, newestPerVersion, type ReadScope } from "../../core/registry";
-import { withEdgeCache, type CacheScope } from "../../http/edge-cache";
+import { withEdgeCache } from "../../http/edge-cache";
 import { scopeOf } from "../../http/access";
 import { serveBlob } from "../../http/serve-blob";
 import type { NpmRequest } from "./access";
@@ -18,8 +18,6 @@ type Endpoint<K extends NpmEndpoint["kind"]> = NpmRequest<Extract<NpmEndpoint, {
 const jsonResponse = (body: unknown, contentType = "application/json; charset=utf-8") =>
   new Response(JSON.stringify(body), { headers: { "Content-Type": contentType, "Cache-Control": "public, max-age=0, must-revalidate", Vary: "Accept" } });
 
-/** The scope's caching rule; packuments embed absolute tarball URLs, so the host is part of the key. */
-const cacheOf = (scope: ReadScope, varyOn: string[] = []): CacheScope => ({ ...scope.cache, varyOn: ["host", ...varyOn] });
 
 /** `_rev` for the packument: npm unpublish echoes it in `/-rev/<rev>` paths. */
 const revOf = (scope: ReadScope) => scope.cache.revisions.join(".") || "0";
@@ -31,7 +29,7 @@ const revOf = (scope: ReadScope) => scope.cache.revisions.join(".") || "0";
 export async function getPackument(c: Context<AppEnv>, { endpoint: { name }, prefix }: Endpoint<"packument">): Promise<Response> {
   const scope = scopeOf(c);
   const abbreviated = wantsAbbreviated(c.req.header("accept"));
-  return withEdgeCache(c, cacheOf(scope, ["accept"]), async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const pkg = await getNamedPackage(c.var.registry, scope, name);
     if (pkg.versions.length === 0) throw missIn(scope);
     const document = buildPackument({ name, versions: pkg.versions, tags: pkg.tags, tarballUrl: (file) => `${prefix}/${name}/-/${file}`, rev: revOf(scope) }, abbreviated);
@@ -43,7 +41,7 @@ export async function getPackument(c: Context<AppEnv>, { endpoint: { name }, pre
 export async function getTarball(c: Context<AppEnv>, { endpoint: { name, fileName } }: Endpoint<"tarball">): Promise<Response> {
   const scope = scopeOf(c);
   const version = versionFromFileName(name, fileName);
-  return withEdgeCache(c, cacheOf(scope), async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const rows = version ? newestPerVersion(await c.var.registry.versions(scope, PACKAGE_TYPE, name, { version })) : [];
     const file = rows[0] ? newestFile(rows[0].files, `${name}-${version}.tgz`) : undefined;
     if (!file) throw missIn(scope, "Package file");
@@ -63,7 +61,7 @@ export function versionFromFileName(name: string, fileName: string): string | nu
 /** GET <prefix>/-/package/@scope%2fname/dist-tags (npm dist-tag ls, and before dist-tag add/rm). */
 export async function getDistTags(c: Context<AppEnv>, { endpoint: { name } }: Endpoint<"dist_tags">): Promise<Response> {
   const scope = scopeOf(c);
-  return withEdgeCache(c, cacheOf(scope), async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const pkg = await getNamedPackage(c.var.registry, scope, name);
     if (pkg.versions.length === 0) throw missIn(scope);
     return jsonResponse(distTagsOf(pkg.versions.map((v) => v.version), pkg.tags));

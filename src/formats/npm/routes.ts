@@ -65,6 +65,6 @@ async function dispatch(c: Context<AppEnv>, level: Level): Promise<Response> {
   const route = (ROUTES[endpoint.kind] as Partial<Record<string, Route<Kind>>>)[method];
   if (!route) throw new AppError("method_not_allowed", `405 Method Not Allowed - ${c.req.method} is not supported here`);
   const request: NpmRequest = { level, endpoint, prefix: `${url.origin}${url.pathname.slice(0, at + MARKER.length)}` };
-  await applyAccess(c, request, route.access);
-  return route.handle(c, request);
+  const edgeHit = await applyAccess(c, request, route.access);
+  return edgeHit ?? route.handle(c, request);
 }

@@ -106,7 +106,7 @@ async function applyAccess(c: Context<AppEnv>, request: Request, access: Access)
     return;
   }
   // NuGet clients send credentials only after a challenge, so a group feed never answers anonymously (GitLab).
-  if (request.level.kind === "group" && c.var.actor.kind === "anonymous") throw new AppError("unauthorized", "401 Unauthorized");
+  if (request.level.kind === "group" && c.var.registry.isAnonymous) throw new AppError("unauthorized", "401 Unauthorized");
   request.scope = await registry.readScope(request.level);
   c.set("scope", request.scope);
 }

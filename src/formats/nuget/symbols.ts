@@ -180,7 +180,7 @@ function checksumsOf(header: string | undefined): string[] {
 //   GET symbolfiles/<file.pdb>/<signature>/<file.pdb>  Symbolchecksum: SHA256:<hex>  → the .pdb, or 404.
 export function getSymbolFile(c: Context<AppEnv>, scope: ReadScope, e: Extract<NugetEndpoint, { kind: "symbol_file" }>): Promise<Response> {
   const checksums = checksumsOf(c.req.header("symbolchecksum"));
-  return withEdgeCache(c, { ...scope.cache, varyOn: ["symbolchecksum"] }, async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const rows = await c.var.registry.versions(scope, NUGET, indexName(e.signature, e.fileName), { statuses: ["hidden"] });
     for (const row of rows) {
       const file = row.files.find((f) => checksums.includes(String((f.metadata as { checksum?: unknown }).checksum ?? "")));

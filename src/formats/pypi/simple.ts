@@ -38,10 +38,9 @@ for (const [prefix, levelOf] of [
 }
 
 /** Index pages and project pages are negotiated on Accept: each rendering is its own cache entry. */
-const pageCache = (scope: ReadScope) => ({ ...scope.cache, varyOn: ["Accept"] });
 
 async function index(c: Context<AppEnv>, scope: ReadScope) {
-  return withEdgeCache(c, pageCache(scope), async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const rendering = negotiate(c.req.header("accept"));
     const names = await c.var.registry.packageNames(scope, PACKAGE_TYPE);
     const seen = new Set<string>();
@@ -60,7 +59,7 @@ async function projectPage(c: Context<AppEnv>, scope: ReadScope) {
     const base = url.pathname.replace(/\/[^/]*\/?$/, "");
     return c.redirect(`${base}/${normalizedName}/${url.search}`, 301);
   }
-  return withEdgeCache(c, pageCache(scope), async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const rendering = negotiate(c.req.header("accept"));
     const versions = newestPerVersion(await c.var.registry.versions(scope, PACKAGE_TYPE, normalizedName));
     if (versions.length === 0) throw missIn(scope);
@@ -84,7 +83,7 @@ async function download(c: Context<AppEnv>, scope: ReadScope) {
   const fileName = c.req.param("filename")!;
   if (!/^[0-9a-f]{64}$/i.test(sha256)) throw notFound("404 Package Not Found");
   // Range requests get their own cache variant (206s are never stored), so a HIT is always a whole file.
-  return withEdgeCache(c, { ...scope.cache, varyOn: ["Range"] }, async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const found = await c.var.registry.fileBySha256(scope, PACKAGE_TYPE, sha256, fileName);
     if (!found) throw missIn(scope);
     return serveBlob(c.env.BLOBS, c.req.raw, found.file, { contentType: "application/octet-stream", cacheControl: "public, max-age=31536000, immutable" });

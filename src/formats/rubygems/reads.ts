@@ -105,7 +105,7 @@ export async function quickSpec(c: Context<AppEnv>, scope: ReadScope, fileName: 
 export async function gemFile(c: Context<AppEnv>, scope: ReadScope, fileName: string) {
   const fullName = fileName.endsWith(".gem") ? fileName.slice(0, -".gem".length) : null;
   if (!fullName) throw missIn(scope, "File");
-  return withEdgeCache(c, { ...scope.cache, varyOn: ["Range"] }, async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const release = await releaseByFullName(c, scope, fullName);
     return serveBlob(c.env.BLOBS, c.req.raw, release.file, { contentType: BINARY, cacheControl: GEM_CACHE_CONTROL });
   });

@@ -66,7 +66,7 @@ export async function locateArchive(c: Context<AppEnv>, scope: ReadScope, module
   const url = `${pathOf(module)}/${encodeURIComponent(row.version)}/file`;
   const secret = c.env.ADMIN_TOKEN;
   let query = "archive=tgz";
-  if (c.var.actor.kind !== "anonymous" && secret) {
+  if (!c.var.registry.isAnonymous && secret) {
     const token = await signDownloadToken(secret, {
       path: tokenPathOf(module, row.version),
       file: { blobId: file.blobId, fileName: file.fileName, size: file.size, sha256: file.sha256, sha1: file.sha1, md5: file.md5 },
@@ -79,7 +79,7 @@ export async function locateArchive(c: Context<AppEnv>, scope: ReadScope, module
 
 /** GET/HEAD …/:version/file without a token: an ordinary read in the scope (anonymous pulls are edge-cached). */
 export async function serveVersionFile(c: Context<AppEnv>, scope: ReadScope, module: NamespaceModule, version: string): Promise<Response> {
-  return withEdgeCache(c, { ...scope.cache, varyOn: ["range"] }, async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const row = await moduleVersion(c, scope, module, version);
     return serveArchive(c, archiveOf(scope, module, row));
   });

@@ -22,7 +22,7 @@ export async function downloadFromProject(c: Context<AppEnv>, scope: ReadScope, 
     const url = new URL(c.req.url);
     return new Response(null, { status: 204, headers: { "X-Terraform-Get": `${url.origin}${url.pathname}?archive=tgz`, "Cache-Control": "private, no-store" } });
   }
-  return withEdgeCache(c, { ...scope.cache, varyOn: ["range"] }, async () => {
+  return withEdgeCache(c, scope.cache, async () => {
     const row = await moduleVersion(c, scope, module, version);
     return serveArchive(c, archiveOf(scope, module, row));
   });

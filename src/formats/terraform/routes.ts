@@ -35,7 +35,7 @@ const namespaceLevel = (c: Context<AppEnv>): ScopeLevel => ({ kind: "root_namesp
  * parameters before the endpoint authorises): name and system 1–64 of [a-z0-9-], a SemVer version.
  */
 const validUpload: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.var.actor.kind === "anonymous") throw new AppError("unauthorized");
+  if (c.var.registry.isAnonymous) throw new AppError("unauthorized");
   uploadedModuleOf(c);
   await next();
 };

@@ -6,6 +6,7 @@ import { PACKAGE_DEPLOY_TOKEN_SCOPES } from "../../core/auth/actor";
 import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { deployTokens } from "../../db/schema";
+import { purgeAccessRecords } from "../../core/registry";
 import { callerRoleOf, createDeployToken, revokeDeployToken, updateProject } from "../../core/accounts";
 import type { ProjectContext } from "../../core/tenancy";
 import type { UiContext } from "../context";
@@ -199,6 +200,7 @@ export async function saveAccessLevel(c: UiContext, projectPath: string) {
   if (!parsed.success) return settingsPage(c, projectPath, { kind: "error", text: "Choose one of the access levels." }, 400);
   const registry = c.var.registry;
   await updateProject(registry.db, ctx.project, { registryAccessLevel: parsed.data.package_registry_access_level }, callerRoleOf(registry.actor, ctx.accessLevel));
+  await purgeAccessRecords(ctx);
   return c.redirect(`${urls.settings(ctx.project.fullPath)}?saved=1`, 303);
 }
 

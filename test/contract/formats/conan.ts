@@ -1,5 +1,5 @@
 // Conan's table entry: the client PUTs each file to the URL upload_urls handed out (here conanfile.py of a
-// v1 recipe, revision 0) with the Bearer token users/authenticate answered (the credential itself here);
+// v1 recipe, revision 0) with a Bearer token (users/authenticate's token in real use; the credential here);
 // reads are project level only (GitLab has no group-level Conan remote).
 // Re-uploads are stored again and the newest file is served, as GitLab does.
 import { BASIC_CHALLENGE, bearerHeaders, call } from "../support";

@@ -68,6 +68,16 @@ describe("conan v1", () => {
     expect((await call(`${v1}/conans/${ref}`, { method: "DELETE", headers: bearer(token) })).status).toBe(403);
   });
 
+  it("skips an empty upload (the client's checksum probe) and refuses a user or channel that is solely '_'", async () => {
+    const { v1, user } = await setup();
+    expect((await call(`${v1}/files/probe/1.0/a/b/0/export/conanfile.py`, { method: "PUT", body: "", headers: { ...bearer(user.token), "X-Checksum-Deploy": "true" } })).status).toBe(200);
+    expect((await call(`${v1}/conans/probe/1.0/a/b`, { headers: bearer(user.token) })).status).toBe(404);
+    const halfNone = await call(`${v1}/files/probe/1.0/_/b/0/export/conanfile.py`, { method: "PUT", body: "x", headers: bearer(user.token) });
+    expect(halfNone.status).toBe(400);
+    expect(await halfNone.json()).toEqual({ message: "400 Bad request - package_username can't be solely blank" });
+    expect((await call(`${v1}/conans/probe/1.0/a/_`, { headers: bearer(user.token) })).status).toBe(400);
+  });
+
   it("hides private recipes from anonymous callers and answers 401", async () => {
     const { v1, user } = await setup();
     await uploadV1(v1, user.token, "secret/1.0/a/b", { "conanfile.py": "x" });

@@ -1,10 +1,13 @@
 // Debian in workerd: control read from .debs, distributions API, indexes (Release, Packages, by-hash, pool),
 // signatures checked with OpenPGP.js, concurrent uploads of several architectures, dput-ng's .changes flow.
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import * as openpgp from "openpgp";
+import { createApp } from "../../../src/app";
 import { describe, expect, it } from "vitest";
-import { addMember, call, createGroup, createProject, createUser, unique } from "../../support/api";
+import { addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
 import { controlFromTar, readDebControl } from "../../../src/formats/debian/deb";
-import { parseChanges } from "../../../src/formats/debian/upload";
+import { parseChanges, parseDsc } from "../../../src/formats/debian/changes";
 import { gzip, tar } from "../helm/charts";
 import { controlText, deb } from "./debs";
 
@@ -37,7 +40,7 @@ describe("control files", () => {
   it("refuses what is not a package", async () => {
     await expect(readDebControl(streamOf(enc.encode("not an ar archive at all")))).rejects.toThrow(/not a Debian package/);
     expect(() => controlFromTar(tar([{ name: "./postinst", data: "#!/bin/sh" }]))).toThrow(/no control file/);
-    await expect(readDebControl(streamOf(await deb(controlText("x", "1"), enc.encode("x"), "control.tar.xz")))).rejects.toThrow(/control.tar.xz/);
+    await expect(readDebControl(streamOf(await deb(controlText("x", "1"), enc.encode("x"), "control.tar.bz2")))).rejects.toThrow(/control.tar.bz2/);
     expect((await gzip(enc.encode("a"))).byteLength).toBeGreaterThan(0);
   });
 
@@ -47,6 +50,16 @@ describe("control files", () => {
       `Format: 1.8\nDistribution: bookworm\nFiles:\n 0123 10 contrib/net optional x_1_all.deb\n 4567 20 misc optional x_1_amd64.buildinfo\nChecksums-Sha256:\n ${sha} 10 x_1_all.deb\n ${sha} 20 x_1_amd64.buildinfo\n`,
     );
     expect(changes).toEqual({ distribution: "bookworm", files: [{ name: "x_1_all.deb", size: 10, sha256: sha, section: "contrib/net" }, { name: "x_1_amd64.buildinfo", size: 20, sha256: sha, section: "misc" }] });
+  });
+
+  it("reads clearsigned .changes and .dsc files (debsign's output) by their signed text", () => {
+    const sha = "b".repeat(64);
+    const signed = (body: string) =>
+      `-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n${body}\n-----BEGIN PGP SIGNATURE-----\n\niHUEARYKAB0WIQ==\n=abcd\n-----END PGP SIGNATURE-----\n`;
+    expect(parseChanges(signed(`Format: 1.8\nDistribution: unstable\nChecksums-Sha256:\n ${sha} 5 y_1.dsc`))).toEqual({ distribution: "unstable", files: [{ name: "y_1.dsc", size: 5, sha256: sha, section: "main" }] });
+    const dsc = parseDsc(signed(`Format: 3.0 (native)\nSource: yy\nVersion: 1\nChecksums-Sha256:\n ${sha} 7 y_1.tar.xz\nFiles:\n ${"c".repeat(32)} 7 y_1.tar.xz`));
+    expect(dsc).toMatchObject({ source: "yy", version: "1", files: [{ name: "y_1.tar.xz", size: 7, sha256: sha }] });
+    expect(() => parseDsc("Format: 3.0 (native)\nSource: Bad Name\nVersion: 1\n")).toThrow(/Source/);
   });
 });
 
@@ -91,6 +104,11 @@ describe("the repository", () => {
     await s.put("hello_1.0_all.deb", await deb(controlText("hello", "1.0")), "?distribution=trixie&component=main");
     const armoredKey = await (await call(`/api/v4/projects/${s.project.id}/debian_distributions/trixie/key.asc`, { headers: s.auth })).text();
     const verificationKeys = await openpgp.readKey({ armoredKey });
+    // Release and its signatures are built and kept together; the first read builds them (and waits for them
+    // to be kept), the next ones read that one set, so Release, InRelease and Release.gpg share one Date.
+    const ctx = createExecutionContext();
+    expect((await createApp().fetch(new Request(`${BASE}${s.repo}/dists/trixie/Release`, { headers: s.auth }), env, ctx)).status).toBe(200);
+    await waitOnExecutionContext(ctx);
     const release = await (await s.get("dists/trixie/Release")).text();
     const inRelease = await (await s.get("dists/trixie/InRelease")).text();
     const clear = await openpgp.verify({ message: await openpgp.readCleartextMessage({ cleartextMessage: inRelease }), verificationKeys, expectSigned: true });
