@@ -1,16 +1,17 @@
 // Global-latency benchmark, one command: `npm run bench -- latency [--d1-delay-ms 80] [--d1-replica-delay-ms 10] [--runs 3]`.
-// What a consumer far from D1's primary sees. Two Packyards run side by side on 127.0.0.1 from the same bundle, both
-// behind the bench-only D1 meter (bench/lib/d1-meter.js): "near" with no delay, "far" sleeping --d1-delay-ms before
-// every D1 round trip to the primary and --d1-replica-delay-ms before a read that a session may send to a replica.
-// Both get the same public project with the 50-package npm tree (published with npm) and the 30-wheel PyPI tree
+// What a consumer far from D1's primary sees. Packyards run side by side on 127.0.0.1 from the same bundle, all behind
+// the bench-only D1 meter (bench/lib/d1-meter.js): one with no delay; one sleeping --d1-delay-ms before every D1 round
+// trip to the primary and --d1-replica-delay-ms before a read that a session may send to a replica (a nearby one);
+// one sleeping --d1-delay-ms before every round trip (no replica nearby: the issue's "80 ms on every D1 call").
+// All get the same public project with the 50-package npm tree (published with npm) and the 30-wheel PyPI tree
 // (uploaded with twine). Then:
 //   1. request kinds, one request at a time with the meter's counts read after each (its waitUntil work settled):
 //      anonymous MISS and HIT, authenticated metadata, authenticated file download, publish (the npm PUT);
 //   2. cold `npm install` of the tree and `pip install` of the wheel tree, anonymous (after one warm-up install,
 //      so the edge cache holds what it can) and with the token, alternating between the servers, median of --runs,
 //      with the D1 round trips each install made.
-// The bench checks its own premise: every request on "far" must take at least the delay its counted round trips
-// imply (else the injected delay did not apply), and every install must install the whole tree. Prints the tables
+// The bench checks its own premise: a request that made D1 round trips on a delayed server must take at least one
+// injected delay, the meter must count a publish, and every install must install the whole tree. Prints the tables
 // and records them in docs/benchmarks.md (## Global latency).
 import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -156,22 +157,23 @@ try {
   const wheels = path.join(work, "wheels");
   execFileSync(PYTHON, [path.join(ROOT, "bench/pypi/make_wheels.py"), wheels]);
   const wheelFiles = readdirSync(wheels).map((f) => path.join(wheels, f));
-  for (const [name, primary, replica] of [
-    ["near", 0, 0],
-    ["far", DELAY_MS, REPLICA_DELAY_MS],
-  ]) {
+  const configs = [
+    { name: "0 ms", primary: 0, replica: 0 },
+    { name: `${DELAY_MS} ms, replica ${REPLICA_DELAY_MS} ms`, primary: DELAY_MS, replica: REPLICA_DELAY_MS },
+  ];
+  if (REPLICA_DELAY_MS !== DELAY_MS) configs.push({ name: `${DELAY_MS} ms on every call`, primary: DELAY_MS, replica: DELAY_MS });
+  for (const { name, primary, replica } of configs) {
     const server = await startPackyard({ bundleDir, meter: true, d1DelayMs: primary, d1ReplicaDelayMs: replica, log });
     servers.push(server);
     log(`${name}: publishing the npm tree and uploading the wheels`);
     servers[servers.length - 1] = { ...(await seed({ ...server, name }, wheelFiles)), delays: { primary, replica } };
   }
   rmSync(bundleDir, { recursive: true, force: true });
-  const [near, far] = servers;
 
   log("request kinds");
   const probes = Array.from({ length: SAMPLES }, (_, i) => npmPack(`1.0.${i}`));
-  const kindsNear = await requestKinds(near, probes);
-  const kindsFar = await requestKinds(far, probes);
+  const kinds = [];
+  for (const server of servers) kinds.push(await requestKinds(server, probes));
 
   log(`npm installs (${RUNS} each, alternating)`);
   for (const server of servers) await tree.coldInstall(server.npmServer, false); // warm-up: fills the edge cache
@@ -186,41 +188,43 @@ try {
   const pipAnon = await installs(servers, (s) => pipInstall(venv, anonIndex(s)));
   const pipAuth = await installs(servers, (s) => pipInstall(venv, tokenIndex(s)));
 
+  // round trips as the server with a replica counts them (primary and replica); the other servers ran the same code
+  const counted = servers.length > 1 ? 1 : 0;
   const trips = (samples) => {
     const d1 = samples.map((s) => s.d1);
     const r = median(d1.map((x) => x.roundTrips));
     const replica = median(d1.map((x) => x.replica));
-    return replica ? `${r} (${replica} replica)` : String(r);
+    return replica ? `${r} (${replica} to a replica)` : String(r);
   };
-  const kindRows = [...kindsNear.keys()].map((kind) => {
-    const n = kindsNear.get(kind);
-    const f = kindsFar.get(kind);
-    const caches = [...new Set([...n, ...f].map((s) => s.cache))].join("/");
-    return `| ${kind} | ${caches} | ${trips(n)} | ${median(n.map((s) => s.ms)).toFixed(1)} | ${median(f.map((s) => s.ms)).toFixed(1)} |`;
+  const kindRows = [...kinds[0].keys()].map((kind) => {
+    const samples = kinds.map((k) => k.get(kind));
+    const caches = [...new Set(samples.flat().map((s) => s.cache))].join("/");
+    return `| ${kind} | ${caches} | ${trips(samples[counted])} | ${samples.map((x) => median(x.map((s) => s.ms)).toFixed(1)).join(" | ")} |`;
   });
-  const installRow = (label, [n, f]) => {
-    const ns = median(n.map((r) => r.seconds));
-    const fs = median(f.map((r) => r.seconds));
-    return `| ${label} | ${ns.toFixed(2)} | ${median(n.map((r) => r.d1.roundTrips))} | ${fs.toFixed(2)} | ${median(f.map((r) => r.d1.roundTrips))} | ${(fs / ns).toFixed(2)} |`;
+  const seconds = (runs) => median(runs.map((r) => r.seconds));
+  const installRow = (label, results) => {
+    const base = seconds(results[0]);
+    const cells = results.map((runs, i) => (i === 0 ? base.toFixed(2) : `${seconds(runs).toFixed(2)} (${(seconds(runs) / base).toFixed(2)}×)`));
+    return `| ${label} | ${median(results[counted].map((r) => r.d1.roundTrips))} | ${cells.join(" | ")} |`;
   };
   const kindTable = [
-    `| request (${SAMPLES} samples each, median) | X-Packyard-Cache | D1 round trips | ms, D1 0 ms | ms, D1 ${DELAY_MS} ms |`,
-    "|---|---|---:|---:|---:|",
+    `| request (${SAMPLES} samples each, median) | X-Packyard-Cache | D1 round trips | ${servers.map((s) => `ms, D1 ${s.name}`).join(" | ")} |`,
+    `|---|---|---:|${servers.map(() => "---:").join("|")}|`,
     ...kindRows,
   ].join("\n");
   const installTable = [
-    `| install (median of ${RUNS}, fresh client cache) | s, D1 0 ms | D1 round trips | s, D1 ${DELAY_MS} ms | D1 round trips | far / near |`,
-    "|---|---:|---:|---:|---:|---:|",
+    `| install (median of ${RUNS}, fresh client cache) | D1 round trips | ${servers.map((s) => `s, D1 ${s.name}`).join(" | ")} |`,
+    `|---|---:|${servers.map(() => "---:").join("|")}|`,
     installRow("`npm install`, 50 packages, anonymous (edge cache warm)", npmAnon),
     installRow("`npm install`, 50 packages, with a token", npmAuth),
     installRow("`pip install`, 30 packages, anonymous (edge cache warm)", pipAnon),
     installRow("`pip install`, 30 packages, with a token", pipAuth),
   ].join("\n");
-  const ratio = (pair) => median(pair[1].map((r) => r.seconds)) / median(pair[0].map((r) => r.seconds));
-  const goals = [
-    `Goals (issue 12) at ${DELAY_MS} ms: anonymous cached install no slower than with none: npm ${ratio(npmAnon).toFixed(2)}×, pip ${ratio(pipAnon).toFixed(2)}× (goal ≤ 1.00);`,
-    `authenticated install at most 1.5× slower: npm ${ratio(npmAuth).toFixed(2)}×, pip ${ratio(pipAuth).toFixed(2)}× (goal ≤ 1.50).`,
-  ].join("\n");
+  const ratio = (results, i) => (seconds(results[i]) / seconds(results[0])).toFixed(2);
+  const goals = servers.slice(1).map((server, k) => {
+    const i = k + 1;
+    return `Issue 12's goals with D1 ${server.name}: anonymous cached install no slower than with none: npm ${ratio(npmAnon, i)}×, pip ${ratio(pipAnon, i)}× (goal ≤ 1.00); authenticated install at most 1.5× slower: npm ${ratio(npmAuth, i)}×, pip ${ratio(pipAuth, i)}× (goal ≤ 1.50).`;
+  }).join("\n");
   console.log(`${kindTable}\n\n${installTable}\n\n${goals}`);
 
   const when = new Date().toISOString().slice(0, 16).replace("T", " ");
@@ -230,17 +234,20 @@ try {
     "## Global latency (injected D1 delay)",
     "",
     `Command: \`npm run bench -- latency\` (\`node bench/latency/run.mjs [--d1-delay-ms ${DELAY_MS}] [--d1-replica-delay-ms ${REPLICA_DELAY_MS}] [--runs ${RUNS}]\`).`,
-    `Measured ${when} UTC at ${commit} on this machine (2 shared cores, load average ${load} at the end). Two Packyards as`,
+    `Measured ${when} UTC at ${commit} on this machine (2 shared cores, load average ${load} at the end). Packyards as`,
     "`npm start` runs them, from one bundle, each behind the bench-only D1 meter (`bench/lib/d1-meter.js`, a Worker",
     "entry that imports the unchanged bundle and hands the Worker and its Durable Object a wrapped `env.DB`):",
-    `"0 ms" adds nothing; "${DELAY_MS} ms" sleeps ${DELAY_MS} ms before every D1 round trip to the primary and ${REPLICA_DELAY_MS} ms before a read-only`,
-    "round trip in a `withSession` session not opened with \"first-primary\" (one D1 may answer from a nearby",
-    "replica). That models a consumer next to a Cloudflare data centre on the far side of the world from the",
-    "database's primary; the edge cache and R2 get no delay here. One round trip = one `first`/`all`/`run`/`raw`",
+    `"0 ms" adds nothing; "${DELAY_MS} ms, replica ${REPLICA_DELAY_MS} ms" sleeps ${DELAY_MS} ms before every D1 round trip to the primary and`,
+    `${REPLICA_DELAY_MS} ms before a read-only round trip in a \`withSession\` session not opened with "first-primary" (one D1 may`,
+    `answer from a nearby replica); "${DELAY_MS} ms on every call" sleeps ${DELAY_MS} ms before every round trip (no replica nearby).`,
+    "That models a consumer next to a Cloudflare data centre on the far side of the world from the database's",
+    "primary; the edge cache and R2 get no delay here. One round trip = one `first`/`all`/`run`/`raw`",
     "of a prepared statement, one `batch` or one `exec`; counts include what the Worker's `waitUntil` work and the",
-    "publish coordinator (Durable Object) sent. The bench fails when a request that made D1 round trips on the far",
-    "server returns sooner than one injected delay, when the meter counts nothing for a publish, or when an install",
-    "misses a package.",
+    "publish coordinator (Durable Object) sent; the \"to a replica\" part is what the meter would delay as a replica",
+    "read. The bench fails when a request that made D1 round trips on a delayed server returns sooner than one",
+    "injected delay, when the meter counts nothing for a publish, or when an install misses a package. Installs",
+    "alternate between the servers; ratios are against the 0 ms server (anonymous installs that make no D1 round",
+    "trip differ only by the machine's noise).",
     "",
     kindTable,
     "",
