@@ -159,7 +159,7 @@ describe("the chunked upload API", () => {
     const env = { ...process.env, PACKYARD_TOKEN: token };
     const phases: string[] = [];
     const measure = async <T>(label: string, work: () => Promise<T>): Promise<{ result: T; growth: number }> => {
-      const sampler = sampleRss(registry.stateDir, registry.port);
+      const sampler = sampleRss(registry.runtimePids);
       const started = Date.now();
       const result = await work();
       const { start, peak, pids } = sampler.stop();
