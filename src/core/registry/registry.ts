@@ -138,8 +138,11 @@ export class Registry {
     return this.rolesPromise;
   };
 
-  /** A project by `:id` on which the actor may do `action` (401/403/404 as GitLab, unknown = private). */
-  async authorize(projectRef: string, action: PackageAction, reads?: PackageReads): Promise<ProjectContext> {
+  /**
+   * A project by `:id` on which the actor may do `action` (401/403/404 as GitLab, unknown = private); `action` may
+   * depend on who the caller turns out to be (npm asks deploy tokens for less), decided after the one batch.
+   */
+  async authorize(projectRef: string, action: PackageAction | ((actor: Actor) => PackageAction), reads?: PackageReads): Promise<ProjectContext> {
     const { scope } = await this.run({ level: { kind: "project", ref: projectRef }, action }, reads ?? null);
     return scope.projects[0]!;
   }
@@ -255,7 +258,7 @@ export class Registry {
    * group rows and the declared package rows. An answer that denies or finds nothing is asked again of the
    * primary when a replica gave it.
    */
-  private async run(target: { level: ScopeLevel; action: PackageAction | null } | null, reads: PackageReads | null): Promise<{ scope: ReadScope }> {
+  private async run(target: { level: ScopeLevel; action: PackageAction | ((actor: Actor) => PackageAction) | null } | null, reads: PackageReads | null): Promise<{ scope: ReadScope }> {
     const pending = this.pending;
     if (pending && !pending.lookup) pending.lookup = lookupOf(pending.credential, pending.options);
     const lookup = pending?.lookup ? await pending.lookup : null;
@@ -292,7 +295,7 @@ export class Registry {
       const roleMap = roles ?? (await this.rolesPromise) ?? new Map<string, number>();
       const resolved =
         target.action && target.level.kind === "project"
-          ? projectScopeOf(authorizeFound(actor, foundProject(part(scopeSlot)), roleMap, target.action))
+          ? projectScopeOf(authorizeFound(actor, foundProject(part(scopeSlot)), roleMap, typeof target.action === "function" ? target.action(actor) : target.action))
           : scopeFromRows(actor, roleMap, target.level, part(scopeSlot));
       let prefetched: Prefetched | null = null;
       if (reads && packageSlot) {

@@ -3,6 +3,7 @@
 // Spec: ../shared/reference/gitlab-spec.md §1 "Route prefixes", "Naming rules"; §15 (who may do what).
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
+import type { Actor } from "../../core/auth/actor";
 import type { PackageAction } from "../../core/auth/policy";
 import { AppError } from "../../core/errors";
 import { resolveReadScope } from "../../http/access";
@@ -61,9 +62,8 @@ const UNSCOPED_AT_INSTANCE = "404 Not Found - the instance endpoint serves only 
 export async function applyAccess(c: Context<AppEnv>, request: NpmRequest, access: NpmAccess): Promise<Response | null> {
   const registry = c.var.registry;
   const { level, endpoint } = request;
-  // Only the two writes a deploy token is asked something else for need the caller before the batch.
-  const deployToken = access.kind === "write" && access.deployTokens ? (await registry.resolveActor()).kind === "deploy_token" : false;
-  const asked = (action: PackageAction) => (access.kind === "write" && access.deployTokens && deployToken ? access.deployTokens : action);
+  // The two writes a deploy token is asked something else for (decided once the batch knows the caller).
+  const asked = (action: PackageAction) => (actor: Actor) => (access.kind === "write" && access.deployTokens && actor.kind === "deploy_token" ? access.deployTokens : action);
   if (access.kind === "write" && level.kind === "project") {
     c.set("project", await registry.authorize(level.ref, asked(access.action)));
     return null;
