@@ -39,10 +39,11 @@ export function createApp() {
     c.header("X-Request-Id", requestId);
   });
 
-  // Format routes outside /api/v4 are as inert as those inside (the /api/v4 sub-app does its own).
+  // Format routes outside /api/v4 are as inert as those inside; so is every /api/v4 error thrown before the
+  // /api/v4 sub-app runs (a path trick, a bad credential), which the sub-app's own middleware never sees.
   app.use(async (c, next) => {
     await next();
-    if (!isApiPath(c.req.path) && formatOf(c)) makeInert(c);
+    if (isApiPath(c.req.path) || formatOf(c)) makeInert(c);
   });
 
   app.use(async (c, next) => {
