@@ -2,11 +2,11 @@
 // into real Requests. Format routes come from the contract table (CONTRACT_FORMATS: each format's real upload,
 // download path and metadata path); the upload is captured as the contract adapter builds it, then mutated at
 // the HTTP level. Management and Packages API routes come from MANAGEMENT_ROUTES below.
-import { exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { CONTRACT_FORMATS } from "../contract/formats";
 import type { Credential, PackageVersion } from "../contract/types";
 import { BASE } from "../support/api";
+import { captureRequest as capture } from "../support/capture";
 import type { Corpus } from "./corpus";
 
 // ---------------------------------------------------------------------------------------------- the world
@@ -195,24 +195,6 @@ export interface Wire {
   streamChunk?: number;
   /** Error the body stream after this many bytes (a client that goes away mid-upload). */
   abortAfter?: number;
-}
-
-/** The Request a contract adapter's `upload` builds, captured instead of sent. */
-async function capture(send: () => Promise<Response>): Promise<Request> {
-  const target = (exports as unknown as { default: { fetch: (r: Request) => Promise<Response> } }).default;
-  const real = target.fetch;
-  let captured: Request | null = null;
-  target.fetch = async (request: Request) => {
-    captured = request;
-    return new Response(null, { status: 204 });
-  };
-  try {
-    await send();
-  } finally {
-    target.fetch = real;
-  }
-  if (!captured) throw new Error("the adapter sent nothing");
-  return captured;
 }
 
 const enc = new TextEncoder();
