@@ -47,11 +47,12 @@ export function createApp() {
     c.header("X-Request-Id", requestId);
   });
 
-  // Format routes outside /api/v4 are as inert as those inside (the /api/v4 sub-app does its own), and so is
+  // Format routes outside /api/v4 are as inert as those inside; so is every /api/v4 error thrown before the
+  // /api/v4 sub-app runs (a path trick, a bad credential), which the sub-app's own middleware never sees, and
   // /api/graphql, refusals of its credentials included.
   app.use(async (c, next) => {
     await next();
-    if ((!isApiPath(c.req.path) && formatOf(c)) || c.req.path === GRAPHQL_PATH) makeInert(c);
+    if (isApiPath(c.req.path) || formatOf(c) || c.req.path === GRAPHQL_PATH) makeInert(c);
   });
 
   app.use(async (c, next) => {

@@ -47,7 +47,7 @@ export class PublishCoordinator extends DurableObject<Bindings> {
     } catch (error) {
       if (error instanceof AppError) return { ok: false, code: error.code, message: error.message };
       console.error("publish commit failed", error);
-      return { ok: false, code: "internal", message: "commit failed" };
+      return { ok: false, code: "internal", message: "500 Internal Server Error - the commit failed and nothing was published; retry" };
     }
   }
 
