@@ -9,7 +9,7 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", BLOB_GRACE_SECONDS: "60" } },
+        miniflare: { bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", BLOB_GRACE_SECONDS: "60", UPSTREAM_TIMEOUT_MS: "1500" } },
       }),
     ],
     test: {

@@ -17,10 +17,17 @@ import { memberRoutes } from "./api/members";
 import { deployTokenRoutes } from "./api/deploy-tokens";
 import { jobTokenRoutes } from "./api/job-tokens";
 import { packageApiRoutes } from "./api/packages";
+import { protectionRuleRoutes } from "./api/protection-rules";
+import { accessTokenRoutes } from "./api/access-tokens";
+import { versionRoutes } from "./api/version";
+import { applicationSettingsRoutes } from "./api/application-settings";
+import { forwardingRoutes } from "./api/forwarding";
+import { graphqlRoutes } from "./api/graphql";
 import { FORMATS } from "./formats";
 import type { FormatModule } from "./formats/format";
 import { uiRoutes } from "./ui";
 import { inertResponses, makeInert } from "./http/inert";
+import { noteDownloadOf } from "./http/downloads";
 
 const API_PREFIX = "/api/v4";
 
@@ -36,13 +43,16 @@ export function createApp() {
     const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
     c.set("requestId", requestId);
     await next();
+    noteDownloadOf(c);
     c.header("X-Request-Id", requestId);
   });
 
-  // Format routes outside /api/v4 are as inert as those inside (the /api/v4 sub-app does its own).
+  // Format routes outside /api/v4 are as inert as those inside; so is every /api/v4 error thrown before the
+  // /api/v4 sub-app runs (a path trick, a bad credential), which the sub-app's own middleware never sees, and
+  // /api/graphql, refusals of its credentials included.
   app.use(async (c, next) => {
     await next();
-    if (!isApiPath(c.req.path) && formatOf(c)) makeInert(c);
+    if (isApiPath(c.req.path) || formatOf(c) || c.req.path === GRAPHQL_PATH) makeInert(c);
   });
 
   app.use(async (c, next) => {
@@ -76,12 +86,14 @@ export function createApp() {
 
   const api = new Hono<AppEnv>();
   api.use(inertResponses);
-  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, packageApiRoutes]) {
+  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, accessTokenRoutes, protectionRuleRoutes, versionRoutes, packageApiRoutes, applicationSettingsRoutes, forwardingRoutes]) {
     api.route("/", routes);
   }
   for (const format of FORMATS) api.route("/", format.routes);
   api.all("*", (c) => c.json({ error: "404 Not Found" }, 404));
   app.route(API_PREFIX, api);
+  // GitLab's GraphQL endpoint sits beside /api/v4 and takes the same token credentials (isApiPath).
+  app.route("/", graphqlRoutes);
   // The few paths a client protocol fixes outside /api/v4 (Terraform's /.well-known/terraform.json), before the pages.
   for (const format of FORMATS) if (format.rootRoutes) app.route("/", format.rootRoutes);
   app.route("/", uiRoutes);
@@ -97,7 +109,9 @@ export function createApp() {
 /** Credential forms only package clients send; everything else under /api/v4 takes token headers. */
 const BROWSER_KEPT = new Set<CredentialSource>(["basic", "raw", "nuget_api_key"]);
 
-const isApiPath = (path: string) => path === API_PREFIX || path.startsWith(`${API_PREFIX}/`);
+const GRAPHQL_PATH = "/api/graphql";
+
+const isApiPath = (path: string) => path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) || path === GRAPHQL_PATH;
 
 /** `..`, encoded traversal and NUL bytes never reach a route (a raw path keeps them percent-encoded). */
 function rejectPathTricks(rawPath: string) {

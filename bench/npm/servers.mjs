@@ -1,18 +1,14 @@
-// Starts the two registries the npm benchmark compares, both on 127.0.0.1 with on-disk state:
-// Packyard under `wrangler dev` (seeded through the management API) and Verdaccio (installed from
-// the npm registry into a temporary folder, no uplinks).
+// Starts the two registries the npm benchmark compares, both on 127.0.0.1 with on-disk state: Packyard as
+// `npm start` runs it (Miniflare, bench/lib/packyard.mjs; seeded through the management API) and Verdaccio
+// (installed from the npm registry into a temporary folder, configured as its users run it; see startVerdaccio).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { freePort } from "../lib/free-port.mjs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../lib/free-port.mjs";
+import { NODE, seedPublicProject, startPackyard as startServer } from "../lib/packyard.mjs";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-export const NODE = path.join(ROOT, "node_modules", ".bin", "node");
-const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
-const QUIET = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
-
-export { freePort };
+export { freePort, NODE };
 
 async function waitFor(url, init, child, deadlineMs = 90_000) {
   const deadline = Date.now() + deadlineMs;
@@ -45,41 +41,30 @@ function stopper(child, stateDir) {
 }
 
 /** Packyard with a public group `bench` and project `bench/tree`; returns the project's npm URL and a Maintainer token. */
-export async function startPackyard(log) {
-  const state = mkdtempSync(path.join(tmpdir(), "packyard-bench-"));
-  const admin = `bench-${Math.random().toString(36).slice(2)}`;
-  const migrate = spawnSync(NODE, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: ROOT, env: QUIET, encoding: "utf8" });
-  if (migrate.status !== 0) throw new Error(migrate.stderr);
-  const port = await freePort();
-  const child = spawn(NODE, [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--inspector-port", String(await freePort()), "--var", `ADMIN_TOKEN:${admin}`], {
-    cwd: ROOT,
-    env: QUIET,
-    stdio: "ignore",
-    detached: true,
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(`${base}/api/v4/user`, { headers: { "PRIVATE-TOKEN": admin } }, child);
-  const api = async (method, p, body) => {
-    const res = await fetch(`${base}/api/v4${p}`, { method, headers: { "PRIVATE-TOKEN": admin, "content-type": "application/json" }, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
-  const user = await api("POST", "/users", { username: "bencher", name: "bencher", password: "password123" });
-  const pat = await api("POST", `/users/${user.id}/personal_access_tokens`, { name: "bench", scopes: ["api"] });
-  const group = await api("POST", "/groups", { name: "bench", path: "bench", visibility: "public" });
-  const project = await api("POST", "/projects", { name: "tree", path: "tree", namespace_id: group.id, visibility: "public" });
-  await api("POST", `/groups/${group.id}/members`, { user_id: user.id, access_level: 40 });
-  log(`packyard on ${base} (wrangler dev, state ${state})`);
-  return { name: "Packyard", registry: `${base}/api/v4/projects/${project.id}/packages/npm/`, token: pat.token, pid: child.pid, stop: stopper(child, state) };
+export async function startPackyard(log, bundleDir) {
+  const server = await startServer({ bundleDir, log });
+  const { token, projectId } = await seedPublicProject(server);
+  return { name: "Packyard", registry: `${server.base}/api/v4/projects/${projectId}/packages/npm/`, token, pid: server.pid, stop: server.stop };
 }
 
-/** Verdaccio from the npm registry, storage on disk, no uplinks, one registered user. */
+export const VERDACCIO_VERSION = "6.10.4";
+
+/**
+ * Verdaccio from the npm registry with its default configuration (conf/default.yaml of @verdaccio/config) as
+ * its users run it with tokens, except:
+ * - API tokens are JWTs (`security.api.jwt`). With the default legacy tokens every authenticated request
+ *   re-checks the password against htpasswd's bcrypt (10 rounds, bcryptjs in JavaScript), about 210 ms of CPU per
+ *   request here: a cold install with a token took 10–22 s instead of 2 s (docs/benchmarks.md, "npm").
+ *   Deployments that install with tokens use JWTs (or 6.10's opt-in `server.legacyAuthCache`).
+ * - No uplink: the benchmark's packages are private (`@bench/…`), and Verdaccio's own advice for private
+ *   scopes is to drop the proxy, which would otherwise ask registry.npmjs.org about every one of them.
+ * - Log level `warn`: no line per request, as Packyard's `npm start` logs none unless asked.
+ */
 export async function startVerdaccio(log) {
   const dir = mkdtempSync(path.join(tmpdir(), "verdaccio-bench-"));
-  log(`installing verdaccio into ${dir} ...`);
-  // verdaccio 6.10 wants Node 22 and a `node-fetch@cjs` dist-tag the registry reachable here lacks: pin
-  // 6.8.0 and override node-fetch to 2.7.0 (what that tag points at).
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true, dependencies: { verdaccio: "6.8.0" }, overrides: { "node-fetch": "2.7.0" } }));
+  log(`installing verdaccio ${VERDACCIO_VERSION} into ${dir} ...`);
+  // verdaccio-audit asks for a `node-fetch@cjs` dist-tag the npm registry no longer has: pin what it pointed at.
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true, dependencies: { verdaccio: VERDACCIO_VERSION }, overrides: { "node-fetch": "2.7.0" } }));
   const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, encoding: "utf8", env: { ...process.env, npm_config_cache: path.join(dir, ".cache") } });
   if (install.status !== 0) throw new Error(`npm install verdaccio failed: ${install.stderr}`);
   const port = await freePort();
@@ -102,9 +87,19 @@ export async function startVerdaccio(log) {
       "    access: $all",
       "    publish: $authenticated",
       "    unpublish: $authenticated",
+      "security:",
+      "  api:",
+      "    jwt:",
+      "      sign:",
+      "        expiresIn: 29d",
+      "server:",
+      "  keepAliveTimeout: 60",
+      "middlewares:",
+      "  audit:",
+      "    enabled: true",
       `listen: 127.0.0.1:${port}`,
       "max_body_size: 300mb",
-      "log: { type: stdout, format: pretty, level: error }",
+      "log: { type: stdout, format: pretty, level: warn }",
       "",
     ].join("\n"),
   );
@@ -119,6 +114,7 @@ export async function startVerdaccio(log) {
   if (!res.ok) throw new Error(`verdaccio adduser: ${res.status} ${await res.text()}`);
   const { token } = await res.json();
   const version = JSON.parse(spawnSync(NODE, ["-p", "JSON.stringify(require('./node_modules/verdaccio/package.json').version)"], { cwd: dir, encoding: "utf8" }).stdout);
-  log(`verdaccio ${version} on ${base} (storage ${dir}/storage)`);
+  if (!token?.startsWith("eyJ")) throw new Error(`verdaccio issued a non-JWT token (${String(token).slice(0, 8)}…): its security.api.jwt setting did not apply`);
+  log(`verdaccio ${version} on ${base} (storage ${dir}/storage, JWT API tokens)`);
   return { name: `Verdaccio ${version}`, registry: `${base}/`, token, pid: child.pid, stop: stopper(child, dir) };
 }

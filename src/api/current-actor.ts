@@ -4,13 +4,17 @@ import type { AppEnv } from "../env";
 import type { UserRecord } from "../core/auth/actor";
 import { AppError } from "../core/errors";
 
-/** The signed-in user behind a personal token, session or the admin token; writes need the `api` scope. */
-export function requireUser(c: Context<AppEnv>, write = false): UserRecord {
+/**
+ * The signed-in user behind a personal token, session or the admin token; writes need the `api` scope, reads
+ * `api` or `read_api`, or one of `alsoWith` where GitLab admits more (`read_user` on the user endpoints,
+ * `self_rotate` for a token rotating itself).
+ */
+export function requireUser(c: Context<AppEnv>, write = false, alsoWith: readonly string[] = []): UserRecord {
   const actor = c.var.registry.actor;
   if (actor.kind === "anonymous") throw new AppError("unauthorized");
   if (actor.kind !== "user") throw new AppError("forbidden", "403 Forbidden - this endpoint needs a personal access token");
-  if (write && !actor.scopes.includes("api")) throw new AppError("forbidden", "403 Forbidden - insufficient_scope: the api scope is needed");
-  if (!write && !actor.scopes.some((s) => s === "api" || s === "read_api")) throw new AppError("forbidden", "403 Forbidden - insufficient_scope");
+  const allowed = [...(write ? ["api"] : ["api", "read_api"]), ...alsoWith];
+  if (!actor.scopes.some((s) => allowed.includes(s))) throw new AppError("forbidden", `403 Forbidden - insufficient_scope: one of ${allowed.join(", ")} is needed`);
   return actor.user;
 }
 

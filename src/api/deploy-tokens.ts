@@ -1,10 +1,11 @@
-// Deploy tokens of projects and groups: GET/POST /:kind/:id/deploy_tokens, DELETE …/:token_id.
+// Deploy tokens of projects and groups: GET/POST /:kind/:id/deploy_tokens, GET/DELETE …/:token_id, and the
+// administrators' GET /deploy_tokens (every deploy token of the instance, `active` to filter).
 // Spec: GitLab doc/api/deploy_tokens.md. The token is shown once, at creation; only its digest is kept.
 // Maintainers list them; creating and revoking a group's needs its Owner (src/core/accounts/tokens.ts).
-import { paginateList } from "./pagination";
+import { paginateList, readPage, setPaginationHeaders } from "./pagination";
 import { DEPLOY_TOKEN_SCOPES } from "../core/auth/actor";
 import { Hono } from "hono";
-import { eq } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { deployTokens } from "../db/schema";
@@ -12,6 +13,9 @@ import { createDeployToken, revokeDeployToken } from "../core/accounts";
 import { parseBody } from "./validate";
 import { loadAdministeredContainer, type ContainerKind } from "./containers";
 import { deployTokenJson } from "./serializers";
+import { requireAdmin } from "./current-actor";
+import { AppError } from "../core/errors";
+import { booleanish, parseQuery } from "./validate";
 
 const SCOPES = DEPLOY_TOKEN_SCOPES;
 const createSchema = z.object({
@@ -32,6 +36,17 @@ for (const kind of ["projects", "groups"] as ContainerKind[]) {
     return c.json(paginateList(c, rows).map((r) => deployTokenJson(r)));
   });
 
+  deployTokenRoutes.get(`/${kind}/:id/deploy_tokens/:token_id{[0-9]+}`, async (c) => {
+    const container = await loadAdministeredContainer(c, kind, c.req.param("id"));
+    const row = await c.var.registry.db
+      .select()
+      .from(deployTokens)
+      .where(and(eq(column, container.source.id), eq(deployTokens.id, Number(c.req.param("token_id")))))
+      .get();
+    if (!row) throw new AppError("not_found", "404 Deploy Token Not Found");
+    return c.json(deployTokenJson(row));
+  });
+
   deployTokenRoutes.post(`/${kind}/:id/deploy_tokens`, async (c) => {
     const container = await loadAdministeredContainer(c, kind, c.req.param("id"));
     const body = await parseBody(c, createSchema);
@@ -47,3 +62,17 @@ for (const kind of ["projects", "groups"] as ContainerKind[]) {
     return c.body(null, 204);
   });
 }
+
+/** GET /deploy_tokens (administrators): every deploy token, newest first; `active=true` keeps the unrevoked, unexpired ones. */
+deployTokenRoutes.get("/deploy_tokens", async (c) => {
+  requireAdmin(c, false);
+  const query = parseQuery(c, z.object({ active: booleanish.optional() }).passthrough());
+  const now = Date.now();
+  const active = and(eq(deployTokens.revoked, false), or(isNull(deployTokens.expiresAt), gt(deployTokens.expiresAt, new Date(now))));
+  const where = query.active === undefined ? undefined : query.active ? active : sql`NOT ${active}`;
+  const db = c.var.registry.db;
+  const page = readPage(c);
+  const [rows, total] = await Promise.all([db.select().from(deployTokens).where(where).orderBy(desc(deployTokens.id)).limit(page.perPage).offset(page.offset).all(), db.$count(deployTokens, where)]);
+  setPaginationHeaders(c, page, total);
+  return c.json(rows.map((r) => deployTokenJson(r)));
+});

@@ -1,4 +1,4 @@
-// Groups: POST/GET /groups, GET/PUT /groups/:id (PUT also takes the duplicate package settings),
+// Groups: POST/GET /groups, GET/PUT/DELETE /groups/:id (PUT also takes the duplicate package settings),
 // GET /groups/:id/subgroups, GET /groups/:id/projects. Spec: GitLab doc/api/groups.md.
 import { Hono } from "hono";
 import { and, eq } from "drizzle-orm";
@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { namespaces, type NamespacePackageSettings } from "../db/schema";
 import { ACCESS_LEVELS } from "../core/auth/actor";
-import { callerRoleOf, createGroup, updateGroup } from "../core/accounts";
+import { callerRoleOf, createGroup, removeGroup, updateGroup } from "../core/accounts";
+import { abortUploads, ACCEPTED } from "./removal";
 import { AppError } from "../core/errors";
 import { authorizeGroupRead, canReadGroup, getNamespaceByRef, listProjectsInGroup, roleOn, roleOnNamespace, subjectOf } from "../core/tenancy";
 import { decide } from "../core/auth/policy";
@@ -114,6 +115,19 @@ groupRoutes.put("/groups/:id", async (c) => {
   const body = await parseBody(c, updateGroupSchema);
   const changes = { name: body.name, description: body.description, visibility: body.visibility, packageSettings: body.package_settings as NamespacePackageSettings | undefined };
   return c.json(groupJson(originOf(c), await updateGroup(db, group, changes, role)));
+});
+
+/**
+ * DELETE /groups/:id: Owners and administrators (GitLab's remove_group); 202 `{"message":"202 Accepted"}`. The
+ * group, its subgroups and every project under them go at once; package bytes are left to the blob cleanup.
+ */
+groupRoutes.on("DELETE", "/groups/:id", async (c) => {
+  requireUser(c, true);
+  const { db, actor, roles } = c.var.registry;
+  const group = await authorizeGroupRead(db, actor, c.req.param("id"), roles);
+  if (callerRoleOf(actor, roleOnNamespace(await roles(), group)) < ACCESS_LEVELS.owner) throw new AppError("forbidden");
+  abortUploads(c, await removeGroup(db, group));
+  return c.json(ACCEPTED, 202);
 });
 
 groupRoutes.get("/groups/:id/subgroups", async (c) => {

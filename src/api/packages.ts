@@ -8,7 +8,8 @@ import { and, asc, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { inIds, type Db } from "../db/client";
-import { packageBuildInfos, packageFiles, packages, projects, users, PACKAGE_STATUSES } from "../db/schema";
+import { packageFiles, packages, packageTags, projects, PACKAGE_STATUSES } from "../db/schema";
+import { filePipelines, latestPipelines, pipelinesPage, type PipelineJson } from "./package-pipelines";
 import type { ProjectContext } from "../core/tenancy";
 import { AppError } from "../core/errors";
 import { parseQuery, booleanish } from "./validate";
@@ -70,17 +71,20 @@ async function listPackages(c: Context<AppEnv>, db: Db, contexts: ProjectContext
       .all(),
     db.$count(packages, where),
   ]);
-  const pipelines = await latestPipelines(db, rows.map((r) => r.pkg.id));
+  const projectOf = new Map(rows.map((r) => [r.pkg.id, r.pkg.projectId]));
+  const [pipelines, tags] = await Promise.all([latestPipelines(db, (id) => projectOf.get(id)!, rows.map((r) => r.pkg.id)), tagsOf(db, rows.map((r) => r.pkg.id))]);
   setPaginationHeaders(c, page, total);
-  return c.json(rows.map(({ pkg }) => packageJson(c, byId.get(pkg.projectId)!, pkg, pipelines.get(pkg.id) ?? [])));
+  return c.json(rows.map(({ pkg }) => packageJson(c, byId.get(pkg.projectId)!, pkg, pipelines.get(pkg.id) ?? [], tags.get(pkg.id) ?? [])));
 }
 
 packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}", async (c) => {
   const db = c.var.registry.db;
   const { ctx, pkg } = await loadPackage(c, db, "read_package");
   if (pkg.status !== "default" && pkg.status !== "deprecated") throw new AppError("not_found", "404 Package Not Found");
-  const [pipelines, versions] = await Promise.all([
-    latestPipelines(db, [pkg.id]),
+  const inProject = () => pkg.projectId;
+  const [pipelines, tags, versions] = await Promise.all([
+    latestPipelines(db, inProject, [pkg.id]),
+    tagsOf(db, [pkg.id]),
     db
       .select()
       .from(packages)
@@ -88,41 +92,56 @@ packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}", async (c) => 
       .orderBy(desc(packages.createdAt))
       .all(),
   ]);
-  const versionPipelines = await latestPipelines(db, versions.map((v) => v.id));
+  const versionPipelines = await latestPipelines(db, inProject, versions.map((v) => v.id));
   return c.json({
-    ...packageJson(c, ctx, pkg, pipelines.get(pkg.id) ?? []),
+    ...packageJson(c, ctx, pkg, pipelines.get(pkg.id) ?? [], tags.get(pkg.id) ?? []),
     versions: versions.map((v) => ({ id: v.id, version: v.version, created_at: v.createdAt.toISOString(), pipelines: versionPipelines.get(v.id) ?? [] })),
   });
 });
 
+const filesSchema = z.object({
+  order_by: z.enum(["id", "file_name", "created_at"]).default("id"),
+  sort: z.enum(["asc", "desc"]).default("asc"),
+});
+const FILE_ORDER = { id: packageFiles.id, file_name: packageFiles.fileName, created_at: packageFiles.createdAt } as const;
+
+/** GET …/package_files: GitLab's `order_by` (id, file_name, created_at) and `sort`, each file with the pipeline that uploaded it. */
 packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}/package_files", async (c) => {
   const db = c.var.registry.db;
   const { pkg } = await loadPackage(c, db, "read_package");
+  const query = parseQuery(c, filesSchema.passthrough());
   const page = readPage(c);
+  const direction = query.sort === "desc" ? desc : asc;
   const [rows, total] = await Promise.all([
-    db.select().from(packageFiles).where(eq(packageFiles.packageId, pkg.id)).orderBy(asc(packageFiles.id)).limit(page.perPage).offset(page.offset).all(),
+    db.select().from(packageFiles).where(eq(packageFiles.packageId, pkg.id)).orderBy(direction(FILE_ORDER[query.order_by]), direction(packageFiles.id)).limit(page.perPage).offset(page.offset).all(),
     db.$count(packageFiles, eq(packageFiles.packageId, pkg.id)),
   ]);
+  const pipelines = await filePipelines(db, pkg.projectId, pkg.id, rows);
   setPaginationHeaders(c, page, total);
   return c.json(
-    rows.map((f) => ({
-      id: f.id,
-      package_id: f.packageId,
-      created_at: f.createdAt.toISOString(),
-      file_name: f.fileName,
-      size: f.size,
-      file_md5: f.md5,
-      file_sha1: f.sha1,
-      file_sha256: f.sha256,
-    })),
+    rows.map((f) => {
+      const filePipes = pipelines.get(f.id);
+      return {
+        id: f.id,
+        package_id: f.packageId,
+        created_at: f.createdAt.toISOString(),
+        file_name: f.fileName,
+        size: f.size,
+        file_md5: f.md5,
+        file_sha1: f.sha1,
+        file_sha256: f.sha256,
+        ...(filePipes ? { pipelines: filePipes } : {}),
+      };
+    }),
   );
 });
 
+/** GET …/pipelines: keyset pagination only, as GitLab (src/api/package-pipelines.ts). */
 packageApiRoutes.get("/projects/:id/packages/:package_id{[0-9]+}/pipelines", async (c) => {
   const db = c.var.registry.db;
   const { pkg } = await loadPackage(c, db, "read_package");
-  const all = await latestPipelines(db, [pkg.id], 20);
-  return c.json(all.get(pkg.id) ?? []);
+  if (pkg.status !== "default" && pkg.status !== "deprecated") throw new AppError("not_found", "404 Package not found");
+  return c.json(await pipelinesPage(c, db, pkg.projectId, pkg.id));
 });
 
 // Deletes are commits through the package's coordinator (`.on("DELETE")`: table writes are found by grepping for drizzle's write methods).
@@ -148,43 +167,28 @@ async function loadPackage(c: Context<AppEnv>, db: Db, action: "read_package" | 
   return { ctx, pkg };
 }
 
-type PipelineJson = ReturnType<typeof pipelineJson>;
-
-/** The newest build records (pipelines) of each package, `limit` each. */
-async function latestPipelines(db: Db, packageIds: number[], limit = 5): Promise<Map<number, PipelineJson[]>> {
-  const out = new Map<number, PipelineJson[]>();
+/** npm dist-tags (and any format's tags) pointing at each package, as GitLab's Packages::Tag records. */
+async function tagsOf(db: Db, packageIds: number[]): Promise<Map<number, TagJson[]>> {
+  const out = new Map<number, TagJson[]>();
   if (packageIds.length === 0) return out;
-  const rows = await db
-    .select({ info: packageBuildInfos, user: users })
-    .from(packageBuildInfos)
-    .leftJoin(users, eq(users.id, packageBuildInfos.userId))
-    .where(inIds(packageBuildInfos.packageId, packageIds))
-    .orderBy(desc(packageBuildInfos.id))
-    .all();
-  for (const row of rows) {
-    const list = out.get(row.info.packageId) ?? [];
-    if (list.length < limit) list.push(pipelineJson(row.info, row.user));
-    out.set(row.info.packageId, list);
+  const rows = await db.select().from(packageTags).where(inIds(packageTags.packageId, packageIds)).orderBy(asc(packageTags.id)).all();
+  for (const tag of rows) {
+    const list = out.get(tag.packageId) ?? [];
+    list.push({ id: tag.id, package_id: tag.packageId, name: tag.tag, created_at: (tag.createdAt ?? tag.updatedAt).toISOString(), updated_at: tag.updatedAt.toISOString() });
+    out.set(tag.packageId, list);
   }
   return out;
 }
 
-function pipelineJson(info: typeof packageBuildInfos.$inferSelect, user: typeof users.$inferSelect | null) {
-  return {
-    id: info.pipelineId,
-    iid: info.pipelineId,
-    sha: info.sha,
-    ref: info.ref,
-    // A job token records which pipeline published, not how that pipeline ended or what started it.
-    status: null,
-    source: null,
-    created_at: info.createdAt.toISOString(),
-    updated_at: info.createdAt.toISOString(),
-    user: user ? { id: user.id, username: user.username, name: user.name, state: user.state } : null,
-  };
+interface TagJson {
+  id: number;
+  package_id: number;
+  name: string;
+  created_at: string;
+  updated_at: string;
 }
 
-function packageJson(c: Context<AppEnv>, ctx: ProjectContext, pkg: typeof packages.$inferSelect, pipelines: PipelineJson[]) {
+function packageJson(c: Context<AppEnv>, ctx: ProjectContext, pkg: typeof packages.$inferSelect, pipelines: PipelineJson[], tags: TagJson[]) {
   const origin = originOf(c);
   const canDelete = c.var.registry.allows(ctx, "destroy_package");
   return {
@@ -198,10 +202,10 @@ function packageJson(c: Context<AppEnv>, ctx: ProjectContext, pkg: typeof packag
       ...(canDelete ? { delete_api_path: `${origin}/api/v4/projects/${ctx.project.id}/packages/${pkg.id}` } : {}),
     },
     created_at: pkg.createdAt.toISOString(),
-    last_downloaded_at: null,
+    last_downloaded_at: pkg.lastDownloadedAt ? pkg.lastDownloadedAt.toISOString() : null,
     project_id: ctx.project.id,
     project_path: ctx.project.fullPath,
-    tags: [],
+    tags,
     ...(pipelines.length ? { pipeline: pipelines[0], pipelines } : {}),
   };
 }

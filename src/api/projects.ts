@@ -1,4 +1,4 @@
-// Projects: POST/GET /projects, GET/PUT /projects/:id (visibility, package_registry_access_level).
+// Projects: POST/GET /projects, GET/PUT/DELETE /projects/:id (visibility, package_registry_access_level).
 // Spec: GitLab doc/api/projects.md; `public` access level = "Allow anyone to pull".
 import { Hono } from "hono";
 import { eq, sql } from "drizzle-orm";
@@ -7,8 +7,9 @@ import type { AppEnv } from "../env";
 import { namespaces, projects } from "../db/schema";
 import { ACCESS_LEVELS } from "../core/auth/actor";
 import { decide } from "../core/auth/policy";
-import { callerRoleOf, createProject, updateProject } from "../core/accounts";
+import { callerRoleOf, createProject, removeProject, updateProject } from "../core/accounts";
 import { purgeAccessRecords } from "../core/registry";
+import { abortUploads, ACCEPTED } from "./removal";
 import { AppError } from "../core/errors";
 import { getNamespaceByRef, roleOn, roleOnNamespace, subjectOf, throwFor } from "../core/tenancy";
 import { booleanish, parseBody, pathSchema, visibilitySchema } from "./validate";
@@ -91,6 +92,20 @@ projectRoutes.put("/projects/:id", async (c) => {
   // Anonymous readers in this data centre see the new visibility at once; elsewhere within EDGE_ACCESS_TTL_SECONDS.
   await purgeAccessRecords(ctx);
   return c.json(projectJson(originOf(c), row, ctx.namespace));
+});
+
+/**
+ * DELETE /projects/:id: Owners and administrators (GitLab's remove_project); 202 `{"message":"202 Accepted"}`.
+ * The project goes at once (GitLab Free's immediate deletion): its packages, files, tags, rules, tokens and
+ * memberships; protection rules do not hold, as in GitLab. The bytes are left to the blob cleanup.
+ */
+projectRoutes.on("DELETE", "/projects/:id", async (c) => {
+  requireUser(c, true);
+  const registry = c.var.registry;
+  const ctx = await registry.authorize(c.req.param("id"), "read_project").catch(asNotFoundForAnonymous);
+  if (callerRoleOf(registry.actor, ctx.accessLevel) < ACCESS_LEVELS.owner) throw new AppError("forbidden");
+  abortUploads(c, await removeProject(registry.db, ctx.project));
+  return c.json(ACCEPTED, 202);
 });
 
 /** The management API answers private projects with 404 for everyone, as GitLab's REST API does. */

@@ -16,7 +16,7 @@ export function userJson(origin: string, user: UserRow, withPrivate = false) {
     web_url: `${origin}/${user.username}`,
     created_at: iso(user.createdAt),
     is_admin: user.isAdmin,
-    bot: false,
+    bot: user.userType === "project_bot",
     ...(withPrivate ? { email: user.email } : {}),
   };
 }
@@ -85,6 +85,7 @@ export function personalTokenJson(row: typeof personalAccessTokens.$inferSelect,
     name: row.name,
     revoked: row.revoked,
     created_at: iso(row.createdAt),
+    description: row.description,
     scopes: row.scopes,
     user_id: row.userId,
     last_used_at: iso(row.lastUsedAt),

@@ -1,13 +1,14 @@
-// Users and personal access tokens: POST/GET /users, GET /user, PUT /users/:id,
-// POST/GET /users/:id/personal_access_tokens (admin), GET/DELETE /personal_access_tokens[/:id].
+// Users and personal access tokens: POST/GET /users, GET /user, PUT/DELETE /users/:id,
+// POST/GET /users/:id/personal_access_tokens (admin), GET/DELETE /personal_access_tokens[/:id], rotations.
 // Spec: GitLab doc/api/users.md, doc/api/personal_access_tokens.md (the subset DESIGN.md lists).
-import { PAT_SCOPES } from "../core/auth/actor";
+import { ADMIN_PAT_SCOPES, PAT_SCOPES } from "../core/auth/actor";
 import { Hono, type Context } from "hono";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { personalAccessTokens, users } from "../db/schema";
-import { createPersonalAccessToken, createUser, revokePersonalAccessToken, rotatePersonalAccessToken, setUserState, updateUser } from "../core/accounts";
+import { createPersonalAccessToken, createUser, removeUser, revokePersonalAccessToken, rotatePersonalAccessToken, setUserState, updateUser } from "../core/accounts";
+import { abortUploads } from "./removal";
 import { AppError } from "../core/errors";
 import { booleanish, parseBody, pathSchema } from "./validate";
 import { originOf, requireAdmin, requireUser } from "./current-actor";
@@ -30,16 +31,18 @@ const updateUserSchema = z.object({
   state: z.enum(["active", "blocked"]).optional(),
 });
 
+const ALL_SCOPES = [...PAT_SCOPES, ...ADMIN_PAT_SCOPES] as const;
 const createTokenSchema = z.object({
   name: z.string().min(1).max(255),
-  scopes: z.union([z.array(z.enum(PAT_SCOPES)).min(1), z.enum(PAT_SCOPES).transform((s) => [s])]),
+  description: z.string().max(255).optional(),
+  scopes: z.union([z.array(z.enum(ALL_SCOPES)).min(1), z.enum(ALL_SCOPES).transform((s) => [s])]),
   expires_at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional(),
 });
 
 export const userRoutes = new Hono<AppEnv>();
 
 userRoutes.get("/user", async (c) => {
-  const me = requireUser(c);
+  const me = requireUser(c, false, ["read_user"]);
   const row = await c.var.registry.db.select().from(users).where(eq(users.id, me.id)).get();
   return c.json(userJson(originOf(c), row!, true));
 });
@@ -52,7 +55,7 @@ userRoutes.post("/users", async (c) => {
 });
 
 userRoutes.get("/users", async (c) => {
-  requireUser(c);
+  requireUser(c, false, ["read_user"]);
   const page = readPage(c);
   const db = c.var.registry.db;
   const username = c.req.query("username");
@@ -68,7 +71,7 @@ userRoutes.get("/users", async (c) => {
 });
 
 userRoutes.get("/users/:id{[0-9]+}", async (c) => {
-  const me = requireUser(c);
+  const me = requireUser(c, false, ["read_user"]);
   const row = await c.var.registry.db.select().from(users).where(eq(users.id, Number(c.req.param("id")))).get();
   if (!row) throw new AppError("not_found", "404 User Not Found");
   return c.json(userJson(originOf(c), row, me.isAdmin || me.id === row.id));
@@ -91,10 +94,28 @@ async function setState(c: Context<AppEnv>, state: "active" | "blocked") {
   return c.json(true, 201);
 }
 
+/**
+ * DELETE /users/:id (administrators): 204; 409 while the user alone owns a group unless `hard_delete`, which
+ * removes those groups too. The user's personal projects go with them; package bytes go to the blob cleanup.
+ */
+userRoutes.on("DELETE", "/users/:id{[0-9]+}", async (c) => {
+  requireAdmin(c);
+  const query = c.req.query("hard_delete");
+  const body = query === undefined ? await parseBody(c, z.object({ hard_delete: booleanish.optional() })) : { hard_delete: query === "true" };
+  const open = await removeUser(c.var.registry.db, Number(c.req.param("id")), body.hard_delete ?? false);
+  abortUploads(c, open);
+  return c.body(null, 204);
+});
+
 userRoutes.post("/users/:id{[0-9]+}/personal_access_tokens", async (c) => {
   requireAdmin(c);
   const body = await parseBody(c, createTokenSchema);
-  const { row, token } = await createPersonalAccessToken(c.var.registry.db, Number(c.req.param("id")), { name: body.name, scopes: body.scopes, expiresAt: body.expires_at ?? null });
+  const db = c.var.registry.db;
+  const target = await db.select({ isAdmin: users.isAdmin }).from(users).where(eq(users.id, Number(c.req.param("id")))).get();
+  if (target && !target.isAdmin && body.scopes.some((s) => (ADMIN_PAT_SCOPES as readonly string[]).includes(s))) {
+    throw new AppError("bad_request", `400 Bad request - scopes: ${ADMIN_PAT_SCOPES.join(", ")} are only for administrators' tokens`);
+  }
+  const { row, token } = await createPersonalAccessToken(db, Number(c.req.param("id")), { name: body.name, description: body.description ?? null, scopes: body.scopes, expiresAt: body.expires_at ?? null });
   return c.json(personalTokenJson(row, token), 201);
 });
 
@@ -128,12 +149,13 @@ userRoutes.on("DELETE", "/personal_access_tokens/self", async (c) => {
 const rotateSchema = z.object({ expires_at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional() });
 
 /** POST /personal_access_tokens/:id/rotate and /self/rotate: the old token stops working, a new one (same name and scopes) is answered once. */
-for (const [path, idOf] of [
-  ["/personal_access_tokens/:id{[0-9]+}/rotate", (c: Context<AppEnv>) => Number(c.req.param("id"))],
-  ["/personal_access_tokens/self/rotate", selfTokenId],
+for (const [path, idOf, alsoWith] of [
+  ["/personal_access_tokens/:id{[0-9]+}/rotate", (c: Context<AppEnv>) => Number(c.req.param("id")), []],
+  // A token with the self_rotate scope may rotate itself (and nothing else).
+  ["/personal_access_tokens/self/rotate", selfTokenId, ["self_rotate"]],
 ] as const) {
   userRoutes.post(path, async (c) => {
-    const me = requireUser(c, true);
+    const me = requireUser(c, true, alsoWith);
     const body = await parseBody(c, rotateSchema);
     const { row, token } = await rotatePersonalAccessToken(c.var.registry.db, idOf(c), me.isAdmin ? null : me.id, body.expires_at ?? null);
     return c.json(personalTokenJson(row, token), 200);

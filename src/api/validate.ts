@@ -13,8 +13,7 @@ export async function parseBody<T extends z.ZodType>(c: Context<AppEnv>, schema:
   const type = (c.req.header("content-type") ?? "").toLowerCase();
   let raw: unknown;
   if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
-    const form = await c.req.parseBody({ all: true });
-    raw = Object.fromEntries(Object.entries(form).map(([k, v]) => [k.replace(/\[\]$/, ""), v]));
+    raw = await readLimitedForm(c, c.req.header("content-type") ?? type, 256 * 1024);
   } else if (/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/.test(type)) {
     raw = await readLimitedJson(c, 256 * 1024);
   } else {
@@ -23,6 +22,26 @@ export async function parseBody<T extends z.ZodType>(c: Context<AppEnv>, schema:
     raw = {};
   }
   return parseWith(schema, raw);
+}
+
+/**
+ * A form body, read with the same cap as JSON before it is parsed; a malformed one (bad multipart framing, no
+ * boundary) is a 400. A repeated field, or one named `x[]`, becomes an array, as GitLab's Grape reads it.
+ */
+async function readLimitedForm(c: Context<AppEnv>, type: string /* as sent: boundaries are case-sensitive */, limit: number): Promise<Record<string, string | string[]>> {
+  const text = await readLimitedText(c, limit);
+  const parsed = type.toLowerCase().includes("application/x-www-form-urlencoded")
+    ? new URLSearchParams(text)
+    : await new Response(text, { headers: { "content-type": type } }).formData().catch(() => null);
+  if (!parsed) throw new AppError("bad_request", "400 Bad request - the multipart form body is malformed");
+  const form: Record<string, string | string[]> = {};
+  parsed.forEach((value, name) => {
+    if (typeof value !== "string") return;
+    const key = name.replace(/\[\]$/, "");
+    const seen = form[key];
+    form[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  });
+  return form;
 }
 
 export function parseQuery<T extends z.ZodType>(c: Context<AppEnv>, schema: T): z.infer<T> {

@@ -46,7 +46,14 @@ export const blobKey = (id: string) => `blobs/${id}`;
 export async function putBlob(env: BlobEnv, body: ReadableStream<Uint8Array> | null, options: PutBlobOptions): Promise<StoredBlob> {
   if (options.contentLength !== null && options.contentLength > options.maxBytes) throw tooLarge(options.maxBytes);
   const id = crypto.randomUUID();
-  await createDb(env.DB).insert(blobs).values({ id }).run();
+  try {
+    await createDb(env.DB).insert(blobs).values({ id }).run();
+  } catch (error) {
+    // Nothing will read the body now: cancel it, or a caller that feeds it through a pipe (npm's publish body,
+    // a multipart part) waits on backpressure for ever.
+    await body?.cancel(error).catch(() => undefined);
+    throw error;
+  }
   const key = blobKey(id);
   const hashing = createHashingStream(options.maxBytes);
   try {

@@ -1,4 +1,4 @@
-// Scheduled cleanup (cron trigger): removes blobs no package file references once they are older than
+// Scheduled cleanup (cron trigger): removes blobs no package file (nor cached upstream file) references once they are older than
 // the grace period: failed or abandoned uploads, refused publishes, deleted packages and files.
 //
 //   for each batch of blob rows older than the grace period with no package_files row:
@@ -9,7 +9,7 @@
 // never a row pointing at a missing object.
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
-import { blobs, packageFiles, uploadSessions } from "../db/schema";
+import { blobs, cachedFiles, packageFiles, uploadSessions } from "../db/schema";
 import { blobKey } from "./blobs";
 
 const BATCH = 90;
@@ -36,17 +36,18 @@ export async function removeUnreferencedBlobs(env: CleanupEnv, now = Date.now())
   await db.delete(uploadSessions).where(and(sql`${uploadSessions.state} != 'open'`, lt(uploadSessions.createdAt, cutoff))).run();
 
   let removedBlobs = 0;
+  const unreferenced = sql`NOT EXISTS (SELECT 1 FROM ${packageFiles} WHERE ${packageFiles.blobId} = ${blobs.id}) AND NOT EXISTS (SELECT 1 FROM ${cachedFiles} WHERE ${cachedFiles.blobId} = ${blobs.id})`;
   for (;;) {
     const candidates = await db
       .select({ id: blobs.id })
       .from(blobs)
-      .where(and(lt(blobs.createdAt, cutoff), sql`NOT EXISTS (SELECT 1 FROM ${packageFiles} WHERE ${packageFiles.blobId} = ${blobs.id})`, sql`NOT EXISTS (SELECT 1 FROM ${uploadSessions} WHERE ${uploadSessions.blobId} = ${blobs.id} AND ${uploadSessions.state} = 'open')`))
+      .where(and(lt(blobs.createdAt, cutoff), unreferenced, sql`NOT EXISTS (SELECT 1 FROM ${uploadSessions} WHERE ${uploadSessions.blobId} = ${blobs.id} AND ${uploadSessions.state} = 'open')`))
       .limit(BATCH)
       .all();
     if (candidates.length === 0) break;
     const deleted = await db
       .delete(blobs)
-      .where(and(inArray(blobs.id, candidates.map((b) => b.id)), sql`NOT EXISTS (SELECT 1 FROM ${packageFiles} WHERE ${packageFiles.blobId} = ${blobs.id})`))
+      .where(and(inArray(blobs.id, candidates.map((b) => b.id)), unreferenced))
       .returning({ id: blobs.id });
     if (deleted.length) await env.BLOBS.delete(deleted.map((b) => blobKey(b.id)));
     removedBlobs += deleted.length;

@@ -15,6 +15,8 @@ export type ErrorCode =
   | "length_required"
   | "unsupported_media_type" // a body in a content type the endpoint does not take
   | "method_not_allowed"
+  | "bad_gateway" // an upstream registry (request forwarding) failed or answered something unusable
+  | "gateway_timeout" // an upstream registry did not answer in time
   | "internal";
 
 export class AppError extends Error {
@@ -56,13 +58,17 @@ function defaultMessage(code: ErrorCode): string {
       return "415 Unsupported Media Type";
     case "method_not_allowed":
       return "405 Method Not Allowed";
+    case "bad_gateway":
+      return "502 Bad Gateway";
+    case "gateway_timeout":
+      return "504 Gateway Timeout";
     case "internal":
       return "500 Internal Server Error";
   }
 }
 
 /** The HTTP status GitLab uses for each code; formats that answer differently map codes themselves. */
-export function statusOf(code: ErrorCode): 400 | 401 | 403 | 404 | 405 | 409 | 411 | 413 | 415 | 500 {
+export function statusOf(code: ErrorCode): 400 | 401 | 403 | 404 | 405 | 409 | 411 | 413 | 415 | 500 | 502 | 504 {
   switch (code) {
     case "bad_request":
     case "digest_mismatch":
@@ -88,6 +94,10 @@ export function statusOf(code: ErrorCode): 400 | 401 | 403 | 404 | 405 | 409 | 4
       return 413;
     case "internal":
       return 500;
+    case "bad_gateway":
+      return 502;
+    case "gateway_timeout":
+      return 504;
   }
 }
 

@@ -1,6 +1,7 @@
 // Streams a stored file from R2 to the client with ETag, Content-Length, Range (206/416) and HEAD.
 import { blobKey } from "../core/blobs";
 import { AppError } from "../core/errors";
+import { DOWNLOADED_PACKAGE_HEADER } from "./downloads";
 
 export interface ServableFile {
   blobId: string;
@@ -9,6 +10,8 @@ export interface ServableFile {
   sha256: string;
   md5?: string;
   sha1?: string;
+  /** The package the file belongs to: its download is noted (`last_downloaded_at`, src/http/downloads.ts). */
+  packageId?: number;
 }
 
 export interface ServeOptions {
@@ -26,6 +29,7 @@ export async function serveBlob(bucket: R2Bucket, request: Request, file: Servab
     "Cache-Control": options.cacheControl ?? "private, max-age=0, must-revalidate",
     ...(options.extraHeaders ?? {}),
   });
+  if (file.packageId !== undefined && request.method === "GET") headers.set(DOWNLOADED_PACKAGE_HEADER, String(file.packageId));
   if (file.sha1) headers.set("X-Checksum-SHA1", file.sha1);
   if (file.md5) headers.set("X-Checksum-MD5", file.md5);
   headers.set("X-Checksum-SHA256", file.sha256);

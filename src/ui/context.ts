@@ -12,6 +12,8 @@ export interface UiRequest {
   registry: Registry;
   /** D1 statements prepared so far by this page. */
   queries: () => number;
+  /** D1 round trips so far (a batch of several statements is one): the page's budget. */
+  roundTrips: () => number;
   actor: Actor;
   user: UserRecord | null;
   /** The web session, when the viewer signed in through the form (forms need one). */
@@ -36,6 +38,7 @@ export function createUiRequest(c: Context<AppEnv>): UiRequest {
   return {
     registry,
     queries: counter.count,
+    roundTrips: counter.roundTrips,
     actor,
     user: userOf(actor),
     session: sessionOfRequest(c.req.raw),

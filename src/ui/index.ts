@@ -9,6 +9,7 @@ import { homePage, projectPackagesPage, groupPackagesPage } from "./pages/lists"
 import { packagePage } from "./pages/package";
 import { settingsPage, saveAccessLevel, createDeployTokenAction, revokeDeployTokenAction } from "./pages/settings";
 import { deletePackageAction, deleteFileAction } from "./pages/delete";
+import { createProtectionRuleAction, deleteProtectionRuleAction } from "./pages/protection";
 import { signInPage, signInAction, signOutAction } from "./pages/sign-in";
 import { errorPage, notFoundPage } from "./pages/errors";
 
@@ -46,6 +47,10 @@ pages.on(["GET", "POST"], "*", (c) => {
       return createDeployTokenAction(c, route.projectPath);
     case "revoke_deploy_token":
       return revokeDeployTokenAction(c, route.projectPath, route.tokenId);
+    case "create_protection_rule":
+      return createProtectionRuleAction(c, route.projectPath, (text) => settingsPage(c, route.projectPath, { kind: "error", text }, 400));
+    case "delete_protection_rule":
+      return deleteProtectionRuleAction(c, route.projectPath, route.ruleId);
   }
 });
 

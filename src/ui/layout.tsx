@@ -26,7 +26,7 @@ export function renderPage(c: UiContext, options: PageOptions): Response | Promi
   c.header("X-Content-Type-Options", "nosniff");
   c.header("Referrer-Policy", "same-origin");
   c.header("Cache-Control", "private, no-store");
-  c.header("Server-Timing", `d1;desc="${ui.queries()} queries", app;dur=${Date.now() - ui.started}`);
+  c.header("Server-Timing", `d1;desc="${ui.roundTrips()} round trips, ${ui.queries()} queries", app;dur=${Date.now() - ui.started}`);
   return c.html(
     <html lang="en">
       <head>

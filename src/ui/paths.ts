@@ -10,7 +10,9 @@ export type UiRoute =
   | { page: "settings"; projectPath: string }
   | { page: "settings_access"; projectPath: string }
   | { page: "create_deploy_token"; projectPath: string }
-  | { page: "revoke_deploy_token"; projectPath: string; tokenId: number };
+  | { page: "revoke_deploy_token"; projectPath: string; tokenId: number }
+  | { page: "create_protection_rule"; projectPath: string }
+  | { page: "delete_protection_rule"; projectPath: string; ruleId: number };
 
 const SEGMENT = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$/;
 
@@ -42,8 +44,10 @@ export function matchUiRoute(method: string, pathname: string): UiRoute | null {
   if (rest[0] === "settings" && rest[1] === "packages") {
     if (rest.length === 2) return method === "GET" ? { page: "settings", projectPath } : method === "POST" ? { page: "settings_access", projectPath } : null;
     if (rest.length === 3 && rest[2] === "deploy_tokens" && method === "POST") return { page: "create_deploy_token", projectPath };
-    const tokenId = id(rest[3]);
-    if (rest.length === 5 && rest[2] === "deploy_tokens" && tokenId !== null && rest[4] === "revoke" && method === "POST") return { page: "revoke_deploy_token", projectPath, tokenId };
+    const itemId = id(rest[3]);
+    if (rest.length === 5 && rest[2] === "deploy_tokens" && itemId !== null && rest[4] === "revoke" && method === "POST") return { page: "revoke_deploy_token", projectPath, tokenId: itemId };
+    if (rest.length === 3 && rest[2] === "protection_rules" && method === "POST") return { page: "create_protection_rule", projectPath };
+    if (rest.length === 5 && rest[2] === "protection_rules" && itemId !== null && rest[4] === "delete" && method === "POST") return { page: "delete_protection_rule", projectPath, ruleId: itemId };
   }
   return null;
 }
@@ -60,6 +64,8 @@ export const urls = {
   settings: (projectPath: string) => `/${projectPath}/-/settings/packages`,
   createDeployToken: (projectPath: string) => `/${projectPath}/-/settings/packages/deploy_tokens`,
   revokeDeployToken: (projectPath: string, tokenId: number) => `/${projectPath}/-/settings/packages/deploy_tokens/${tokenId}/revoke`,
+  createProtectionRule: (projectPath: string) => `/${projectPath}/-/settings/packages/protection_rules`,
+  deleteProtectionRule: (projectPath: string, ruleId: number) => `/${projectPath}/-/settings/packages/protection_rules/${ruleId}/delete`,
 };
 
 /** Only same-site paths are followed after sign-in (no `//host` or `/\host` open redirects). */

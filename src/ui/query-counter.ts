@@ -13,6 +13,19 @@ export function countingD1(target: D1Database): CountingD1 {
   let statements = 0;
   let batched = 0;
   let batches = 0;
+  // Reads go through a session (src/core/registry/read-session.ts): its statements count too.
+  const countedSession = (session: D1DatabaseSession) => ({
+    prepare: (query: string) => {
+      statements++;
+      return session.prepare(query);
+    },
+    batch: (list: D1PreparedStatement[]) => {
+      batches++;
+      batched += list.length;
+      return session.batch(list);
+    },
+    getBookmark: () => session.getBookmark(),
+  });
   const d1 = new Proxy(target, {
     get(object, property) {
       const value = Reflect.get(object, property, object);
@@ -22,6 +35,9 @@ export function countingD1(target: D1Database): CountingD1 {
           statements++;
           return object.prepare(query);
         };
+      }
+      if (property === "withSession") {
+        return (constraint?: string) => countedSession(object.withSession(constraint));
       }
       if (property === "exec") {
         return (query: string) => {

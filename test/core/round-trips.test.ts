@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { fetchCounted } from "../support/counting-d1";
 import { ADMIN_TOKEN, addMember, call, createGroup, createProject, createUser, ok, unique } from "../support/api";
-import { escaped, INSTALL_ACCEPT, projectPrefix, groupPrefix, publish } from "../formats/npm/support";
+import { escaped, INSTALL_ACCEPT, projectPrefix, groupPrefix, publish, publishBody } from "../formats/npm/support";
 
 async function npmProject(visibility: "public" | "private") {
   const group = await createGroup(unique("rt").toLowerCase());
@@ -104,5 +104,31 @@ describe("D1 round trips", () => {
     expect([within.status, within.response.headers.get("x-packyard-cache")]).toEqual([200, "HIT"]);
     await new Promise((r) => setTimeout(r, 1_100));
     expect((await fetchCounted(file(elsewhere), { vars })).status).toBe(401);
+  });
+
+  it("a publish costs at most two round trips besides the coordinator's batch", async () => {
+    const group = await createGroup(unique("rtpub").toLowerCase());
+    const project = await createProject(group.id, { visibility: "private" });
+    const developer = await createUser();
+    await addMember("projects", project.id, developer.id, 30);
+    const name = `@${group.path}/published`;
+    // A token's first use in ten minutes also records its last-used time, off the response path (waitUntil).
+    await fetchCounted(`${projectPrefix(project.id)}/${escaped(name)}`, { headers: bearer(developer.token) });
+    const body = await publishBody(name, "1.0.0");
+    const res = await fetchCounted(`${projectPrefix(project.id)}/${escaped(name)}`, {
+      method: "PUT",
+      body: body.body,
+      headers: { ...bearer(developer.token), "content-type": "application/json", "npm-command": "publish" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.roundTrips.total).toBeLessThanOrEqual(2);
+  });
+
+  it("a revoked token is refused by the next request: nothing caches credentials or permissions", async () => {
+    const { project, developer, name } = await npmProject("private");
+    const path = `${projectPrefix(project.id)}/${escaped(name)}`;
+    expect((await fetchCounted(path, { headers: bearer(developer.token) })).status).toBe(200);
+    await ok(call("/api/v4/personal_access_tokens/self", { method: "DELETE", token: developer.token }), 204);
+    expect((await fetchCounted(path, { headers: bearer(developer.token) })).status).toBe(401);
   });
 });

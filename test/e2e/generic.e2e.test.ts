@@ -113,7 +113,7 @@ describe("generic packages with curl", () => {
       "-X",
       "PUT",
       "-d",
-      JSON.stringify({ package_settings: { generic_duplicates_allowed: false, generic_duplicate_exception_regex: "-SNAPSHOT$" } }),
+      JSON.stringify({ package_settings: { generic_duplicates_allowed: false, generic_duplicate_exception_regex: ".*-SNAPSHOT" } }),
       `${registry.url}/api/v4/groups/${groupId}`,
     ]);
     expect(settings.status).toBe(200);
@@ -159,7 +159,7 @@ describe("the chunked upload API", () => {
     const env = { ...process.env, PACKYARD_TOKEN: token };
     const phases: string[] = [];
     const measure = async <T>(label: string, work: () => Promise<T>): Promise<{ result: T; growth: number }> => {
-      const sampler = sampleRss(registry.stateDir, registry.port);
+      const sampler = sampleRss(registry.runtimePids);
       const started = Date.now();
       const result = await work();
       const { start, peak, pids } = sampler.stop();

@@ -34,12 +34,17 @@ export function countingD1(target: D1Database, replica: ReplicaMode = "current")
   const emptyResult = () => ({ results: [], success: true as const, meta: { served_by_primary: false, duration: 0, changes: 0, last_row_id: 0, changed_db: false, size_after: 0, rows_read: 0, rows_written: 0 } });
 
   const statement = (real: D1PreparedStatement, side: Side): D1PreparedStatement => {
+    /** One round trip: counted, then answered (by nothing at all on a lagging replica). */
+    const trip = <T>(answer: () => Promise<T>, lag: () => Promise<T>) => {
+      tick(side);
+      return lagging(side) ? lag() : answer();
+    };
     const wrapped = {
       bind: (...values: unknown[]) => statement(real.bind(...values), side),
-      first: (column?: string) => (tick(side), lagging(side) ? Promise.resolve(null) : column ? real.first(column) : real.first()),
-      all: () => (tick(side), lagging(side) ? Promise.resolve(emptyResult()) : real.all()),
-      run: () => (tick(side), real.run()),
-      raw: (options?: { columnNames?: boolean }) => (tick(side), lagging(side) ? Promise.resolve([]) : real.raw(options as { columnNames: true })),
+      first: (column?: string) => trip(() => (column ? real.first(column) : real.first()), () => Promise.resolve(null)),
+      all: () => trip(() => real.all(), () => Promise.resolve(emptyResult())),
+      run: () => trip(() => real.run(), () => real.run()),
+      raw: (options?: { columnNames?: boolean }) => trip<unknown[]>(() => real.raw(options as { columnNames: true }), () => Promise.resolve([])),
     } as unknown as D1PreparedStatement;
     inner.set(wrapped, real);
     return wrapped;
@@ -53,7 +58,10 @@ export function countingD1(target: D1Database, replica: ReplicaMode = "current")
   const d1 = {
     prepare: (query: string) => statement(target.prepare(query), "primary"),
     batch: batchOn(target, "primary"),
-    exec: (query: string) => (tick("primary"), target.exec(query)),
+    exec: (query: string) => {
+      tick("primary");
+      return target.exec(query);
+    },
     dump: () => target.dump(),
     withSession: (constraint?: string) => {
       const session = target.withSession(constraint);

@@ -97,8 +97,9 @@ export function textOf(html: string): string {
     .replace(/\s+/g, " ");
 }
 
+/** The page's D1 round trips, from its Server-Timing header (a batch of several statements is one). */
 export function d1Queries(res: Response): number {
-  const match = res.headers.get("server-timing")?.match(/d1;desc="(\d+) queries"/);
+  const match = res.headers.get("server-timing")?.match(/d1;desc="(\d+) round trips/);
   if (!match) throw new Error("no Server-Timing d1 entry");
   return Number(match[1]);
 }

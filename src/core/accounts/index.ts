@@ -1,5 +1,6 @@
 // Every write to the tenancy and token tables: users, groups, projects, memberships, tokens. The
 // management API (src/api) and the web pages (src/ui) both call these; neither writes a table itself.
+// Removals (projects, groups, users) and project/group access tokens live here too.
 export { callerRoleOf } from "./roles";
 export { createUser, setUserState, updateUser, type NewUser, type UserChanges, type UserRow } from "./users";
 export { createGroup, updateGroup, type GroupChanges, type NewGroup } from "./groups";
@@ -22,3 +23,14 @@ export {
   type NewPersonalToken,
   type PersonalTokenRow,
 } from "./tokens";
+export { removeGroup, removeProject, removeUser, soloOwnedGroups, type OpenUpload } from "./removals";
+export {
+  checkResourceTokenManager,
+  createResourceToken,
+  getResourceToken,
+  listResourceTokens,
+  revokeResourceToken,
+  rotateResourceToken,
+  type NewResourceToken,
+  type ResourceToken,
+} from "./resource-tokens";

@@ -13,6 +13,7 @@ export type DeployTokenRow = typeof deployTokens.$inferSelect;
 
 export interface NewPersonalToken {
   name: string;
+  description?: string | null;
   scopes: string[];
   /** YYYY-MM-DD, the first day the token no longer works; null = never. */
   expiresAt: string | null;
@@ -24,7 +25,7 @@ export async function createPersonalAccessToken(db: Db, userId: number, input: N
   const token = generateToken("glpat-");
   const [row] = await db
     .insert(personalAccessTokens)
-    .values({ userId, name: input.name, scopes: input.scopes, expiresAt: input.expiresAt, tokenDigest: await tokenDigest(token) })
+    .values({ userId, name: input.name, description: input.description ?? null, scopes: input.scopes, expiresAt: input.expiresAt, tokenDigest: await tokenDigest(token) })
     .returning();
   return { row: row!, token };
 }
@@ -61,6 +62,7 @@ export async function rotatePersonalAccessToken(db: Db, id: number, ownerId: num
           id: sql<number>`NULL`.as("id"),
           userId: personalAccessTokens.userId,
           name: personalAccessTokens.name,
+          description: personalAccessTokens.description,
           tokenDigest: sql<string>`${digest}`.as("token_digest"),
           scopes: personalAccessTokens.scopes,
           expiresAt: sql<string>`${expires}`.as("expires_at"),

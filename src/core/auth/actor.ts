@@ -3,12 +3,39 @@
 export const ACCESS_LEVELS = { none: 0, guest: 10, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
 export type AccessLevel = 0 | 10 | 20 | 30 | 40 | 50;
 
-/** The one list of token scopes. Personal access tokens: `api` (read and write), `read_api` (read). */
-export const PAT_SCOPES = ["api", "read_api"] as const;
+/**
+ * The one list of token scopes: every scope GitLab gives personal access tokens (Gitlab::Auth
+ * non_admin_available_scopes). Here `api` reads and writes, `read_api` reads (the API and the registry),
+ * `read_user` reads users (GET /user, /users, /version), `self_rotate` lets a token rotate itself; the rest are
+ * accepted and kept but grant nothing, as Packyard has no repositories, container or virtual registry, runners,
+ * Kubernetes agent, observability or Duo. Unknown scopes are refused.
+ */
+export const PAT_SCOPES = [
+  "api",
+  "read_api",
+  "read_user",
+  "create_runner",
+  "manage_runner",
+  "k8s_proxy",
+  "self_rotate",
+  "read_repository",
+  "write_repository",
+  "read_registry",
+  "write_registry",
+  "read_virtual_registry",
+  "write_virtual_registry",
+  "read_observability",
+  "write_observability",
+  "ai_features",
+] as const;
+/** Scopes only administrators' tokens may carry (GitLab's ADMIN_SCOPES); no Sudo header or admin mode here, so they grant nothing more. */
+export const ADMIN_PAT_SCOPES = ["sudo", "admin_mode", "read_service_ping"] as const;
+/** Project and group access tokens: the personal scopes but read_user (Gitlab::Auth.resource_bot_scopes). */
+export const RESOURCE_TOKEN_SCOPES = PAT_SCOPES.filter((s) => s !== "read_user") as Exclude<(typeof PAT_SCOPES)[number], "read_user">[];
 /** Deploy-token scopes that grant something here: pull, and push (which also pulls). */
 export const PACKAGE_DEPLOY_TOKEN_SCOPES = ["read_package_registry", "write_package_registry"] as const;
-/** Every deploy-token scope GitLab accepts (repository and container scopes are stored but grant nothing here). */
-export const DEPLOY_TOKEN_SCOPES = [...PACKAGE_DEPLOY_TOKEN_SCOPES, "read_repository", "read_registry", "write_registry"] as const;
+/** Every deploy-token scope GitLab accepts (repository, container and virtual registry scopes are stored but grant nothing here). */
+export const DEPLOY_TOKEN_SCOPES = [...PACKAGE_DEPLOY_TOKEN_SCOPES, "read_repository", "read_registry", "write_registry", "read_virtual_registry", "write_virtual_registry"] as const;
 
 export interface UserRecord {
   id: number;

@@ -12,6 +12,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../../env";
 import { AppError } from "../errors";
+import { planCacheCommit, type CacheCommit, type CacheCommitResult } from "../forwarding/cache";
+import { createDb } from "../../db/client";
 import { planCommit } from "./plan";
 import type { CommitRequest, CommitResult } from "./types";
 
@@ -45,7 +47,19 @@ export class PublishCoordinator extends DurableObject<Bindings> {
     } catch (error) {
       if (error instanceof AppError) return { ok: false, code: error.code, message: error.message };
       console.error("publish commit failed", error);
-      return { ok: false, code: "internal", message: "commit failed" };
+      return { ok: false, code: "internal", message: "500 Internal Server Error - the commit failed and nothing was published; retry" };
+    }
+  }
+
+  /** A pull-through cache write of this name (src/core/forwarding/cache.ts), queued with everything else of it. */
+  async cache(request: CacheCommit): Promise<CacheCommitResult> {
+    const work = this.queue.then(() => planCacheCommit(createDb(this.env.DB), request));
+    this.queue = work.catch(() => undefined);
+    try {
+      return { ok: true, file: await work };
+    } catch (error) {
+      console.error("cache commit failed", error);
+      return { ok: false, message: "500 Internal Server Error - the cached copy could not be kept" };
     }
   }
 

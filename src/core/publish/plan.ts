@@ -4,19 +4,25 @@
 //   planCommit(request):
 //     project row (404 if gone)
 //     expand "plan" ops: state = package rows + tags (+ files for planners that read them), ops = planner(state, input)
+//     protection rules of the project and type (read with the project): refuse (403) what they protect
 //     for each op: read what it needs, refuse (AppError) or push statements
 //       (publish with uniqueInRootNamespace: also refuse when another project of the top-level namespace has the version)
 //     db.batch(statements + bump projects.packages_revision)     -- all or nothing
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { createDb, inIds, type Db } from "../../db/client";
-import { blobs, namespaces, packageBuildInfos, packageFiles, packages, packageTags, projects } from "../../db/schema";
+import { blobs, namespaces, packageBuildInfos, packageFiles, packageNameReservations, packageProtectionRules, packages, packageTags, projects } from "../../db/schema";
+import { FORWARDING_FORMATS } from "../settings/package-settings";
 import { AppError } from "../errors";
-import { duplicatesAllowed } from "./duplicates";
+import { checkProtection } from "../protection/enforce";
+import { duplicatesAllowed, repeatsFile } from "./duplicates";
 import { plannerFor, type PackageState } from "./planners";
 import type { CommitOp, CommitRequest, CommitResult } from "./types";
 
 type Statement = BatchItem<"sqlite">;
+
+/** Formats whose names request forwarding could send upstream: a publish reserves the name in its project. */
+const RESERVING_TYPES = new Set<string>(FORWARDING_FORMATS);
 type PackageRow = typeof packages.$inferSelect;
 type PublishOp = Extract<CommitOp, { kind: "publish" }>;
 
@@ -28,9 +34,13 @@ interface PublishReadBack {
 
 export async function planCommit(d1: D1Database, request: CommitRequest): Promise<CommitResult> {
   const db = createDb(d1);
-  const project = await db.select().from(projects).where(eq(projects.id, request.projectId)).get();
+  const [[project], rules] = await db.batch([
+    db.select().from(projects).where(eq(projects.id, request.projectId)),
+    db.select().from(packageProtectionRules).where(and(eq(packageProtectionRules.projectId, request.projectId), eq(packageProtectionRules.packageType, request.packageType))),
+  ]);
   if (!project) throw new AppError("not_found", "404 Project Not Found");
   const ops = await expandPlans(db, request);
+  await checkProtection(db, request, project, rules, ops);
   const statements: Statement[] = [];
   const readBacks: PublishReadBack[] = [];
   let packageId: number | null = null;
@@ -194,6 +204,7 @@ async function planPublish(db: Db, request: CommitRequest, op: PublishOp, namesp
           sha256: blob.sha256,
           sha512: blob.sha512,
           metadata: file.metadata ?? {},
+          pipelineId: request.author.buildInfo?.pipelineId ?? null,
           createdAt: now,
         })
         .returning({ id: packageFiles.id }),
@@ -206,6 +217,15 @@ async function planPublish(db: Db, request: CommitRequest, op: PublishOp, namesp
   if (build && op.recordBuild !== false) {
     statements.push(db.insert(packageBuildInfos).values({ packageId: packageIdExpr as number, ...build }));
   }
+  if (RESERVING_TYPES.has(request.packageType)) {
+    // Reserve the name against request forwarding for good (released by a Maintainer, src/core/forwarding/admin.ts).
+    statements.push(
+      db
+        .insert(packageNameReservations)
+        .values({ projectId: request.projectId, packageType: request.packageType, normalizedName: request.normalizedName })
+        .onConflictDoNothing(),
+    );
+  }
   const packageStatement = statements.length;
   statements.push(db.select({ id: packages.id }).from(packages).where(sql`${packages.id} = ${packageIdExpr}`));
   return { readBack: { fileStatements, packageStatement }, createdPackage: !existing };
@@ -216,19 +236,20 @@ async function checkDuplicates(db: Db, request: CommitRequest, op: PublishOp, ex
   if (policy.kind === "allow") return;
   if (policy.kind === "reject_version") throw new AppError("package_exists");
   const names = op.files.map((f) => f.fileName);
-  const clash =
-    names.length > 0
-      ? await db.select({ fileName: packageFiles.fileName }).from(packageFiles).where(and(eq(packageFiles.packageId, existing.id), inArray(packageFiles.fileName, names))).get()
-      : undefined;
   if (policy.kind === "reject_file_name") {
+    const clash =
+      names.length > 0
+        ? await db.select({ fileName: packageFiles.fileName }).from(packageFiles).where(and(eq(packageFiles.packageId, existing.id), inArray(packageFiles.fileName, names))).get()
+        : undefined;
     if (clash) throw new AppError("package_exists", `File ${clash.fileName} already exists`);
     return;
   }
-  if (policy.perFile && !clash) return;
-  const namespace = await db.select().from(namespaces).where(eq(namespaces.id, namespaceId)).get();
-  const rootId = Number((namespace?.traversalIds ?? "").split("/")[0]) || namespaceId;
-  const root = rootId === namespaceId ? namespace : await db.select().from(namespaces).where(eq(namespaces.id, rootId)).get();
-  if (!duplicatesAllowed(root?.packageSettings ?? {}, policy.setting, request.name, op.version)) {
+  const [files, namespace] = await db.batch([
+    db.select({ fileName: packageFiles.fileName }).from(packageFiles).where(eq(packageFiles.packageId, existing.id)),
+    db.select({ packageSettings: namespaces.packageSettings }).from(namespaces).where(eq(namespaces.id, namespaceId)),
+  ]);
+  if (policy.perFile && !repeatsFile(policy.setting, op.version, files.map((f) => f.fileName), names)) return;
+  if (!duplicatesAllowed(namespace[0]?.packageSettings, policy.setting, request.name, op.version)) {
     throw new AppError("duplicate_not_allowed");
   }
 }

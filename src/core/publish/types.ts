@@ -31,10 +31,24 @@ export interface BuildInfo {
   userId: number | null;
 }
 
+/** The person or deploy token behind a commit, as protection rules judge it (src/core/protection). */
+export interface CommitActor {
+  kind: "user" | "deploy_token";
+  /** Instance administrators pass every protection rule. */
+  admin: boolean;
+  /**
+   * The user's memberships as the request loaded them ("Project:1" / "Namespace:4" → access level): the
+   * coordinator takes the highest over the project and the namespaces above it (GitLab's max_member_access).
+   */
+  roles: [string, number][];
+}
+
 /** Who makes a commit: derived from the actor by the registry context, never by a format. */
 export interface CommitAuthor {
   creatorId: number | null;
   buildInfo: BuildInfo | null;
+  /** Absent: a write of the core itself, held to protection rules as strictly as a deploy token. */
+  actor?: CommitActor;
 }
 
 /** One change to a package. Every op of a commit is decided against the rows as they were before it. */

@@ -43,7 +43,7 @@ import {
   type TagRow,
 } from "../packages";
 import { commitPackage, type CommitSuccess } from "../publish/client";
-import type { CommitAuthor, CommitOp, CommitTarget } from "../publish/types";
+import type { CommitActor, CommitAuthor, CommitOp, CommitTarget } from "../publish/types";
 import { allows, authorizeFound, roleQueries, rolesFromRows, type ProjectContext } from "../tenancy";
 import { foundProject, projectScopeOf, scopeFromRows, scopeQueries, type ReadScope, type ScopeLevel } from "./read-scope";
 import { ReadSession } from "./read-session";
@@ -178,8 +178,11 @@ export class Registry {
     return this.rolesPromise;
   };
 
-  /** A project by `:id` on which the actor may do `action` (401/403/404 as GitLab, unknown = private). */
-  async authorize(projectRef: string, action: PackageAction, reads?: ReadPlan): Promise<ProjectContext> {
+  /**
+   * A project by `:id` on which the actor may do `action` (401/403/404 as GitLab, unknown = private); `action` may
+   * depend on who the caller turns out to be (npm asks deploy tokens for less), decided after the one batch.
+   */
+  async authorize(projectRef: string, action: PackageAction | ((actor: Actor) => PackageAction), reads?: ReadPlan): Promise<ProjectContext> {
     const { scope } = await this.run({ level: { kind: "project", ref: projectRef }, action }, planList(reads));
     return scope.projects[0]!;
   }
@@ -296,7 +299,8 @@ export class Registry {
     // What was read before this write no longer describes the package.
     this.prefetched = [];
     try {
-      return await commitPackage(this.env, { ...target, ops, author: authorOf(this.actor) });
+      // The memberships were read with the authorisation: the coordinator judges protection rules by them.
+      return await commitPackage(this.env, { ...target, ops, author: authorOf(this.actor, await this.roles()) });
     } finally {
       // Anonymous readers in this data centre see the write at once (src/core/registry/edge-access.ts).
       const ctx = this.authorised.get(target.projectId);
@@ -330,7 +334,7 @@ export class Registry {
    * group rows and the declared package rows. An answer that denies or finds nothing is asked again of the
    * primary when a replica gave it.
    */
-  private async run(target: { level: ScopeLevel; action: PackageAction | null } | null, plan: readonly PackageReads[]): Promise<{ scope: ReadScope }> {
+  private async run(target: { level: ScopeLevel; action: PackageAction | ((actor: Actor) => PackageAction) | null } | null, plan: readonly PackageReads[]): Promise<{ scope: ReadScope }> {
     const pending = this.pending;
     if (pending && !pending.lookup) pending.lookup = lookupOf(pending.credential, pending.options);
     const lookup = pending?.lookup ? await pending.lookup : null;
@@ -366,7 +370,7 @@ export class Registry {
       const roleMap = roles ?? (await this.rolesPromise) ?? new Map<string, number>();
       const resolved =
         target.action && target.level.kind === "project"
-          ? projectScopeOf(authorizeFound(actor, foundProject(part(scopeSlot)), roleMap, target.action))
+          ? projectScopeOf(authorizeFound(actor, foundProject(part(scopeSlot)), roleMap, typeof target.action === "function" ? target.action(actor) : target.action))
           : scopeFromRows(actor, roleMap, target.level, part(scopeSlot));
       const allowed = new Set(resolved.projectIds);
       const prefetched = readSlots.map(({ reads, main, tags }) => answerOf(reads, allowed, resolved.namespace?.id ?? null, part(main), tags ? (part(tags)[0] as TagRow[]) : null));
@@ -385,9 +389,16 @@ export class Registry {
   }
 }
 
-export function authorOf(actor: Actor): CommitAuthor {
+/** `roles`: the actor's memberships, from which the coordinator derives their level on the project for protection rules. */
+export function authorOf(actor: Actor, roles: Map<string, number> = new Map()): CommitAuthor {
   const buildInfo = actor.kind === "job_token" ? { pipelineId: actor.pipeline.id, ref: actor.pipeline.ref, sha: actor.pipeline.sha, userId: actor.user.id } : null;
-  return { creatorId: userOf(actor)?.id ?? null, buildInfo };
+  const user = userOf(actor);
+  const commitActor: CommitActor | undefined = user
+    ? { kind: "user", admin: user.isAdmin, roles: user.isAdmin ? [] : [...roles] }
+    : actor.kind === "deploy_token"
+      ? { kind: "deploy_token", admin: false, roles: [] }
+      : undefined;
+  return { creatorId: user?.id ?? null, buildInfo, actor: commitActor };
 }
 
 const idsOf = (where: ProjectSet): number[] => (Array.isArray(where) ? where.map((p) => p.project.id) : where.projectIds);

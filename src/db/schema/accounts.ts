@@ -19,12 +19,19 @@ export const users = sqliteTable(
     state: text("state", { enum: ["active", "blocked"] }).notNull().default("active"),
     /** PBKDF2 hash for web sign-in; null = no password sign-in. */
     passwordHash: text("password_hash"),
+    /** `project_bot`: the bot user behind a project or group access token (GitLab's user_type). */
+    userType: text("user_type", { enum: ["human", "project_bot"] }).notNull().default("human"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_username_lower").on(sql`lower(${t.username})`)],
 );
 
-/** Duplicate rules a group sets for its packages (GitLab's namespace_package_settings). */
+/**
+ * GitLab's `namespace_package_settings` row of a namespace, stored as one JSON object on the namespace
+ * (absent keys take GitLab's column defaults: src/core/settings/package-settings.ts). Duplicate rules per
+ * format, request forwarding per format with its lock (cascading as GitLab's CascadingNamespaceSettingAttribute),
+ * and Packyard's forwarding allow/deny patterns.
+ */
 export type NamespacePackageSettings = Partial<{
   maven_duplicates_allowed: boolean;
   maven_duplicate_exception_regex: string;
@@ -32,8 +39,20 @@ export type NamespacePackageSettings = Partial<{
   generic_duplicate_exception_regex: string;
   nuget_duplicates_allowed: boolean;
   nuget_duplicate_exception_regex: string;
+  nuget_symbol_server_enabled: boolean;
   terraform_module_duplicates_allowed: boolean;
   terraform_module_duplicate_exception_regex: string;
+  /** null: inherit from the nearest ancestor that sets it, else the instance setting. */
+  maven_package_requests_forwarding: boolean | null;
+  lock_maven_package_requests_forwarding: boolean;
+  npm_package_requests_forwarding: boolean | null;
+  lock_npm_package_requests_forwarding: boolean;
+  pypi_package_requests_forwarding: boolean | null;
+  lock_pypi_package_requests_forwarding: boolean;
+  /** Packyard: only names matching this pattern (anchored, RE2) are forwarded ("" = any). */
+  package_requests_forwarding_allow_regex: string;
+  /** Packyard: names matching this pattern (anchored, RE2) are never forwarded ("" = none). */
+  package_requests_forwarding_deny_regex: string;
 }>;
 
 export const namespaces = sqliteTable(

@@ -3,3 +3,4 @@ export * from "./tokens";
 export * from "./packages";
 export * from "./blobs";
 export * from "./throttle";
+export * from "./settings";

@@ -33,6 +33,8 @@ export const packages = sqliteTable(
     creatorId: integer("creator_id").references(() => users.id),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+    /** Written at most once an hour per package, off the response path (src/core/last-downloaded.ts). */
+    lastDownloadedAt: integer("last_downloaded_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("packages_identity").on(t.projectId, t.packageType, t.normalizedName, t.version),
@@ -54,6 +56,8 @@ export const packageFiles = sqliteTable(
     sha256: text("sha256").notNull(),
     sha512: text("sha512").notNull(),
     metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+    /** The CI pipeline that uploaded this file (a job token's), matching a package_build_infos row of the package. */
+    pipelineId: integer("pipeline_id"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -73,6 +77,8 @@ export const packageTags = sqliteTable(
     normalizedName: text("normalized_name").notNull(),
     tag: text("tag").notNull(),
     packageId: integer("package_id").notNull().references(() => packages.id),
+    /** Null only for tags written before the column existed (the migration copies updated_at into it). */
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).$defaultFn(() => new Date()),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
   },
   (t) => [uniqueIndex("package_tags_identity").on(t.projectId, t.packageType, t.normalizedName, t.tag)],
@@ -114,4 +120,24 @@ export const groupPackageRecords = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
   },
   (t) => [uniqueIndex("group_package_records_name").on(t.namespaceId, t.packageType, t.name)],
+);
+
+/**
+ * GitLab's protected packages (Packages::Protection::Rule): a project's rule names a package type and a
+ * name pattern (`*` = any run of characters, case-insensitive) and the least access level that may push
+ * and/or delete matching packages (40 Maintainer, 50 Owner, 60 instance administrator; null = no limit).
+ */
+export const packageProtectionRules = sqliteTable(
+  "package_protection_rules",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id").notNull().references(() => projects.id),
+    packageType: text("package_type").notNull(),
+    packageNamePattern: text("package_name_pattern").notNull(),
+    minimumAccessLevelForPush: integer("minimum_access_level_for_push"),
+    minimumAccessLevelForDelete: integer("minimum_access_level_for_delete"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [uniqueIndex("package_protection_rules_identity").on(t.projectId, t.packageType, t.packageNamePattern)],
 );

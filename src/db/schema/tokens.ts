@@ -12,6 +12,7 @@ export const personalAccessTokens = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     userId: integer("user_id").notNull().references(() => users.id),
     name: text("name").notNull(),
+    description: text("description"),
     tokenDigest: text("token_digest").notNull(),
     scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
     /** ISO date (YYYY-MM-DD) after which the token stops working; null = never. */

@@ -7,6 +7,8 @@ import { withEdgeCache } from "../../http/edge-cache";
 import { serveBlob } from "../../http/serve-blob";
 import { buildArtifactMetadata, buildSnapshotMetadata, contentTypeOf } from "./metadata";
 import { METADATA_FILE, type ChecksumKind, type MavenFileRequest } from "./parse";
+import { orForwarded } from "../../core/forwarding";
+import { forwardMavenRead } from "./forwarding";
 
 export const MAVEN = "maven";
 const FILE_CACHE_CONTROL = "public, max-age=300";
@@ -16,6 +18,11 @@ const METADATA_CACHE_CONTROL = "public, max-age=0, must-revalidate";
 type Resolved = { kind: "file"; file: PackageFileRow } | { kind: "generated"; body: string };
 
 export async function serveMavenRead(c: Context<AppEnv>, scope: ReadScope, request: MavenFileRequest): Promise<Response> {
+  // A package this level does not have: forwarded to the Maven upstream when the level's settings say so.
+  return orForwarded(() => serveLocal(c, scope, request), () => forwardMavenRead(c, scope, request));
+}
+
+async function serveLocal(c: Context<AppEnv>, scope: ReadScope, request: MavenFileRequest): Promise<Response> {
   return withEdgeCache(c, scope.cache, async () => {
     const resolved = await resolve(c, scope, request);
     if (!resolved) throw missIn(scope);

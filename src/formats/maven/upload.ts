@@ -13,9 +13,12 @@ import { coordinatesOf, parseChecksumBody, type MavenFileRequest } from "./parse
 
 const CHECKSUM_BODY_LIMIT = 1024;
 
-/** Duplicates follow the group's Maven setting per file name; metadata files may always be re-uploaded. */
+/**
+ * Duplicates follow the namespace's Maven setting per file name (a SNAPSHOT's builds compare without their
+ * timestamps); only the versionless artifact-level `maven-metadata.xml` may always be re-uploaded, as on GitLab.
+ */
 function duplicatePolicyFor(request: MavenFileRequest): DuplicatePolicy {
-  return request.isMetadata ? { kind: "allow" } : { kind: "setting", setting: "maven", perFile: true };
+  return request.isMetadata && request.version === "" ? { kind: "allow" } : { kind: "setting", setting: "maven", perFile: true };
 }
 
 /**

@@ -3,10 +3,11 @@
 // Spec: ../shared/reference/gitlab-spec.md §1 "Route prefixes", "Naming rules"; §15 (who may do what).
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
+import type { Actor } from "../../core/auth/actor";
 import type { PackageAction } from "../../core/auth/policy";
 import { AppError } from "../../core/errors";
 import { resolveReadScope } from "../../http/access";
-import { missIn, type PackageReads, type ScopeLevel } from "../../core/registry";
+import { missIn, type PackageReads, type ProjectContext, type ScopeLevel } from "../../core/registry";
 import { getNamedPackage, newestRow, PACKAGE_TYPE } from "./package";
 import { versionFromFileName } from "./read-handlers";
 import { scopeOf as scopeOfName, type NpmEndpoint } from "./parse";
@@ -32,11 +33,25 @@ export type NpmAccess =
    * A project the caller may do `action` on: the project of a project-level request; at group and instance
    * level the project holding the newest version of the name, with `elsewhere` (a miss answers as a read would).
    */
-  | { kind: "write"; action: PackageAction; elsewhere: PackageAction };
+  | { kind: "write"; action: PackageAction; elsewhere: PackageAction; deployTokens?: PackageAction };
 
 export const read: NpmAccess = { kind: "read", unscopedInstance: "not_found" };
 export const readOpenAtInstance: NpmAccess = { kind: "read", unscopedInstance: "open" };
-export const write = (action: PackageAction, elsewhere: PackageAction = action): NpmAccess => ({ kind: "write", action, elsewhere });
+export const write = (action: PackageAction, elsewhere: PackageAction = action, deployTokens?: PackageAction): NpmAccess => ({ kind: "write", action, elsewhere, deployTokens });
+
+/**
+ * GitLab's ProjectPolicy gives a `write_package_registry` deploy token `destroy_package`, which npm's deprecate
+ * and dist-tag rm ask for; Packyard's policy keeps deletes from deploy tokens, so these two npm writes ask a
+ * deploy token for what its scope grants here (`create_package`) instead. Protection rules still hold: the
+ * coordinator refuses a deploy token's write to a protected package.
+ */
+export const DEPLOY_TOKEN_MAINTENANCE: PackageAction = "create_package";
+
+/** Whether the caller may deprecate versions on a project already authorised (Maintainers, and write deploy tokens as in GitLab). */
+export function mayDeprecate(c: Context<AppEnv>, project: ProjectContext): boolean {
+  const registry = c.var.registry;
+  return registry.allows(project, registry.actor.kind === "deploy_token" ? DEPLOY_TOKEN_MAINTENANCE : "destroy_package");
+}
 
 const UNSCOPED_AT_INSTANCE = "404 Not Found - the instance endpoint serves only @scope/name packages whose scope is a top-level group or user";
 
@@ -47,8 +62,10 @@ const UNSCOPED_AT_INSTANCE = "404 Not Found - the instance endpoint serves only 
 export async function applyAccess(c: Context<AppEnv>, request: NpmRequest, access: NpmAccess): Promise<Response | null> {
   const registry = c.var.registry;
   const { level, endpoint } = request;
+  // The two writes a deploy token is asked something else for (decided once the batch knows the caller).
+  const asked = (action: PackageAction) => (actor: Actor) => (access.kind === "write" && access.deployTokens && actor.kind === "deploy_token" ? access.deployTokens : action);
   if (access.kind === "write" && level.kind === "project") {
-    c.set("project", await registry.authorize(level.ref, access.action));
+    c.set("project", await registry.authorize(level.ref, asked(access.action)));
     return null;
   }
   const scopeLevel = scopeLevelOf(c, request, access.kind === "read" ? access.unscopedInstance : "not_found");
@@ -59,7 +76,7 @@ export async function applyAccess(c: Context<AppEnv>, request: NpmRequest, acces
   const name = "name" in endpoint ? endpoint.name : "";
   const holder = newestRow(await getNamedPackage(registry, scope, name));
   if (!holder) throw missIn(scope);
-  c.set("project", await registry.authorize(String(holder.projectId), access.elsewhere));
+  c.set("project", await registry.authorize(String(holder.projectId), asked(access.elsewhere)));
   return null;
 }
 

@@ -210,15 +210,3 @@ export function matchesSearch(text: string, name: string, manifest: Record<strin
     .filter(Boolean)
     .every((word) => haystack.includes(word.replace(/^keywords:/, "")));
 }
-
-/** The answer to the audit endpoints: no advisories (GitLab answers `[]` unless forwarding to npmjs). */
-export function emptyAudit(quick: boolean): Record<string, unknown> {
-  if (!quick) return {};
-  const vulnerabilities = { info: 0, low: 0, moderate: 0, high: 0, critical: 0 };
-  return {
-    actions: [],
-    advisories: {},
-    muted: [],
-    metadata: { vulnerabilities, dependencies: 0, devDependencies: 0, optionalDependencies: 0, totalDependencies: 0 },
-  };
-}

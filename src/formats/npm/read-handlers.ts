@@ -9,9 +9,12 @@ import { withEdgeCache } from "../../http/edge-cache";
 import { scopeOf } from "../../http/access";
 import { serveBlob } from "../../http/serve-blob";
 import type { NpmRequest } from "./access";
-import { ABBREVIATED_TYPE, buildPackument, buildSearchResult, distTagsOf, emptyAudit, matchesSearch, wantsAbbreviated, type SearchHit } from "./metadata";
+import { ABBREVIATED_TYPE, buildPackument, buildSearchResult, distTagsOf, matchesSearch, wantsAbbreviated, type SearchHit } from "./metadata";
+import { AppError } from "../../core/errors";
 import { getNamedPackage, PACKAGE_TYPE } from "./package";
 import { scopeOf as scopeOfName, type NpmEndpoint } from "./parse";
+import { FORWARDED_HEADER, forwardAudit, orForwarded } from "../../core/forwarding";
+import { forwardPackument, forwardTarball } from "./forwarding";
 
 type Endpoint<K extends NpmEndpoint["kind"]> = NpmRequest<Extract<NpmEndpoint, { kind: K }>>;
 
@@ -29,24 +32,36 @@ const revOf = (scope: ReadScope) => scope.cache.revisions.join(".") || "0";
 export async function getPackument(c: Context<AppEnv>, { endpoint: { name }, prefix }: Endpoint<"packument">): Promise<Response> {
   const scope = scopeOf(c);
   const abbreviated = wantsAbbreviated(c.req.header("accept"));
-  return withEdgeCache(c, scope.cache, async () => {
-    const pkg = await getNamedPackage(c.var.registry, scope, name);
-    if (pkg.versions.length === 0) throw missIn(scope);
-    const document = buildPackument({ name, versions: pkg.versions, tags: pkg.tags, tarballUrl: (file) => `${prefix}/${name}/-/${file}`, rev: revOf(scope) }, abbreviated);
-    return jsonResponse(document, abbreviated ? `${ABBREVIATED_TYPE}; charset=utf-8` : "application/json; charset=utf-8");
-  });
+  const local = () =>
+    withEdgeCache(c, scope.cache, async () => {
+      const pkg = await getNamedPackage(c.var.registry, scope, name);
+      if (pkg.versions.length === 0) throw missIn(scope);
+      const document = buildPackument({ name, versions: pkg.versions, tags: pkg.tags, tarballUrl: (file) => `${prefix}/${name}/-/${file}`, rev: revOf(scope) }, abbreviated);
+      return jsonResponse(document, abbreviated ? `${ABBREVIATED_TYPE}; charset=utf-8` : "application/json; charset=utf-8");
+    });
+  // A name this level does not have: forwarded to the npm upstream when the level's settings say so, unless
+  // the client asks about this registry's own state before a write (npm publish expects its 404 here).
+  return orForwarded(local, () => (readsBeforeWrite(c) ? Promise.resolve(null) : forwardPackument(c, scope, name, prefix)));
+}
+
+/** npm's reads before a write: `?write=true`, or the command it names in `npm-command` (publish, unpublish, dist-tag …). */
+function readsBeforeWrite(c: Context<AppEnv>): boolean {
+  const command = c.req.header("npm-command") ?? "";
+  return c.req.query("write") === "true" || ["publish", "unpublish", "deprecate", "undeprecate", "dist-tag", "owner", "access"].includes(command);
 }
 
 /** GET <prefix>/@scope/name/-/@scope/name-1.0.0.tgz: the URL `dist.tarball` gave (npm, pnpm, yarn). */
 export async function getTarball(c: Context<AppEnv>, { endpoint: { name, fileName } }: Endpoint<"tarball">): Promise<Response> {
   const scope = scopeOf(c);
   const version = versionFromFileName(name, fileName);
-  return withEdgeCache(c, scope.cache, async () => {
-    const rows = version ? newestPerVersion(await c.var.registry.versions(scope, PACKAGE_TYPE, name, { version })) : [];
-    const file = rows[0] ? newestFile(rows[0].files, `${name}-${version}.tgz`) : undefined;
-    if (!file) throw missIn(scope, "Package file");
-    return serveBlob(c.env.BLOBS, c.req.raw, file, { contentType: "application/octet-stream", cacheControl: "public, max-age=3600" });
-  });
+  const local = () =>
+    withEdgeCache(c, scope.cache, async () => {
+      const rows = version ? newestPerVersion(await c.var.registry.versions(scope, PACKAGE_TYPE, name, { version })) : [];
+      const file = rows[0] ? newestFile(rows[0].files, `${name}-${version}.tgz`) : undefined;
+      if (!file) throw missIn(scope, "Package file");
+      return serveBlob(c.env.BLOBS, c.req.raw, file, { contentType: "application/octet-stream", cacheControl: "public, max-age=3600" });
+    });
+  return orForwarded(local, () => forwardTarball(c, scope, name, fileName));
 }
 
 /** `name-1.0.0.tgz` or `@scope/name-1.0.0.tgz` → `1.0.0` (GitLab stores `<name>-<version>.tgz`). */
@@ -95,7 +110,23 @@ export async function searchPackages(c: Context<AppEnv>, { level }: Endpoint<"se
   return jsonResponse(buildSearchResult(hits.slice(from, from + size), hits.length));
 }
 
-/** POST <prefix>/-/npm/v1/security/advisories/bulk and …/audits/quick (npm install, npm audit): no advisories. */
+/**
+ * POST <prefix>/-/npm/v1/security/advisories/bulk and …/audits/quick (npm install, npm audit): forwarded to the
+ * npm upstream, body as sent, when the level forwards npm (docs/forwarding.md). Otherwise nothing is checked and
+ * Packyard never says otherwise: GitLab with forwarding off answers 401 without credentials and 404 at group and
+ * instance level (lib/api/concerns/packages/npm_endpoints.rb redirect_or_present_audit_report); at project level
+ * GitLab answers `[]`, which npm reports as "found 0 vulnerabilities", so Packyard answers the 404 there too.
+ * npm install then skips its audit line; npm audit says "audit endpoint returned an error" with this message.
+ */
 export async function answerAudit(c: Context<AppEnv>, { endpoint: { quick } }: Endpoint<"audit">): Promise<Response> {
-  return c.json(emptyAudit(quick), 200, { "Cache-Control": "private, no-store" });
+  const path = quick ? "/-/npm/v1/security/audits/quick" : "/-/npm/v1/security/advisories/bulk";
+  const headers: Record<string, string> = { "content-type": c.req.header("content-type") ?? "application/json" };
+  const encoding = c.req.header("content-encoding");
+  if (encoding) headers["content-encoding"] = encoding;
+  const forwarded = await forwardAudit(c.var.registry, c.env, c.get("scope") ?? null, path, c.req.raw.body, headers);
+  if (forwarded) return new Response(forwarded.text, { status: forwarded.status, headers: { "Content-Type": forwarded.contentType, "Cache-Control": "private, no-store", [FORWARDED_HEADER]: "MISS" } });
+  if (c.var.registry.isAnonymous) throw new AppError("unauthorized");
+  throw new AppError("not_found", AUDIT_UNAVAILABLE);
 }
+
+export const AUDIT_UNAVAILABLE = "404 Not Found - no security advisories here: npm audit requests are forwarded only where npm request forwarding is on, so nothing was checked";

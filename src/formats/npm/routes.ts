@@ -6,7 +6,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
-import { applyAccess, read, readOpenAtInstance, write, type Level, type NpmAccess, type NpmRequest } from "./access";
+import { applyAccess, DEPLOY_TOKEN_MAINTENANCE, read, readOpenAtInstance, write, type Level, type NpmAccess, type NpmRequest } from "./access";
 import { NpmParseError, parseNpmPath, type NpmEndpoint } from "./parse";
 import { answerAudit, getDistTags, getPackument, getTarball, searchPackages } from "./read-handlers";
 import { deleteDistTag, deletePackage, deleteTarball, putDistTag, putPackument, putPackumentRevision } from "./write-handlers";
@@ -24,12 +24,13 @@ interface Route<K extends Kind> {
  * Who may do what (GitLab §15): installs read; publish and dist-tag add need Developer; deprecate, unpublish
  * and dist-tag rm need Maintainer (`destroy_package`). A packument PUT is a publish at project level (the
  * handler asks for `destroy_package` too when the body turns out to be a deprecation) and can only be a
- * deprecation elsewhere. Group and instance writes go to the project holding the newest version.
+ * deprecation elsewhere. Group and instance writes go to the project holding the newest version. As in GitLab, a
+ * `write_package_registry` deploy token may also deprecate and remove dist-tags (./access.ts).
  */
 const ROUTES: { [K in Kind]: Partial<Record<Method, Route<K>>> } = {
   packument: {
     GET: { access: read, handle: getPackument },
-    PUT: { access: write("create_package", "destroy_package"), handle: putPackument },
+    PUT: { access: write("create_package", "destroy_package", DEPLOY_TOKEN_MAINTENANCE), handle: putPackument },
   },
   package_rev: {
     PUT: { access: write("destroy_package"), handle: putPackumentRevision },
@@ -40,7 +41,7 @@ const ROUTES: { [K in Kind]: Partial<Record<Method, Route<K>>> } = {
   dist_tags: { GET: { access: read, handle: getDistTags } },
   dist_tag: {
     PUT: { access: write("create_package"), handle: putDistTag },
-    DELETE: { access: write("destroy_package"), handle: deleteDistTag },
+    DELETE: { access: write("destroy_package", "destroy_package", DEPLOY_TOKEN_MAINTENANCE), handle: deleteDistTag },
   },
   search: { GET: { access: readOpenAtInstance, handle: searchPackages } },
   audit: { POST: { access: readOpenAtInstance, handle: answerAudit } },

@@ -9,7 +9,7 @@ import { AppError } from "../../core/errors";
 import type { ProjectContext } from "../../core/registry";
 import { projectOf } from "../../http/access";
 import { declaredLength, maxUploadBytes, readLimitedJson, readLimitedText } from "../../http/request-body";
-import type { NpmRequest } from "./access";
+import { mayDeprecate, type NpmRequest } from "./access";
 import { packumentClaims } from "./metadata";
 import { commitTarget } from "./package";
 import { isObject, isValidTag, NpmParseError, parseDistTagBody, parsePublishDocument, type NpmEndpoint, type PublishRequest } from "./parse";
@@ -43,7 +43,7 @@ export async function putPackument(c: Context<AppEnv>, { level, endpoint: { name
   declaredLength(c); // 413 before any byte is read
   const received = await receivePublishBody(registry, c.req.raw.body, maxUploadBytes(c));
   if (!received.blob) {
-    if (!registry.allows(ctx, "destroy_package")) throw new AppError("forbidden", "403 Forbidden - deprecating needs the Maintainer role");
+    if (!mayDeprecate(c, ctx)) throw new AppError("forbidden", "403 Forbidden - deprecating needs the Maintainer role");
     return deprecate(c, ctx, name, received.document);
   }
   return publish(c, ctx, name, received.document, received.blob);

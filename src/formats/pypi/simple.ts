@@ -11,6 +11,8 @@ import { serveBlob } from "../../http/serve-blob";
 import { isValidName, normalizeName } from "./names";
 import { negotiate, renderIndex, renderProjectPage, type PageFile } from "./simple-pages";
 import { PACKAGE_TYPE } from "./upload";
+import { orForwarded } from "../../core/forwarding";
+import { forwardFile, forwardProjectPage } from "./forwarding";
 
 /** A name that can never exist is a 404 for everyone, before access is resolved. */
 const validName = async (c: Context<AppEnv>, next: () => Promise<void>) => {
@@ -71,7 +73,7 @@ async function projectPage(c: Context<AppEnv>, scope: ReadScope) {
     const base = url.pathname.replace(/\/[^/]*\/?$/, "");
     return c.redirect(`${base}/${normalizedName}/${url.search}`, 301);
   }
-  return withEdgeCache(c, scope.cache, async () => {
+  const local = () => withEdgeCache(c, scope.cache, async () => {
     const rendering = negotiate(c.req.header("accept"));
     const versions = newestPerVersion(await c.var.registry.versions(scope, PACKAGE_TYPE, normalizedName));
     if (versions.length === 0) throw missIn(scope);
@@ -88,6 +90,8 @@ async function projectPage(c: Context<AppEnv>, scope: ReadScope) {
     const body = renderProjectPage(rendering, { name: normalizedName, versions: versions.map((v) => v.version), files });
     return simpleResponse(body, rendering.contentType);
   });
+  // A name this level does not have: forwarded to the PyPI upstream when the level's settings say so.
+  return orForwarded(local, () => forwardProjectPage(c, scope, normalizedName));
 }
 
 async function download(c: Context<AppEnv>, scope: ReadScope) {
@@ -95,11 +99,13 @@ async function download(c: Context<AppEnv>, scope: ReadScope) {
   const fileName = c.req.param("filename")!;
   if (!/^[0-9a-f]{64}$/i.test(sha256)) throw notFound("404 Package Not Found");
   // Range requests get their own cache variant (206s are never stored), so a HIT is always a whole file.
-  return withEdgeCache(c, scope.cache, async () => {
-    const found = await c.var.registry.fileBySha256(scope, PACKAGE_TYPE, sha256, fileName);
-    if (!found) throw missIn(scope);
-    return serveBlob(c.env.BLOBS, c.req.raw, found.file, { contentType: "application/octet-stream", cacheControl: "public, max-age=31536000, immutable" });
-  });
+  const local = () =>
+    withEdgeCache(c, scope.cache, async () => {
+      const found = await c.var.registry.fileBySha256(scope, PACKAGE_TYPE, sha256, fileName);
+      if (!found) throw missIn(scope);
+      return serveBlob(c.env.BLOBS, c.req.raw, found.file, { contentType: "application/octet-stream", cacheControl: "public, max-age=31536000, immutable" });
+    });
+  return orForwarded(local, () => forwardFile(c, scope, sha256, fileName));
 }
 
 /** Index documents change with every publish: clients revalidate; the edge cache keys on the revision. */

@@ -1,5 +1,6 @@
 // Project settings for Maintainers: the package registry access level (disabled / private / enabled /
-// "allow anyone to pull") and the project's deploy tokens (list, create — shown once —, revoke).
+// "allow anyone to pull"), the project's deploy tokens (list, create — shown once —, revoke) and its
+// protected packages (./protection.tsx).
 // Spec: ../shared/reference/gitlab-spec.md §14 (package_registry_access_level), GitLab doc/api/deploy_tokens.md.
 // The project's visibility is shown, not changed here: that is the Owner's (docs/security.md), through the API.
 import { PACKAGE_DEPLOY_TOKEN_SCOPES } from "../../core/auth/actor";
@@ -17,6 +18,8 @@ import { readForm } from "../form";
 import { namespaceCrumbs } from "./lists";
 import { urls } from "../paths";
 import { formatDate } from "../format";
+import { listProtectionRules } from "../../core/protection";
+import { ProtectionSection } from "./protection";
 
 const ACCESS_LEVELS = [
   { value: "disabled", label: "Disabled", help: "No package can be published or installed." },
@@ -35,6 +38,13 @@ const tokenSchema = z.object({
   scopes: z.array(z.enum(DEPLOY_SCOPES)).min(1, "Choose at least one scope"),
 });
 
+const QUERY_NOTICES: [string, Flash][] = [
+  ["saved", { kind: "ok", text: "Saved." }],
+  ["revoked", { kind: "ok", text: "Deploy token revoked." }],
+  ["rule_added", { kind: "ok", text: "Protection rule added." }],
+  ["rule_removed", { kind: "ok", text: "Protection rule deleted." }],
+];
+
 interface Flash {
   kind: "ok" | "error";
   text: string;
@@ -45,9 +55,12 @@ interface Flash {
 export async function settingsPage(c: UiContext, projectPath: string, flash?: Flash, status: 200 | 201 | 400 = 200) {
   const ui = c.get("ui");
   const ctx = await loadProjectPage(ui, projectPath, "admin_project");
-  const tokens = await ui.registry.db.select().from(deployTokens).where(eq(deployTokens.projectId, ctx.project.id)).orderBy(desc(deployTokens.id)).all();
+  const [tokens, rules] = await Promise.all([
+    ui.registry.db.select().from(deployTokens).where(eq(deployTokens.projectId, ctx.project.id)).orderBy(desc(deployTokens.id)).all(),
+    listProtectionRules(ui.registry.db, ctx.project.id),
+  ]);
   const listUrl = urls.projectPackages(ctx.project.fullPath);
-  const notice = flash ?? (c.req.query("saved") ? { kind: "ok" as const, text: "Saved." } : c.req.query("revoked") ? { kind: "ok" as const, text: "Deploy token revoked." } : undefined);
+  const notice = flash ?? QUERY_NOTICES.find(([flag]) => c.req.query(flag))?.[1];
   return renderPage(c, {
     title: `Package settings · ${ctx.project.fullPath}`,
     status,
@@ -77,6 +90,7 @@ export async function settingsPage(c: UiContext, projectPath: string, flash?: Fl
           <TokenTable c={c} ctx={ctx} tokens={tokens} />
           <TokenForm c={c} ctx={ctx} />
         </section>
+        <ProtectionSection c={c} ctx={ctx} rules={rules} />
       </>
     ),
   });

@@ -1,13 +1,14 @@
-// Starts a real Packyard with `wrangler dev` on a free loopback port, on its own fresh local state, and
-// seeds tenants through the management API. End-to-end tests point real clients at `registry.url`.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+// Starts a real Packyard the way `npm start` does (scripts/start.mjs → scripts/serve.mjs: the bundled Worker
+// served by Miniflare directly, migrations applied first), on a free loopback port and its own fresh local
+// state, with request logging on for `logs()`. End-to-end tests point real clients at `registry.url`.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
-const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+const START = path.join(ROOT, "scripts", "start.mjs");
 /** wrangler needs Node 22+: use the node@24 devDependency's binary when the runner is older. */
 export const NODE = Number(process.versions.node.split(".")[0]) >= 22 ? process.execPath : path.join(ROOT, "node_modules", ".bin", "node");
 const ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
@@ -21,7 +22,10 @@ export interface Registry {
   port: number;
   adminToken: string;
   stateDir: string;
+  /** The server's output: one line per request (`GET /path 200 OK (3ms)`), the Worker's console output. */
   logs: () => string;
+  /** The workerd processes running the Worker (for memory checks). */
+  runtimePids: () => number[];
   stop: () => Promise<void>;
 }
 
@@ -41,6 +45,22 @@ export interface StartOptions {
   tls?: boolean;
 }
 
+/** Child pids of `pid` whose command is workerd (Miniflare runs one workerd per server). */
+function workerdChildren(pid: number): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (parent === pid && readFileSync(`/proc/${entry}/comm`, "utf8").startsWith("workerd")) found.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return found;
+}
+
 export async function startRegistry(vars: Record<string, string> = {}, options: StartOptions = {}): Promise<Registry> {
   const stateDir = mkdtempSync(path.join(tmpdir(), "packyard-e2e-"));
   const adminToken = `e2e-admin-${Math.random().toString(36).slice(2)}`;
@@ -49,13 +69,13 @@ export async function startRegistry(vars: Record<string, string> = {}, options: 
   if (options.tls) {
     const key = process.env.PACKYARD_E2E_TLS_KEY;
     if (!key || !caFile) throw new Error("tls needs the certificate vitest.e2e.config.ts makes (PACKYARD_E2E_TLS_KEY/CERT)");
-    tlsArgs.push("--local-protocol", "https", "--https-key-path", key, "--https-cert-path", caFile);
+    tlsArgs.push("--https-key-path", key, "--https-cert-path", caFile);
   }
-  const migrate = spawnSync(NODE, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { cwd: ROOT, env: ENV, encoding: "utf8" });
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stdout}${migrate.stderr}`);
+  // vitest.e2e.config.ts bundles the Worker once per run; without it, start.mjs bundles it itself.
+  const bundleArgs = process.env.PACKYARD_E2E_BUNDLE ? ["--bundle", process.env.PACKYARD_E2E_BUNDLE] : [];
   const port = await freePort();
   const varArgs = Object.entries({ ADMIN_TOKEN: adminToken, ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  const child: ChildProcess = spawn(NODE, [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--inspector-port", String(await freePort()), ...tlsArgs, ...varArgs], {
+  const child: ChildProcess = spawn(NODE, [START, "--port", String(port), "--persist-to", stateDir, "--config", path.join(ROOT, "wrangler.toml"), "--log", ...bundleArgs, ...tlsArgs, ...varArgs], {
     cwd: ROOT,
     env: ENV,
     stdio: ["ignore", "pipe", "pipe"],
@@ -65,17 +85,20 @@ export async function startRegistry(vars: Record<string, string> = {}, options: 
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const url = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited: ${output}`);
+    if (child.exitCode !== null) throw new Error(`npm start (scripts/start.mjs) exited: ${output}`);
     try {
       const res = await fetch(`${url}/api/v4/user`, { headers: { "PRIVATE-TOKEN": adminToken } });
       if (res.ok) break;
     } catch {
       /* not listening yet */
     }
-    if (Date.now() > deadline) throw new Error(`wrangler dev did not start: ${output}`);
-    await new Promise((r) => setTimeout(r, 250));
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`scripts/start.mjs did not start: ${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
   }
   return {
     url,
@@ -85,18 +108,31 @@ export async function startRegistry(vars: Record<string, string> = {}, options: 
     stateDir,
     caFile,
     logs: () => output,
+    runtimePids: () => workerdChildren(child.pid!),
     stop: async () => {
-      if (child.exitCode === null) {
-        try {
-          process.kill(-child.pid!, "SIGTERM");
-        } catch {
-          /* already gone */
-        }
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      await stopChild(child);
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** SIGTERM (start.mjs disposes of Miniflare and exits); the whole group is killed if it is still there after 10 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    process.kill(child.pid!, "SIGTERM");
+  } catch {
+    return;
+  }
+  const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 10_000));
+  if ((await Promise.race([exited, timer])) === "timeout") {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
 }
 
 /** Seeds through the management API, as an operator would with curl. */

@@ -140,26 +140,31 @@ describe("generic duplicates", () => {
     // A new file name in the same version is not a duplicate.
     await ok(putText(genericPath(project.id, "tool", "1.0.0", "b.bin"), "b", { token: developer.token }), 201);
 
-    // The exception regex (matched against name and version) lets matching packages duplicate.
-    await setting(group.id, { generic_duplicates_allowed: false, generic_duplicate_exception_regex: "-SNAPSHOT$" });
+    // The exception regex (matched, anchored as \A…\z, against the whole name or version) lets matching packages duplicate.
+    await setting(group.id, { generic_duplicates_allowed: false, generic_duplicate_exception_regex: "-SNAPSHOT" });
+    await ok(putText(genericPath(project.id, "tool", "3.0-SNAPSHOT", "a.bin"), "1", { token: developer.token }), 201);
+    expect((await putText(genericPath(project.id, "tool", "3.0-SNAPSHOT", "a.bin"), "2", { token: developer.token })).status).toBe(400);
+    await setting(group.id, { generic_duplicates_allowed: false, generic_duplicate_exception_regex: ".*-SNAPSHOT" });
     await ok(putText(genericPath(project.id, "tool", "2.0-SNAPSHOT", "a.bin"), "1", { token: developer.token }), 201);
     await ok(putText(genericPath(project.id, "tool", "2.0-SNAPSHOT", "a.bin"), "2", { token: developer.token }), 201);
     expect((await putText(path, "four", { token: developer.token })).status).toBe(400);
 
     // Allowed with a regex: the regex names what may NOT be duplicated.
-    await setting(group.id, { generic_duplicates_allowed: true, generic_duplicate_exception_regex: "^tool$" });
+    await setting(group.id, { generic_duplicates_allowed: true, generic_duplicate_exception_regex: "tool" });
     expect((await putText(path, "five", { token: developer.token })).status).toBe(400);
     await ok(putText(genericPath(project.id, "other", "1.0.0", "a.bin"), "1", { token: developer.token }), 201);
     await ok(putText(genericPath(project.id, "other", "1.0.0", "a.bin"), "2", { token: developer.token }), 201);
   });
 
-  it("applies the top-level group's setting to projects of subgroups", async () => {
+  it("reads the setting of the project's own namespace, not the top-level group's (GitLab: project.namespace.package_settings)", async () => {
     const { group } = await seedProject();
     const sub = await ok(call("/api/v4/groups", { method: "POST", token: ADMIN_TOKEN, json: { name: "sub", path: `sub-${group.id}`, parent_id: group.id, visibility: "public" } }), 201);
     const project = await ok(call("/api/v4/projects", { method: "POST", token: ADMIN_TOKEN, json: { name: "p", path: `p-${sub.id}`, namespace_id: sub.id } }), 201);
     await setting(group.id, { generic_duplicates_allowed: false });
     const path = genericPath(project.id, "tool", "1.0.0", "a.bin");
     await ok(putText(path, "one", { token: ADMIN_TOKEN }), 201);
-    expect((await putText(path, "two", { token: ADMIN_TOKEN })).status).toBe(400);
+    await ok(putText(path, "two", { token: ADMIN_TOKEN }), 201);
+    await setting(sub.id, { generic_duplicates_allowed: false });
+    expect((await putText(path, "three", { token: ADMIN_TOKEN })).status).toBe(400);
   });
 });

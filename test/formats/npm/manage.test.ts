@@ -129,14 +129,17 @@ describe("npm search and audit", () => {
     expect(hit.package).toMatchObject({ name: `${scope}/beta-lib`, version: "1.0.0", description: `the ${scope}/beta-lib package` });
   });
 
-  it("answers the audit endpoints with no advisories", async () => {
-    const { project, developer } = await seedNpmProject();
-    const bulk = await npmCall(`${projectPrefix(project.id)}/-/npm/v1/security/advisories/bulk`, { method: "POST", bearer: developer.token, json: { left: ["1.0.0"] } });
-    expect(bulk.status).toBe(200);
-    expect(await bulk.json()).toEqual({});
-    const quick = await npmCall(`${INSTANCE_PREFIX}/-/npm/v1/security/audits/quick`, { method: "POST", json: {} });
-    expect(((await quick.json()) as any).advisories).toEqual({});
-    expect((await npmCall(`${projectPrefix(project.id)}/-/npm/v1/security/advisories/bulk`, { method: "POST", json: {} })).status).toBe(401);
+  it("never reports a clean audit it did not make: 401 without credentials, GitLab's forwarding-off 404 otherwise", async () => {
+    const { project, group, developer } = await seedNpmProject({ visibility: "public" });
+    const bulk = (prefix: string, bearer?: string) => npmCall(`${prefix}/-/npm/v1/security/advisories/bulk`, { method: "POST", bearer, json: { left: ["1.0.0"] } });
+    for (const prefix of [projectPrefix(project.id), groupPrefix(group.id), INSTANCE_PREFIX]) {
+      expect((await bulk(prefix)).status, prefix).toBe(401);
+      const res = await bulk(prefix, developer.token);
+      expect(res.status, prefix).toBe(404);
+      expect(((await res.json()) as any).error).toMatch(/forwarded only where npm request forwarding is on, so nothing was checked/);
+    }
+    const quick = await npmCall(`${projectPrefix(project.id)}/-/npm/v1/security/audits/quick`, { method: "POST", bearer: developer.token, json: {} });
+    expect(quick.status).toBe(404);
   });
 
   it("answers unknown paths and methods in npm's shape", async () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
   await addMember("projects", project.id, developer.id, 30);
   await addMember("groups", group.id, outsider.id, 10);
   const strictGroup = await createGroup(undefined, { visibility: "private" });
-  const settings = { nuget_duplicates_allowed: false, nuget_duplicate_exception_regex: "-SNAPSHOT$" };
+  const settings = { nuget_duplicates_allowed: false, nuget_duplicate_exception_regex: ".*-SNAPSHOT" };
   expect((await call(`/api/v4/groups/${strictGroup.id}`, { method: "PUT", token: ADMIN_TOKEN, json: { package_settings: settings } })).status).toBe(200);
   strict = await createProject(strictGroup.id, { visibility: "private" });
 });
