@@ -5,6 +5,7 @@
 import type { Bindings } from "../../env";
 import { AppError } from "../errors";
 import type { ForwardingFormat } from "../settings/package-settings";
+import { readCappedBytes } from "../bytes";
 
 export const DEFAULT_UPSTREAMS: Record<ForwardingFormat, string> = {
   npm: "https://registry.npmjs.org",
@@ -86,29 +87,9 @@ export async function readUpstreamText(upstream: Upstream, answer: UpstreamAnswe
   }
 }
 
-async function readCapped(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array | null> {
-  if (!body) return new Uint8Array();
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
+/** The whole body, or null past `maxBytes` (the shared capped reader; no body is empty). */
+const readCapped = (body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array | null> =>
+  body ? readCappedBytes(body, maxBytes) : Promise.resolve(new Uint8Array());
 
 export const timeoutError = (upstream: Upstream) =>
   new AppError("gateway_timeout", `504 Gateway Timeout - the upstream ${upstream.base} did not answer within ${upstream.timeoutMs} ms`);
