@@ -4,7 +4,7 @@
 // Who may change whom is src/core/accounts/members.ts (checkMemberChange); a route only loads the container.
 import { paginateList } from "./pagination";
 import { Hono } from "hono";
-import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { members, namespaces, users } from "../db/schema";
@@ -131,7 +131,7 @@ async function effectiveMembers(c: Context<AppEnv>, container: Container, userId
       .select({ user: users, createdAt: namespaces.createdAt })
       .from(namespaces)
       .innerJoin(users, eq(users.id, namespaces.ownerId))
-      .where(and(eq(namespaces.kind, "user"), inArray(namespaces.id, namespaceIds.length ? namespaceIds : [-1]), userId === undefined ? undefined : eq(users.id, userId)))
+      .where(and(eq(namespaces.kind, "user"), inIds(namespaces.id, namespaceIds), userId === undefined ? undefined : eq(users.id, userId)))
       .all(),
   ]);
   const best = new Map<number, EffectiveMember>();

@@ -40,7 +40,7 @@ export interface PackageQuery {
 }
 
 function packageConditions(projects: ProjectIdSource, query: PackageQuery): SQL {
-  const conditions = [Array.isArray(projects) ? inIds(packages.projectId, projects) : inArray(packages.projectId, projects), eq(packages.packageType, query.packageType)];
+  const conditions = [projectsCondition(projects), eq(packages.packageType, query.packageType)];
   if (query.normalizedName !== undefined) conditions.push(eq(packages.normalizedName, query.normalizedName));
   if (query.normalizedNames !== undefined) conditions.push(inIds(packages.normalizedName, query.normalizedNames));
   if (query.statuses) conditions.push(inArray(packages.status, query.statuses));
