@@ -7,8 +7,9 @@ export interface ServableFile {
   fileName: string;
   size: number;
   sha256: string;
-  md5?: string;
-  sha1?: string;
+  /** Null when the file's format does not keep it (src/core/digests.ts): no header then. */
+  md5?: string | null;
+  sha1?: string | null;
 }
 
 export interface ServeOptions {

@@ -8,7 +8,7 @@ import type { Bindings } from "../../env";
 import { userOf, type Actor } from "../auth/actor";
 import type { PackageAction } from "../auth/policy";
 import type { RangedSource } from "../archive";
-import { blobSource, discardBlob, putBlob, type PutBlobOptions, type StoredBlob } from "../blobs";
+import { blobSource, discardBlob, putBlob, type OptionalDigest, type PutBlobOptions, type StoredBlob, type StoredBlobWith } from "../blobs";
 import {
   getFileBySha256,
   getPackageFileById,
@@ -89,8 +89,8 @@ export class Registry {
     return listPackageNames(this.db, idsOf(where), packageType);
   }
 
-  /** Stream an upload into R2 (hashing, size limit, declared digests); committed later by `commit`. */
-  putBlob(body: ReadableStream<Uint8Array> | null, options: PutBlobOptions): Promise<StoredBlob> {
+  /** Stream an upload into R2 (the format's digests, size limit, declared digests); committed later by `commit`. */
+  putBlob<D extends OptionalDigest = never>(body: ReadableStream<Uint8Array> | null, options: PutBlobOptions<D> & { digests: readonly D[] }): Promise<StoredBlobWith<D>> {
     return putBlob(this.env, body, options);
   }
 

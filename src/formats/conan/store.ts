@@ -83,7 +83,8 @@ export async function storeFile(c: Context<AppEnv>, project: ProjectContext, ref
   const registry = c.var.registry;
   const sha1 = c.req.header("x-checksum-sha1")?.trim().toLowerCase();
   const expected = sha1 && /^[0-9a-f]{40}$/.test(sha1) ? { sha1 } : {};
-  const blob = await registry.putBlob(c.req.raw.body, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c), expected });
+  // Snapshots and recipe hashes are md5s; GitLab keeps md5 and sha1 (the declared X-Checksum-Sha1, verified by R2).
+  const blob = await registry.putBlob(c.req.raw.body, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c), expected, digests: ["md5", "sha1"] });
   const metadata: FileMeta =
     selector.type === "recipe"
       ? { conan_file_type: "recipe_file", recipe_revision: selector.recipeRevision }

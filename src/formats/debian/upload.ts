@@ -8,7 +8,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
-import type { StoredBlob } from "../../core/blobs";
+import type { StoredBlobWith } from "../../core/blobs";
 import type { ProjectContext } from "../../core/registry";
 import { declaredLength, maxUploadBytes, readLimitedText } from "../../http/request-body";
 import { binaryControl, field, parseStanza, validCodename, validComponent, type BinaryControl } from "./control";
@@ -19,6 +19,9 @@ export const INCOMING = "incoming";
 const CHANGES_LIMIT = 1024 * 1024;
 const BINARY = /\.(deb|udeb|ddeb)$/;
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+~:-]{0,254}$/;
+/** Indexes list MD5sum, SHA1 and SHA256 of every file (GitLab keeps the same three). */
+const DIGESTS = ["md5", "sha1"] as const;
+type DebianBlob = StoredBlobWith<(typeof DIGESTS)[number]>;
 
 export async function putDebianFile(c: Context<AppEnv>, ctx: ProjectContext, fileName: string): Promise<Response> {
   if (!FILE_NAME.test(fileName)) throw new AppError("bad_request", "400 Bad request - invalid file name");
@@ -41,7 +44,7 @@ export async function putDebianFile(c: Context<AppEnv>, ctx: ProjectContext, fil
     }
     return c.json({ message: "201 Created" }, 201);
   }
-  const blob = await c.var.registry.putBlob(c.req.raw.body, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c) });
+  const blob = await c.var.registry.putBlob(c.req.raw.body, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c), digests: DIGESTS });
   await commitIncoming(c, ctx, [{ blob, fileName, metadata: distribution ? { distribution, component } : {} }]);
   return c.json({ message: "201 Created" }, 201);
 }
@@ -52,13 +55,13 @@ async function requireDistribution(c: Context<AppEnv>, ctx: ProjectContext, code
 }
 
 /** The body into R2 and, from a tee'd copy, the control file; a package without valid control is refused. */
-async function storeBinary(c: Context<AppEnv>): Promise<{ blob: StoredBlob; control: BinaryControl }> {
+async function storeBinary(c: Context<AppEnv>): Promise<{ blob: DebianBlob; control: BinaryControl }> {
   const body = c.req.raw.body;
   if (!body) throw new AppError("bad_request", "400 Bad request - empty body");
   const [toStore, toRead] = body.tee();
   const registry = c.var.registry;
   const [stored, read] = await Promise.allSettled([
-    registry.putBlob(toStore, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c) }),
+    registry.putBlob(toStore, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c), digests: DIGESTS }),
     readDebControl(toRead).then(binaryControl),
   ]);
   if (stored.status === "rejected") throw stored.reason;
@@ -71,7 +74,7 @@ async function storeBinary(c: Context<AppEnv>): Promise<{ blob: StoredBlob; cont
 }
 
 interface IncomingFile {
-  blob: StoredBlob;
+  blob: DebianBlob;
   fileName: string;
   metadata: Record<string, unknown>;
 }
@@ -83,7 +86,7 @@ async function commitIncoming(c: Context<AppEnv>, ctx: ProjectContext, files: In
 }
 
 interface Binary {
-  blob: StoredBlob;
+  blob: DebianBlob;
   fileName: string;
   control: BinaryControl;
   component: string;
@@ -166,7 +169,8 @@ async function putChanges(c: Context<AppEnv>, ctx: ProjectContext, fileName: str
     const file = files.find((f) => f.fileName === listed.name && f.sha256 === listed.sha256);
     if (!file) throw new AppError("bad_request", `400 Bad request - ${listed.name} is missing or its SHA256 does not match`);
     if (file.size !== listed.size) throw new AppError("bad_request", `400 Bad request - ${listed.name} size does not match`);
-    const blob: StoredBlob = { id: file.blobId, size: file.size, md5: file.md5, sha1: file.sha1, sha256: file.sha256, sha512: file.sha512 };
+    if (file.md5 === null || file.sha1 === null) throw new AppError("internal", `500 Internal Server Error - ${listed.name} was stored without its MD5 or SHA1`);
+    const blob: DebianBlob = { id: file.blobId, size: file.size, md5: file.md5, sha1: file.sha1, sha256: file.sha256, sha512: file.sha512 };
     if (BINARY.test(listed.name)) {
       const control = binaryControl(String((file.metadata as { control?: string }).control ?? ""));
       binaries.push({ blob, fileName: listed.name, control, component: componentOf(listed.section) });
@@ -174,7 +178,7 @@ async function putChanges(c: Context<AppEnv>, ctx: ProjectContext, fileName: str
       others.push({ blob, fileName: listed.name, metadata: { distribution: changes.distribution } });
     }
   }
-  const changesBlob = await registry.putBlob(new Blob([text]).stream(), { contentLength: new TextEncoder().encode(text).byteLength, maxBytes: CHANGES_LIMIT });
+  const changesBlob = await registry.putBlob(new Blob([text]).stream(), { contentLength: new TextEncoder().encode(text).byteLength, maxBytes: CHANGES_LIMIT, digests: DIGESTS });
   await publishBinaries(c, ctx, changes.distribution, binaries);
   // The .changes and its other files (.buildinfo, sources) stay with the first binary's package.
   const owner = binaries[0]?.control;

@@ -19,7 +19,11 @@ export async function serveMavenRead(c: Context<AppEnv>, scope: ReadScope, reque
   return withEdgeCache(c, scope.cache, async () => {
     const resolved = await resolve(c, scope, request);
     if (!resolved) throw missIn(scope);
-    if (request.checksum) return checksumResponse(await digestOf(resolved, request.checksum));
+    if (request.checksum) {
+      const hex = await digestOf(resolved, request.checksum);
+      if (hex === null) throw missIn(scope);
+      return checksumResponse(hex);
+    }
     if (resolved.kind === "file") {
       return serveBlob(c.env.BLOBS, c.req.raw, resolved.file, { contentType: contentTypeOf(request.fileName), cacheControl: FILE_CACHE_CONTROL });
     }
@@ -56,7 +60,8 @@ function storedFile(rows: PackageWithFiles[], fileName: string): Resolved | null
   return null;
 }
 
-async function digestOf(resolved: Resolved, kind: ChecksumKind): Promise<string> {
+/** Null only for a file stored without that digest (Maven uploads keep all four). */
+async function digestOf(resolved: Resolved, kind: ChecksumKind): Promise<string | null> {
   if (resolved.kind === "file") return resolved.file[kind];
   return hexDigest(kind, resolved.body);
 }
