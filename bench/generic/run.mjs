@@ -1,9 +1,10 @@
-// Generic upload/download throughput: Packyard (auth, D1, coordinator, four digests while streaming,
-// edge-cache wrapper) against a bare Worker that only streams to and from R2 (bench/generic/bare-worker.js),
+// Generic upload/download throughput: Packyard (auth, D1, coordinator, sha256 while streaming in 1 MiB
+// pieces, edge-cache wrapper) against a bare Worker that only streams to and from R2 (bench/generic/bare-worker.js),
 // both under `wrangler dev` on 127.0.0.1 in this one run, alternating, with the same client code.
 // Sizes: 1 MB and 100 MB as single PUTs, 1 GiB through the chunked APIs (64 MiB parts, 2 in parallel).
 //
 //   node_modules/.bin/node bench/generic/run.mjs [--quick]    (--quick: 1 MB and 100 MB only)
+// Where the upload time goes (piping, hashing per algorithm): bench/generic/variants.mjs.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
