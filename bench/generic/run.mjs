@@ -90,12 +90,17 @@ function stopAll() {
   }
 }
 
-/** One HTTP request with a streamed file range as body (exact Content-Length) or none; drains the answer. */
+/**
+ * One HTTP request with a streamed file range as body (exact Content-Length) or none; drains the answer.
+ * A fresh connection each (`agent: false`), as a CLI client makes: Node's keep-alive pool reused sockets
+ * the dev server had closed while the next file was being written, and the next upload failed with
+ * "socket hang up" or EPIPE.
+ */
 function request(method, url, { headers = {}, file, start = 0, end, json } = {}) {
   return new Promise((resolve, reject) => {
     const body = json === undefined ? null : Buffer.from(JSON.stringify(json));
     const length = file ? end - start : body ? body.length : 0;
-    const req = http.request(url, { method, headers: { ...headers, "content-length": String(length), ...(body ? { "content-type": "application/json" } : {}) } }, (res) => {
+    const req = http.request(url, { method, agent: false, headers: { ...headers, "content-length": String(length), ...(body ? { "content-type": "application/json" } : {}) } }, (res) => {
       const chunks = [];
       let bytes = 0;
       res.on("data", (d) => {
