@@ -1,9 +1,10 @@
-// Generic upload/download throughput: Packyard (auth, D1, coordinator, four digests while streaming,
-// edge-cache wrapper) against a bare Worker that only streams to and from R2 (bench/generic/bare-worker.js),
+// Generic upload/download throughput: Packyard (auth, D1, coordinator, sha256 while streaming in 1 MiB
+// pieces, edge-cache wrapper) against a bare Worker that only streams to and from R2 (bench/generic/bare-worker.js),
 // both under `wrangler dev` on 127.0.0.1 in this one run, alternating, with the same client code.
 // Sizes: 1 MB and 100 MB as single PUTs, 1 GiB through the chunked APIs (64 MiB parts, 2 in parallel).
 //
 //   node_modules/.bin/node bench/generic/run.mjs [--quick]    (--quick: 1 MB and 100 MB only)
+// Where the upload time goes (piping, hashing per algorithm): bench/generic/variants.mjs.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, createReadStream, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
@@ -89,12 +90,17 @@ function stopAll() {
   }
 }
 
-/** One HTTP request with a streamed file range as body (exact Content-Length) or none; drains the answer. */
+/**
+ * One HTTP request with a streamed file range as body (exact Content-Length) or none; drains the answer.
+ * A fresh connection each (`agent: false`), as a CLI client makes: Node's keep-alive pool reused sockets
+ * the dev server had closed while the next file was being written, and the next upload failed with
+ * "socket hang up" or EPIPE.
+ */
 function request(method, url, { headers = {}, file, start = 0, end, json } = {}) {
   return new Promise((resolve, reject) => {
     const body = json === undefined ? null : Buffer.from(JSON.stringify(json));
     const length = file ? end - start : body ? body.length : 0;
-    const req = http.request(url, { method, headers: { ...headers, "content-length": String(length), ...(body ? { "content-type": "application/json" } : {}) } }, (res) => {
+    const req = http.request(url, { method, agent: false, headers: { ...headers, "content-length": String(length), ...(body ? { "content-type": "application/json" } : {}) } }, (res) => {
       const chunks = [];
       let bytes = 0;
       res.on("data", (d) => {

@@ -6,7 +6,7 @@
 //   part n    stream the body (exactly the part's length) into uploadPart(n); record {n, etag, size}
 //             with one atomic UPDATE (a retried part replaces its earlier record)
 //   complete  every part present → R2 complete (or find the object an interrupted complete assembled)
-//             → read it back through the four digests → sha256 and size must match (else aborted,
+//             → read it back through sha256 and the format's digests → sha256 and size must match (else aborted,
 //             blob discarded) → claim the session (open → completed, conditional) → the caller
 //             commits through the coordinator; a failed commit marks it aborted (a refused commit has
 //             discarded the blob; an ambiguous one leaves it to the scheduled cleanup)
@@ -16,7 +16,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { blobs, uploadSessions } from "../db/schema";
 import type { Actor } from "./auth/actor";
-import { blobKey, createHashingStream, discardBlob, type BlobEnv, type StoredBlob } from "./blobs";
+import { blobKey, digestStoredObject, discardBlob, type BlobEnv, type OptionalDigest, type StoredBlobWith } from "./blobs";
 import { AppError } from "./errors";
 import { authorOf } from "./registry";
 
@@ -183,7 +183,13 @@ export async function putPart(
  * (open → completed, conditional) only right before the commit, so two concurrent completes cannot
  * both publish it.
  */
-export async function completeUpload<T>(env: BlobEnv, session: UploadSession, commit: (blob: StoredBlob) => Promise<T>): Promise<T> {
+export async function completeUpload<T, D extends OptionalDigest = never>(
+  env: BlobEnv,
+  session: UploadSession,
+  /** The digests the format serves besides sha256 (see putBlob). */
+  digests: readonly D[],
+  commit: (blob: StoredBlobWith<D>) => Promise<T>,
+): Promise<T> {
   requireOpen(session);
   const missing = missingParts(session);
   if (missing.length > 0) {
@@ -191,9 +197,9 @@ export async function completeUpload<T>(env: BlobEnv, session: UploadSession, co
   }
   await assemble(env, session);
   const db = createDb(env.DB);
-  let blob: StoredBlob;
+  let blob: StoredBlobWith<D>;
   try {
-    blob = await digestStoredObject(env, session);
+    blob = await verifyAssembled(env, session, digests);
   } catch (error) {
     if (error instanceof AppError && error.code === "digest_mismatch" && (await setState(db, session.id, "open", "aborted"))) {
       await discardBlob(env, session.blobId).catch(() => undefined);
@@ -227,44 +233,24 @@ async function assemble(env: BlobEnv, session: UploadSession): Promise<void> {
   }
 }
 
-/** Bytes read back per R2 get while verifying: bounded memory whatever the file size. */
-export const VERIFY_RANGE_BYTES = 16 * 1024 * 1024;
-
 /**
- * Read the assembled object back once, in ranges, through the same hashing stream putBlob uses.
- * Ranged gets keep memory flat (the local R2 simulator holds a whole multipart object per get);
- * a 1 GiB file costs 64 gets.
+ * Read the assembled object back once (ranged gets, flat memory; see digestStoredObject) through sha256
+ * and the format's digests: CPU proportional to the size, see docs/formats/generic.md. Parts may arrive
+ * in any order and R2 multipart verifies no whole-object digest, so this read is what checks the sha256.
  */
-async function digestStoredObject(env: BlobEnv, session: UploadSession): Promise<StoredBlob> {
+async function verifyAssembled<D extends OptionalDigest>(env: BlobEnv, session: UploadSession, need: readonly D[]): Promise<StoredBlobWith<D>> {
   const key = blobKey(session.blobId);
   const head = await env.BLOBS.head(key);
   if (!head) throw new AppError("internal", "500 Internal Server Error - the assembled upload is missing");
   if (head.size !== session.totalSize) {
     throw new AppError("digest_mismatch", `400 Bad request - size mismatch: declared ${session.totalSize}, received ${head.size}`);
   }
-  const hashing = createHashingStream(Number.MAX_SAFE_INTEGER);
-  const writer = hashing.stream.writable.getWriter();
-  const drained = hashing.stream.readable.pipeTo(new WritableStream());
-  for (let offset = 0; offset < head.size; offset += VERIFY_RANGE_BYTES) {
-    const object = await env.BLOBS.get(key, { range: { offset, length: Math.min(VERIFY_RANGE_BYTES, head.size - offset) } });
-    if (!object) throw new AppError("internal", "500 Internal Server Error - the assembled upload is missing");
-    const reader = object.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      await writer.write(value);
-    }
-  }
-  await writer.close();
-  await drained;
-  const digests = await hashing.digests();
-  if (hashing.size() !== session.totalSize) {
-    throw new AppError("digest_mismatch", `400 Bad request - size mismatch: declared ${session.totalSize}, received ${hashing.size()}`);
-  }
+  const digests = await digestStoredObject(env.BLOBS, key, head.size, ["sha256", ...need]);
   if (digests.sha256 !== session.expectedSha256) {
     throw new AppError("digest_mismatch", `400 Bad request - sha256 checksum mismatch: declared ${session.expectedSha256}, received ${digests.sha256}`);
   }
-  return { id: session.blobId, size: hashing.size(), ...digests };
+  const pick = (name: OptionalDigest) => ((need as readonly string[]).includes(name) ? (digests[name] ?? null) : null);
+  return { id: session.blobId, size: head.size, sha256: session.expectedSha256, md5: pick("md5"), sha1: pick("sha1"), sha512: pick("sha512") } as StoredBlobWith<D>;
 }
 
 export async function abortUpload(env: BlobEnv, session: UploadSession): Promise<void> {

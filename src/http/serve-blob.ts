@@ -8,8 +8,9 @@ export interface ServableFile {
   fileName: string;
   size: number;
   sha256: string;
-  md5?: string;
-  sha1?: string;
+  /** Null when the file's format does not keep it (src/core/digests.ts): no header then. */
+  md5?: string | null;
+  sha1?: string | null;
   /** The package the file belongs to: its download is noted (`last_downloaded_at`, src/http/downloads.ts). */
   packageId?: number;
 }

@@ -9,6 +9,7 @@
 //   2. Add it to CONTRACT_FORMATS in test/contract/formats/index.ts (this suite and changes.test.ts read it).
 //   3. Run `npx vitest run test/contract`. Do not edit access.ts for a format: the access table is
 //      GitLab's and the same for every format; a mismatch is a bug in the format.
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, call } from "../support/api";
 import { ACCESS, CALLERS, PROJECT_KIND_LABELS, PROJECT_KINDS, type ProjectKind } from "./access";
@@ -26,6 +27,15 @@ beforeAll(async () => {
 }, 60_000);
 
 const project = (id: number): Level => ({ kind: "project", id });
+const hexOf = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+interface PackageFileJson {
+  id: number;
+  file_name: string;
+  file_sha256: string;
+  file_md5: string | null;
+  file_sha1: string | null;
+}
 const cacheOf = (res: Response) => res.headers.get("x-packyard-cache");
 
 /** The tenant's project, and its group where the format reads at group level. */
@@ -50,12 +60,17 @@ for (const format of FORMATS) {
       for (const kind of PROJECT_KINDS) seeds[kind] = await publish(format, fx.tenants[kind].project.id, fx.developer);
     });
 
-    it(`answers an upload as its client sends it with ${format.uploaded} and lists it in the Packages API`, async () => {
+    it(`answers an upload as its client sends it with ${format.uploaded} and lists it in the Packages API with the digests it keeps (${["sha256", ...format.digests].join(", ")})`, async () => {
       const projectId = fx.tenants.private.project.id;
       const published = await publish(format, projectId, fx.developer);
       const record = await packageRecord(format, projectId, published.v);
-      const files = (await (await call(`/api/v4/projects/${projectId}/packages/${record.id}/package_files`, { token: ADMIN_TOKEN })).json()) as { file_name: string; file_sha256: string }[];
-      expect(files.map((f) => [f.file_name, f.file_sha256])).toEqual([[published.v.fileName, published.digests.sha256]]);
+      const files = (await (await call(`/api/v4/projects/${projectId}/packages/${record.id}/package_files`, { token: ADMIN_TOKEN })).json()) as PackageFileJson[];
+      const kept = (name: "md5" | "sha1" | "sha512", value: string) => (format.digests.includes(name) ? value : null);
+      expect(files.map((f) => [f.file_name, f.file_sha256, f.file_md5, f.file_sha1])).toEqual([
+        [published.v.fileName, published.digests.sha256, kept("md5", published.digests.md5), kept("sha1", published.digests.sha1)],
+      ]);
+      const row = await env.DB.prepare("SELECT sha512 FROM package_files WHERE id = ?").bind(files[0]!.id).first<{ sha512: string | null }>();
+      expect(row?.sha512).toBe(kept("sha512", hexOf(published.digests.sha512)));
     });
 
     it("serves the file with its bytes, ETag and X-Checksum-* headers, HEAD and Range, inert and as an attachment, at every level it has", async () => {
@@ -68,8 +83,8 @@ for (const format of FORMATS) {
         expect(sameBytes(new Uint8Array(await res.arrayBuffer()), seed.bytes), path).toBe(true);
         expect(res.headers.get("etag")).toBe(`"${seed.digests.sha256}"`);
         expect(res.headers.get("x-checksum-sha256")).toBe(seed.digests.sha256);
-        expect(res.headers.get("x-checksum-sha1")).toBe(seed.digests.sha1);
-        expect(res.headers.get("x-checksum-md5")).toBe(seed.digests.md5);
+        expect(res.headers.get("x-checksum-sha1")).toBe(format.digests.includes("sha1") ? seed.digests.sha1 : null);
+        expect(res.headers.get("x-checksum-md5")).toBe(format.digests.includes("md5") ? seed.digests.md5 : null);
         // Other people's bytes on the web pages' origin never run as a page (docs/security.md).
         expect(res.headers.get("x-content-type-options")).toBe("nosniff");
         expect(res.headers.get("content-security-policy")).toMatch(/(^|; )sandbox(;|$)/);

@@ -38,6 +38,12 @@ export interface ContractFormat {
   upload(projectId: number, v: PackageVersion, bytes: Uint8Array, headers: Record<string, string>): Promise<Response>;
   /** The status of an accepted upload. */
   uploaded: 200 | 201;
+  /**
+   * The digests kept besides sha256: what the format serves (shasum, integrity, indexes, checksum files)
+   * and GitLab's package_files keep for it (doc/user/packages/package_registry/supported_functionality.md).
+   * The others are null in the Packages API and absent from X-Checksum-* headers, as in GitLab.
+   */
+  digests: ("md5" | "sha1" | "sha512")[];
   /** The file's download path at this level (`sha256` for formats that address files by digest). */
   downloadPath(level: Level, v: PackageVersion, sha256: string): string;
   /** Whether the format serves downloads at group level too. */

@@ -15,7 +15,8 @@ export async function seedPackage(
   const stored = [];
   for (const [fileName, text] of Object.entries(files)) {
     const bytes = new TextEncoder().encode(text);
-    stored.push({ fileName, blob: await putBlob(env, new Response(bytes).body, { contentLength: bytes.byteLength, maxBytes: 1 << 20 }) });
+    // Every digest any format keeps, so a seeded file serves whatever its format reads.
+    stored.push({ fileName, blob: await putBlob(env, new Response(bytes).body, { contentLength: bytes.byteLength, maxBytes: 1 << 20, digests: ["md5", "sha1", "sha512"] }) });
   }
   return commitPackage(env, {
     projectId,

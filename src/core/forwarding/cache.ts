@@ -15,7 +15,11 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { blobs, cachedFiles } from "../../db/schema";
 import type { Bindings } from "../../env";
-import { blobKey, putBlob, type Digests, type StoredBlob } from "../blobs";
+import { blobKey, putBlob, type DigestName, type StoredBlobWith } from "../blobs";
+
+/** A cached copy keeps every digest, whichever format serves it later (cached_files columns are not null). */
+const CACHED_DIGESTS = ["md5", "sha1", "sha512"] as const;
+type CachedBlob = StoredBlobWith<(typeof CACHED_DIGESTS)[number]>;
 import { AppError } from "../errors";
 import { fetchUpstream, readUpstreamText, type Upstream } from "./upstream";
 
@@ -84,7 +88,7 @@ export async function forwardedMetadata(env: CacheEnv, db: Db, upstream: Upstrea
     throw error;
   }
   const bytes = new TextEncoder().encode(text);
-  const blob = await putBlob(env, new Blob([bytes]).stream(), { contentLength: bytes.byteLength, maxBytes: MAX_METADATA_BYTES, contentType: "application/octet-stream" });
+  const blob = await putBlob(env, new Blob([bytes]).stream(), { contentLength: bytes.byteLength, maxBytes: MAX_METADATA_BYTES, contentType: "application/octet-stream", digests: CACHED_DIGESTS });
   await commitCached(env, { ...request, blob, upstreamUrl: request.url, replace: true });
   return { text, state: "MISS" };
 }
@@ -95,7 +99,7 @@ export interface FileRequest {
   fileName: string;
   url: string;
   /** The upstream's own digests of the file (hex); the bytes must match every one given. */
-  expected: Partial<Digests>;
+  expected: Partial<Record<DigestName, string>>;
 }
 
 export async function forwardedFile(env: CacheEnv, db: Db, upstream: Upstream, request: FileRequest): Promise<{ file: CachedFile; state: CacheState } | null> {
@@ -105,9 +109,9 @@ export async function forwardedFile(env: CacheEnv, db: Db, upstream: Upstream, r
   const answer = await fetchUpstream(upstream, request.url);
   if (!answer) return null;
   const length = Number(answer.response.headers.get("content-length"));
-  let blob: StoredBlob;
+  let blob: CachedBlob;
   try {
-    blob = await putBlob(env, answer.response.body, { contentLength: Number.isFinite(length) && length > 0 ? length : null, maxBytes: MAX_FILE_BYTES, expected: request.expected });
+    blob = await putBlob(env, answer.response.body, { contentLength: Number.isFinite(length) && length > 0 ? length : null, maxBytes: MAX_FILE_BYTES, expected: request.expected, digests: CACHED_DIGESTS });
   } catch (error) {
     if (error instanceof AppError && error.code === "digest_mismatch") {
       throw new AppError("bad_gateway", `502 Bad Gateway - the upstream ${upstream.base} sent ${request.fileName} with a checksum other than the one it published: refused`);
@@ -122,7 +126,7 @@ export interface CacheCommit {
   packageType: string;
   normalizedName: string;
   fileName: string;
-  blob: StoredBlob;
+  blob: CachedBlob;
   upstreamUrl: string;
   /** Metadata replaces what was kept; a file keeps the first copy (the new blob is left to the cleanup). */
   replace: boolean;

@@ -3,7 +3,7 @@
 // (./cache.ts). Formats build their wire answers from what it returns; they never see D1 or R2.
 // Spec: docs/forwarding.md.
 import type { Bindings } from "../../env";
-import type { Digests } from "../blobs";
+import type { DigestName } from "../blobs";
 import { AppError } from "../errors";
 import type { Registry } from "../registry";
 import type { ReadScope } from "../registry/read-scope";
@@ -46,7 +46,7 @@ export class Forwarder {
    * A file of this name: the kept copy, or fetched from `url` (which must be http(s)) and verified against
    * `expected` (asked for only when the file must be fetched). Null when the upstream has no such file.
    */
-  async file(fileName: string, url: string, expected: () => Promise<Partial<Digests>>): Promise<{ file: CachedFile; state: CacheState } | null> {
+  async file(fileName: string, url: string, expected: () => Promise<Partial<Record<DigestName, string>>>): Promise<{ file: CachedFile; state: CacheState } | null> {
     const kept = await this.kept(fileName);
     if (kept) return { file: kept, state: "HIT" };
     if (!fetchableUrl(url)) throw new AppError("bad_gateway", `502 Bad Gateway - the upstream ${this.upstream.base} names a file at an address that cannot be fetched`);

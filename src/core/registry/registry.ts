@@ -17,7 +17,7 @@ import type { Credential } from "../auth/credentials";
 import type { PackageAction } from "../auth/policy";
 import { actorFromRows, actorQueries, invalidToken, lookupOf, userIdsOf, type ActorLookup, type ResolveOptions } from "../auth/resolve-actor";
 import type { RangedSource } from "../archive";
-import { blobSource, discardBlob, putBlob, type PutBlobOptions, type StoredBlob } from "../blobs";
+import { blobSource, discardBlob, putBlob, type OptionalDigest, type PutBlobOptions, type StoredBlob, type StoredBlobWith } from "../blobs";
 import { AppError } from "../errors";
 import {
   distinctNames,
@@ -279,8 +279,8 @@ export class Registry {
     return this.reads.read(this.db, (db) => getFilesByMetadata(db, idsOf(where), packageType, key, value), (rows) => rows.length === 0);
   }
 
-  /** Stream an upload into R2 (hashing, size limit, declared digests); committed later by `commit`. */
-  putBlob(body: ReadableStream<Uint8Array> | null, options: PutBlobOptions): Promise<StoredBlob> {
+  /** Stream an upload into R2 (the format's digests, size limit, declared digests); committed later by `commit`. */
+  putBlob<D extends OptionalDigest = never>(body: ReadableStream<Uint8Array> | null, options: PutBlobOptions<D> & { digests: readonly D[] }): Promise<StoredBlobWith<D>> {
     return putBlob(this.env, body, options);
   }
 

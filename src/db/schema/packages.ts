@@ -51,10 +51,11 @@ export const packageFiles = sqliteTable(
     blobId: text("blob_id").notNull().references(() => blobs.id),
     fileName: text("file_name").notNull(),
     size: integer("size").notNull(),
-    md5: text("md5").notNull(),
-    sha1: text("sha1").notNull(),
+    /** Only the digests the file's format serves are kept (src/core/digests.ts); sha256 always. */
+    md5: text("md5"),
+    sha1: text("sha1"),
     sha256: text("sha256").notNull(),
-    sha512: text("sha512").notNull(),
+    sha512: text("sha512"),
     metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
     /** The CI pipeline that uploaded this file (a job token's), matching a package_build_infos row of the package. */
     pipelineId: integer("pipeline_id"),

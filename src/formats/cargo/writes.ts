@@ -37,7 +37,8 @@ export async function publishCrate(c: Context<AppEnv>): Promise<Response> {
     if (crateLength === 0) throw badRequest("400 Bad request - the .crate file is empty");
     const maxBytes = maxUploadBytes(c);
     if (crateLength > maxBytes) throw new AppError("payload_too_large", `413 File is too large: the limit is ${maxBytes} bytes`);
-    blob = await registry.putBlob(body.rest(crateLength), { contentLength: crateLength, maxBytes, contentType: "application/gzip" });
+    // The index `cksum` is the sha256, which every blob has: no other digest is kept.
+    blob = await registry.putBlob(body.rest(crateLength), { contentLength: crateLength, maxBytes, contentType: "application/gzip", digests: [] });
     const stored = blob;
     blob = null; // from here the commit owns the blob (a refused commit discards it)
     const { name, version } = crate.parsed;

@@ -15,7 +15,8 @@ export interface VersionRecord {
   versionNormalized: string;
   json: Record<string, unknown>;
   createdAt: Date;
-  archive: { sha256: string; sha1: string };
+  /** sha1 is kept for every Composer archive; null (an empty shasum: not checked) only without it. */
+  archive: { sha256: string; sha1: string | null };
 }
 
 /** Where the documents point: the origin and the level's prefix, e.g. `/api/v4/group/7/-/packages/composer`. */
@@ -33,7 +34,7 @@ function versionEntry(origin: string, v: VersionRecord): Record<string, unknown>
     name: v.name,
     version: v.version,
     version_normalized: v.versionNormalized,
-    dist: { type: "zip", url: archiveUrl(origin, v), reference: v.archive.sha256, shasum: v.archive.sha1 },
+    dist: { type: "zip", url: archiveUrl(origin, v), reference: v.archive.sha256, shasum: v.archive.sha1 ?? "" },
     uid: v.id,
     time: v.createdAt.toISOString().replace(/\.\d{3}Z$/, "+00:00"),
   };

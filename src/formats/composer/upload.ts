@@ -48,7 +48,8 @@ export async function uploadComposerPackage(c: Context<AppEnv>): Promise<Respons
         if (part.name === "version") versionField = value;
       } else if (part.name === "package") {
         if (blob) throw badRequest("400 Bad request - more than one package file");
-        blob = await registry.putBlob(part.body, { contentLength: null, maxBytes: maxUploadBytes(c), contentType: "application/zip" });
+        // dist.shasum is the zip's sha1 (and dist.reference its sha256).
+        blob = await registry.putBlob(part.body, { contentLength: null, maxBytes: maxUploadBytes(c), contentType: "application/zip", digests: ["sha1"] });
       }
       // Other parts are skipped by the reader without being kept.
     }

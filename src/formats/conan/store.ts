@@ -86,7 +86,8 @@ export async function storeFile(c: Context<AppEnv>, project: ProjectContext, ref
   if (length === 0 || !c.req.raw.body) return c.body(null, 200);
   const sha1 = c.req.header("x-checksum-sha1")?.trim().toLowerCase();
   const expected = sha1 && /^[0-9a-f]{40}$/.test(sha1) ? { sha1 } : {};
-  const blob = await registry.putBlob(c.req.raw.body, { contentLength: length, maxBytes: maxUploadBytes(c), expected });
+  // Snapshots and recipe hashes are md5s; GitLab keeps md5 and sha1 (the declared X-Checksum-Sha1, verified by R2).
+  const blob = await registry.putBlob(c.req.raw.body, { contentLength: length, maxBytes: maxUploadBytes(c), expected, digests: ["md5", "sha1"] });
   if (blob.size === 0) {
     await registry.discardBlob(blob);
     return c.body(null, 200);

@@ -7,13 +7,12 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
-import type { StoredBlob } from "../../core/blobs";
 import type { PackageFileRow, ProjectContext } from "../../core/registry";
 import { readLimitedText } from "../../http/request-body";
 import { binaryControl, field, parseStanza, validCodename, validName, type Stanza } from "./control";
 import { findDistribution, projectStore } from "./distributions";
 import { DEBIAN, type Distribution } from "./distribution";
-import { BINARY, commitIncoming, FILE_NAME, INCOMING, placeIn, publishBinaries, type Binary, type IncomingFile } from "./upload";
+import { BINARY, commitIncoming, DIGESTS, FILE_NAME, INCOMING, placeIn, publishBinaries, type Binary, type DebianBlob, type IncomingFile } from "./upload";
 
 const CHANGES_LIMIT = 1024 * 1024;
 const DSC_LIMIT = 1024 * 1024;
@@ -73,7 +72,10 @@ export function parseDsc(text: string): { source: string; version: string; stanz
 /** Component from a Section: `contrib/net` → contrib; a plain section is in main. */
 const componentOf = (section: string) => (section.includes("/") ? section.split("/")[0]! : "main");
 
-const blobOf = (file: PackageFileRow): StoredBlob => ({ id: file.blobId, size: file.size, md5: file.md5, sha1: file.sha1, sha256: file.sha256, sha512: file.sha512 });
+function blobOf(file: PackageFileRow): DebianBlob {
+  if (file.md5 === null || file.sha1 === null) throw new AppError("internal", `500 Internal Server Error - ${file.fileName} was stored without its MD5 or SHA1`);
+  return { id: file.blobId, size: file.size, md5: file.md5, sha1: file.sha1, sha256: file.sha256, sha512: file.sha512 };
+}
 
 export async function putChanges(c: Context<AppEnv>, ctx: ProjectContext, fileName: string): Promise<Response> {
   const text = await readLimitedText(c, CHANGES_LIMIT);
@@ -97,7 +99,7 @@ export async function putChanges(c: Context<AppEnv>, ctx: ProjectContext, fileNa
     binaries.push({ blob: blobOf(file), fileName: listed.name, control, component: componentOf(listed.section) });
   }
   const source = await sourceOf(c, changes.files, matched, distribution);
-  const changesBlob = await registry.putBlob(new Blob([text]).stream(), { contentLength: new TextEncoder().encode(text).byteLength, maxBytes: CHANGES_LIMIT });
+  const changesBlob = await registry.putBlob(new Blob([text]).stream(), { contentLength: new TextEncoder().encode(text).byteLength, maxBytes: CHANGES_LIMIT, digests: DIGESTS });
 
   await publishBinaries(c, ctx, distribution, binaries);
   // The source package's files, then the .buildinfo and the .changes, with the source or the first binary.

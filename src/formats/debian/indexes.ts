@@ -3,6 +3,7 @@
 // `debian-installer/binary-<arch>/Packages` (.udeb) and `source/Sources` (.dsc), each also gzipped; and the
 // Release listing them with sizes and digests. Pure apart from hashing and gzip (WebCrypto, CompressionStream).
 // Spec: https://wiki.debian.org/DebianRepository/Format
+import { AppError } from "../../core/errors";
 import type { FileWithPackage } from "../../core/registry";
 import { field, parseStanza, type Stanza, writeStanza } from "./control";
 import { poolDirectory, poolPath, type DebianFileMetadata, type DistributionFields } from "./distribution";
@@ -77,8 +78,9 @@ function packagesStanza(codename: string, group: boolean, e: Entry): string {
     ...rest,
     ["Filename", poolPath(codename, { name: f.packageName, version: f.packageVersion, fileName: f.fileName, projectId: group ? f.projectId : undefined })],
     ["Size", String(f.size)],
-    ["MD5sum", f.md5],
-    ["SHA1", f.sha1],
+    // Debian uploads always keep md5 and sha1 (upload.ts DIGESTS); a field without its value is left out, as apt allows.
+    ...(f.md5 !== null ? [["MD5sum", f.md5] as [string, string]] : []),
+    ...(f.sha1 !== null ? [["SHA1", f.sha1] as [string, string]] : []),
     ["SHA256", f.sha256],
     ...(description !== undefined ? [["Description", description] as [string, string]] : []),
   ]);
@@ -94,10 +96,15 @@ function sourcesStanza(codename: string, group: boolean, e: Entry): string {
     ["Package", field(e.control, "Source") ?? f.packageName],
     ...e.control.filter(([k]) => !listed.has(k.toLowerCase())),
     ["Directory", poolDirectory(codename, { name: f.packageName, version: f.packageVersion, projectId: group ? f.projectId : undefined })],
-    list("Files", f.md5),
-    list("Checksums-Sha1", f.sha1),
+    list("Files", f.md5 ?? missingDigest(f.fileName)),
+    list("Checksums-Sha1", f.sha1 ?? missingDigest(f.fileName)),
     list("Checksums-Sha256", f.sha256),
   ]);
+}
+
+/** Sources must list md5 and sha1, which every Debian upload keeps: a file without them was stored wrongly. */
+function missingDigest(fileName: string): never {
+  throw new AppError("internal", `500 Internal Server Error - ${fileName} was stored without its MD5 or SHA1`);
 }
 
 const encoder = new TextEncoder();

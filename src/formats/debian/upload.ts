@@ -7,7 +7,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
-import type { StoredBlob } from "../../core/blobs";
+import type { StoredBlobWith } from "../../core/blobs";
 import type { ProjectContext } from "../../core/registry";
 import { declaredLength, maxUploadBytes } from "../../http/request-body";
 import { binaryControl, validCodename, validComponent, type BinaryControl } from "./control";
@@ -19,6 +19,9 @@ import { DEBIAN, type Distribution, type DebianFileMetadata, type FileKind } fro
 export const INCOMING = "incoming";
 export const BINARY = /\.(deb|udeb|ddeb)$/;
 export const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+~:-]{0,254}$/;
+/** Indexes list MD5sum, SHA1 and SHA256 of every file (GitLab keeps the same three). */
+export const DIGESTS = ["md5", "sha1"] as const;
+export type DebianBlob = StoredBlobWith<(typeof DIGESTS)[number]>;
 
 export async function putDebianFile(c: Context<AppEnv>, ctx: ProjectContext, fileName: string): Promise<Response> {
   if (!FILE_NAME.test(fileName)) throw new AppError("bad_request", "400 Bad request - invalid file name");
@@ -42,7 +45,7 @@ export async function putDebianFile(c: Context<AppEnv>, ctx: ProjectContext, fil
     return c.json({ message: "201 Created" }, 201);
   }
   if (distribution) throw new AppError("bad_request", "400 Bad request - only .deb, .udeb and .ddeb files are published with distribution and component; upload sources with their .changes");
-  const blob = await c.var.registry.putBlob(c.req.raw.body, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c) });
+  const blob = await c.var.registry.putBlob(c.req.raw.body, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c), digests: DIGESTS });
   await commitIncoming(c, ctx, [{ blob, fileName, metadata: {} }]);
   return c.json({ message: "201 Created" }, 201);
 }
@@ -50,13 +53,13 @@ export async function putDebianFile(c: Context<AppEnv>, ctx: ProjectContext, fil
 export const stanzaText = (control: BinaryControl) => control.stanza.map(([k, v]) => `${k}: ${v}`).join("\n");
 
 /** The body into R2 and, from a tee'd copy, the control file; a package without valid control is refused. */
-async function storeBinary(c: Context<AppEnv>): Promise<{ blob: StoredBlob; control: BinaryControl }> {
+async function storeBinary(c: Context<AppEnv>): Promise<{ blob: DebianBlob; control: BinaryControl }> {
   const body = c.req.raw.body;
   if (!body) throw new AppError("bad_request", "400 Bad request - empty body");
   const [toStore, toRead] = body.tee();
   const registry = c.var.registry;
   const [stored, read] = await Promise.allSettled([
-    registry.putBlob(toStore, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c) }),
+    registry.putBlob(toStore, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c), digests: DIGESTS }),
     readDebControl(toRead).then(binaryControl),
   ]);
   if (stored.status === "rejected") throw stored.reason;
@@ -69,7 +72,7 @@ async function storeBinary(c: Context<AppEnv>): Promise<{ blob: StoredBlob; cont
 }
 
 export interface IncomingFile {
-  blob: StoredBlob;
+  blob: DebianBlob;
   fileName: string;
   metadata: Record<string, unknown>;
 }
@@ -81,7 +84,7 @@ export async function commitIncoming(c: Context<AppEnv>, ctx: ProjectContext, fi
 }
 
 export interface Binary {
-  blob: StoredBlob;
+  blob: DebianBlob;
   fileName: string;
   control: BinaryControl;
   component: string;

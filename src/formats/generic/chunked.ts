@@ -15,7 +15,7 @@ import { abortUpload, completeUpload, getUpload, putPart, startUpload, type Uplo
 import { declaredLength, maxUploadBytes, readLimitedJson } from "../../http/request-body";
 import { parseSelect, parseUploadStart, type GenericCoordinates, type GenericRequest } from "./parse";
 import { uploadSessionJson } from "./metadata";
-import { downloadPath, PACKAGE_TYPE, publishGenericFile } from "./publish";
+import { downloadPath, GENERIC_DIGESTS, PACKAGE_TYPE, publishGenericFile } from "./publish";
 
 export type UploadRequest = Exclude<GenericRequest, { kind: "file" }>;
 
@@ -37,7 +37,7 @@ export async function handleChunked(c: Context<AppEnv>, ctx: ProjectContext, req
     case "upload_complete": {
       const select = parseSelect(c.req.query("select"));
       const status = session.target.status as "default" | "hidden" | undefined;
-      return completeUpload(c.env, session, (blob) => publishGenericFile(c, { ctx, coordinates, blob, status, select }));
+      return completeUpload(c.env, session, GENERIC_DIGESTS, (blob) => publishGenericFile(c, { ctx, coordinates, blob, status, select }));
     }
   }
 }

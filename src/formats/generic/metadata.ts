@@ -11,8 +11,9 @@ export interface PackageFileRecord {
   createdAt: Date;
   fileName: string;
   size: number;
-  md5: string;
-  sha1: string;
+  /** Null: Generic files keep sha256 only, as in GitLab's example response. */
+  md5: string | null;
+  sha1: string | null;
   sha256: string;
   status: string;
   downloadPath: string;

@@ -11,6 +11,8 @@ import { packageFileJson } from "./metadata";
 import type { GenericCoordinates, GenericStatus } from "./parse";
 
 export const PACKAGE_TYPE = "generic";
+/** GitLab keeps only sha256 for Generic files (file_md5 and file_sha1 are null): so do we. */
+export const GENERIC_DIGESTS = [] as const;
 
 export interface GenericPublish {
   ctx: ProjectContext;

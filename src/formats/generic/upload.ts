@@ -9,7 +9,7 @@ import type { AppEnv } from "../../env";
 import type { ProjectContext } from "../../core/registry";
 import { declaredLength, maxUploadBytes } from "../../http/request-body";
 import { parseSelect, parseStatus, type GenericCoordinates } from "./parse";
-import { publishGenericFile } from "./publish";
+import { GENERIC_DIGESTS, publishGenericFile } from "./publish";
 
 /** `?status=` and `?select=` of a PUT; judged before access (routes.ts), as Grape validates before authorising. */
 export function parseUploadQuery(c: Context<AppEnv>) {
@@ -19,6 +19,6 @@ export function parseUploadQuery(c: Context<AppEnv>) {
 /** Access was decided by the route before a byte of the body is read. */
 export async function uploadFile(c: Context<AppEnv>, ctx: ProjectContext, coordinates: GenericCoordinates): Promise<Response> {
   const { status, select } = parseUploadQuery(c);
-  const blob = await c.var.registry.putBlob(c.req.raw.body, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c), contentType: "application/octet-stream" });
+  const blob = await c.var.registry.putBlob(c.req.raw.body, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c), contentType: "application/octet-stream", digests: GENERIC_DIGESTS });
   return publishGenericFile(c, { ctx, coordinates, blob, status, select });
 }

@@ -26,7 +26,8 @@ export async function uploadModuleZip(c: Context<AppEnv>, project: ProjectContex
   if (contentLength !== null && contentLength > maxBytes) throw new AppError("payload_too_large", `413 module zip file is too large (limit is ${maxBytes} bytes)`);
   let zip: StoredBlob | null = null;
   try {
-    zip = await registry.putBlob(c.req.raw.body, { contentLength, maxBytes, contentType: "application/zip" });
+    // GitLab keeps md5, sha1 and sha256 of Go module files.
+    zip = await registry.putBlob(c.req.raw.body, { contentLength, maxBytes, contentType: "application/zip", digests: ["md5", "sha1"] });
     const source = registry.blobSource(zip);
     const entries = await readCentralDirectory(source);
     const { goMod, problems } = checkModuleZip(entries, modulePath, version);

@@ -76,10 +76,12 @@ async function storeChart(c: Context<AppEnv>, part: MultipartPart, stored: Store
   const inspector = new ChartInspector();
   let blob: StoredBlob;
   try {
+    // index.yaml's `digest` is the sha256; GitLab keeps no other digest of Helm files.
     blob = await c.var.registry.putBlob(part.body.pipeThrough(inspector.tap()), {
       contentLength: null,
       maxBytes: maxUploadBytes(c),
       contentType: "application/octet-stream",
+      digests: [],
     });
   } catch (error) {
     if (inspector.failure) throw invalidChart(inspector.failure);
@@ -109,7 +111,7 @@ async function storeProvenance(c: Context<AppEnv>, part: MultipartPart, stored: 
       controller.enqueue(chunk);
     },
   });
-  const blob = await c.var.registry.putBlob(part.body.pipeThrough(copy), { contentLength: null, maxBytes: MAX_PROVENANCE_BYTES, contentType: "application/octet-stream" });
+  const blob = await c.var.registry.putBlob(part.body.pipeThrough(copy), { contentLength: null, maxBytes: MAX_PROVENANCE_BYTES, contentType: "application/octet-stream", digests: [] });
   stored.push(blob);
   const bytes = new Uint8Array(size);
   let offset = 0;

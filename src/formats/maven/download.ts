@@ -26,7 +26,11 @@ async function serveLocal(c: Context<AppEnv>, scope: ReadScope, request: MavenFi
   return withEdgeCache(c, scope.cache, async () => {
     const resolved = await resolve(c, scope, request);
     if (!resolved) throw missIn(scope);
-    if (request.checksum) return checksumResponse(await digestOf(resolved, request.checksum));
+    if (request.checksum) {
+      const hex = await digestOf(resolved, request.checksum);
+      if (hex === null) throw missIn(scope);
+      return checksumResponse(hex);
+    }
     if (resolved.kind === "file") {
       return serveBlob(c.env.BLOBS, c.req.raw, resolved.file, { contentType: contentTypeOf(request.fileName), cacheControl: FILE_CACHE_CONTROL });
     }
@@ -63,7 +67,8 @@ function storedFile(rows: PackageWithFiles[], fileName: string): Resolved | null
   return null;
 }
 
-async function digestOf(resolved: Resolved, kind: ChecksumKind): Promise<string> {
+/** Null only for a file stored without that digest (Maven uploads keep all four). */
+async function digestOf(resolved: Resolved, kind: ChecksumKind): Promise<string | null> {
   if (resolved.kind === "file") return resolved.file[kind];
   return hexDigest(kind, resolved.body);
 }

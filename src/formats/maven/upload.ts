@@ -3,7 +3,7 @@
 // Spec: ../shared/reference/gitlab-spec.md §3 and §0.3 (lib/api/maven_packages.rb behaviour).
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import type { Digests } from "../../core/blobs";
+import type { DigestName } from "../../core/blobs";
 import { AppError } from "../../core/errors";
 import type { DuplicatePolicy } from "../../core/publish/types";
 import { newestFile, type ProjectContext } from "../../core/registry";
@@ -42,7 +42,8 @@ export async function putChecksum(c: Context<AppEnv>, ctx: ProjectContext, reque
 export async function putFile(c: Context<AppEnv>, ctx: ProjectContext, request: MavenFileRequest): Promise<Response> {
   const contentLength = declaredLength(c);
   const registry = c.var.registry;
-  const blob = await registry.putBlob(c.req.raw.body, { contentLength, maxBytes: maxUploadBytes(c), expected: declaredDigests(c) });
+  // Every file has .md5, .sha1, .sha256 and .sha512 to serve (and to compare checksum PUTs with).
+  const blob = await registry.putBlob(c.req.raw.body, { contentLength, maxBytes: maxUploadBytes(c), expected: declaredDigests(c), digests: ["md5", "sha1", "sha512"] });
   const { groupId, artifactId } = coordinatesOf(request.packageName);
   await registry.commit({ projectId: ctx.project.id, packageType: MAVEN, name: request.packageName, normalizedName: request.packageName }, [
     {
@@ -58,8 +59,8 @@ export async function putFile(c: Context<AppEnv>, ctx: ProjectContext, request: 
   return c.body(null, 200);
 }
 
-function declaredDigests(c: Context<AppEnv>): Partial<Digests> {
+function declaredDigests(c: Context<AppEnv>): Partial<Record<DigestName, string>> {
   const pick = (header: string) => parseChecksumBody(c.req.header(header) ?? "") ?? undefined;
-  const digests: Partial<Digests> = { sha1: pick("x-checksum-sha1"), md5: pick("x-checksum-md5"), sha256: pick("x-checksum-sha256") };
+  const digests: Partial<Record<DigestName, string>> = { sha1: pick("x-checksum-sha1"), md5: pick("x-checksum-md5"), sha256: pick("x-checksum-sha256") };
   return Object.fromEntries(Object.entries(digests).filter(([, v]) => v !== undefined));
 }

@@ -11,7 +11,8 @@ export interface VersionRecord {
   manifest: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
-  file: { fileName: string; sha1: string; sha512: string } | null;
+  /** sha1 and sha512 are kept for every npm tarball; null only for a file stored without them. */
+  file: { fileName: string; sha1: string | null; sha512: string | null } | null;
 }
 
 /** Fields of the abbreviated version object npm, pnpm and yarn resolve and install from. */
@@ -71,8 +72,8 @@ function versionObject(record: VersionRecord, input: PackumentInput, abbreviated
   const declared = isObject(source.dist) ? source.dist : {};
   const dist: Record<string, unknown> = abbreviated ? {} : { ...declared };
   if (record.file) {
-    dist.shasum = record.file.sha1;
-    dist.integrity = `sha512-${hexToBase64(record.file.sha512)}`;
+    if (record.file.sha1) dist.shasum = record.file.sha1;
+    if (record.file.sha512) dist.integrity = `sha512-${hexToBase64(record.file.sha512)}`;
     dist.tarball = input.tarballUrl(record.file.fileName);
   }
   base.dist = dist;

@@ -41,7 +41,8 @@ export async function receivePublishBody(sink: BlobSink, body: ReadableStream<Ui
           attachmentName = event.name;
           const pipe = new TransformStream<Uint8Array, Uint8Array>();
           writer = pipe.writable.getWriter();
-          upload = sink.putBlob(pipe.readable, { contentLength: null, maxBytes, contentType: "application/octet-stream" });
+          // dist.shasum (sha1) and dist.integrity (sha512) of the packument.
+          upload = sink.putBlob(pipe.readable, { contentLength: null, maxBytes, contentType: "application/octet-stream", digests: ["sha1", "sha512"] });
           upload.catch(() => undefined); // observed below; avoids an unhandled rejection while bytes still flow
         } else if (event.kind === "attachment_bytes") {
           await writer!.write(event.bytes);

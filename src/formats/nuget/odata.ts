@@ -142,7 +142,7 @@ function propertyValues(v: VersionView, flags: EntryFlags): Record<string, strin
     Language: orNull(meta.language),
     LastUpdated: edmDate(v.updated),
     Published: edmDate(v.published),
-    PackageHash: hexToBase64(v.nupkg.sha512),
+    PackageHash: v.nupkg.sha512 === null ? null : hexToBase64(v.nupkg.sha512),
     PackageHashAlgorithm: "SHA512",
     PackageSize: v.nupkg.size,
     ProjectUrl: orNull(meta.projectUrl),

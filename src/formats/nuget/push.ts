@@ -18,8 +18,11 @@ import { NUGET, versionIn } from "./package";
 import { indexPdbs, removePdbIndex, storePdbs } from "./symbols";
 import { lowerId, sameVersion } from "./versions";
 
-/** Stream the multipart body's `package` part into the blob store (other parts are skipped unread). */
-async function receivePackage(c: Context<AppEnv>): Promise<StoredBlob> {
+/**
+ * Stream the multipart body's `package` part into the blob store (other parts are skipped unread), with
+ * the digests its kind needs: a .nupkg's sha512 is the feeds' PackageHash; a .snupkg needs none but sha256.
+ */
+async function receivePackage(c: Context<AppEnv>, digests: readonly "sha512"[]): Promise<StoredBlob> {
   const boundary = boundaryOf(c.req.header("content-type"));
   declaredLength(c); // a Content-Length over the limit is a 413 before any byte is read
   if (!c.req.raw.body) throw badRequest("400 Bad request - package is missing");
@@ -28,7 +31,7 @@ async function receivePackage(c: Context<AppEnv>): Promise<StoredBlob> {
   try {
     for (let part = await reader.next(); part; part = await reader.next()) {
       if (blob || (part.name !== "package" && part.filename === null)) continue;
-      blob = await c.var.registry.putBlob(part.body, { contentLength: null, maxBytes: maxUploadBytes(c), contentType: "application/octet-stream" });
+      blob = await c.var.registry.putBlob(part.body, { contentLength: null, maxBytes: maxUploadBytes(c), contentType: "application/octet-stream", digests });
     }
   } catch (error) {
     if (blob) await c.var.registry.discardBlob(blob);
@@ -54,7 +57,7 @@ const targetOf = (ctx: ProjectContext, id: string) => ({ projectId: ctx.project.
 export async function pushPackage(c: Context<AppEnv>): Promise<Response> {
   const ctx = projectOf(c);
   const registry = c.var.registry;
-  let blob: StoredBlob | null = await receivePackage(c);
+  let blob: StoredBlob | null = await receivePackage(c, ["sha512"]);
   try {
     const { meta } = await readManifest(registry, { blobId: blob.id, size: blob.size });
     const version = await canonicalVersion(c, ctx, meta);
@@ -76,7 +79,7 @@ export async function pushPackage(c: Context<AppEnv>): Promise<Response> {
 export async function pushSymbolPackage(c: Context<AppEnv>): Promise<Response> {
   const ctx = projectOf(c);
   const registry = c.var.registry;
-  const blob = await receivePackage(c);
+  const blob = await receivePackage(c, []);
   let kept: StoredBlob[] = [blob];
   try {
     const { meta, entries } = await readManifest(registry, { blobId: blob.id, size: blob.size });

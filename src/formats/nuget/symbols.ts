@@ -123,7 +123,7 @@ export async function storePdbs(c: Context<AppEnv>, snupkg: StoredBlob, entries:
       // A corrupt .pdb fails the stream with a ZipFormatError, which putBlob passes on: a 400 too.
       const blob = await asClientError(async () => {
         const source = await entryStream(archiveOf(c.var.registry, { blobId: snupkg.id, size: snupkg.size }), entry);
-        return c.var.registry.putBlob(source.pipeThrough(tap.stream), { contentLength: entry.uncompressedSize, maxBytes: maxUploadBytes(c), contentType: "application/octet-stream" });
+        return c.var.registry.putBlob(source.pipeThrough(tap.stream), { contentLength: entry.uncompressedSize, maxBytes: maxUploadBytes(c), contentType: "application/octet-stream", digests: [] });
       });
       const { signature, checksum } = await tap.result();
       if (!signature) {

@@ -104,6 +104,8 @@ async function storeContent(c: Context<AppEnv>, part: MultipartPart, fields: Upl
     maxBytes: maxUploadBytes(c),
     expected: { sha256: known.sha256, md5: known.md5 },
     contentType: "application/octet-stream",
+    // GitLab keeps md5_digest and sha256_digest.
+    digests: ["md5"],
   });
   return { blob, fileName, blake2_256: blake2.hex() };
 }

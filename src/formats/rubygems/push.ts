@@ -23,7 +23,8 @@ export async function pushGem(c: Context<AppEnv>): Promise<Response> {
   if (contentLength !== null && contentLength > maxBytes) throw new AppError("payload_too_large", `413 File is too large: the limit is ${maxBytes} bytes`);
   const scanner = new GemTarScanner();
   const body = c.req.raw.body ? c.req.raw.body.pipeThrough(scanningStream(scanner)) : null;
-  let blob: StoredBlob | null = await registry.putBlob(body, { contentLength, maxBytes, contentType: "application/octet-stream" });
+  // The compact index's checksum is the sha256; GitLab keeps no digest of the .gem itself.
+  let blob: StoredBlob | null = await registry.putBlob(body, { contentLength, maxBytes, contentType: "application/octet-stream", digests: [] });
   try {
     const parsed = parseGemspec(await gunzipMetadata(scanner.metadata()));
     if (!parsed.ok) throw badRequest(`400 Bad request - ${parsed.message}`);

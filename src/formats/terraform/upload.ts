@@ -26,7 +26,8 @@ export async function uploadModule(c: Context<AppEnv>, ctx: ProjectContext, modu
   const contentLength = declaredLength(c); // 413 before any byte is read
   const namesMayRepeat = await checkBeforeUpload(registry, ctx, name, module.version);
 
-  const blob = await registry.putBlob(c.req.raw.body, { contentLength, maxBytes: maxUploadBytes(c), contentType: "application/octet-stream" });
+  // GitLab keeps sha256 only for module archives.
+  const blob = await registry.putBlob(c.req.raw.body, { contentLength, maxBytes: maxUploadBytes(c), contentType: "application/octet-stream", digests: [] });
   // A refused commit (the version appeared meanwhile, here or elsewhere in the namespace) discards the blob.
   await registry.commit(commitTarget(ctx, name), [
     {

@@ -16,6 +16,7 @@ export const cargo: ContractFormat = {
   upload: (projectId, v, bytes, headers) =>
     call(`${cargoPrefix(projectId)}/api/v1/crates/new`, { method: "PUT", body: publishBody({ name: v.name, vers: v.version }, bytes), headers }),
   uploaded: 200,
+  digests: [],
   downloadPath: (level, v) => `${prefix(level)}/api/v1/crates/${v.name}/${v.version}/download`,
   groupLevel: true,
   metadata: {

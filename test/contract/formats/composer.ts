@@ -21,6 +21,7 @@ export const composer: ContractFormat = {
     return call(project(projectId), { method: "POST", body: form.body, headers: { ...headers, "content-type": form.contentType } });
   },
   uploaded: 201,
+  digests: ["sha1"],
   downloadPath: (level, v, sha256) => {
     if (level.kind !== "project") throw new Error("Composer dist archives are served at project level");
     return `${project(level.id)}/archives/${v.name}.zip?sha=${sha256}`;

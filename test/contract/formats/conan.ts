@@ -16,6 +16,7 @@ export const conan: ContractFormat = {
   credentials: bearerHeaders,
   upload: (projectId, v, bytes, headers) => call(filePath(projectId, v), { method: "PUT", body: bytes, headers: { ...headers, "content-length": String(bytes.byteLength) } }),
   uploaded: 200,
+  digests: ["md5", "sha1"],
   downloadPath: (level: Level, v) => filePath(level.id, v),
   groupLevel: false,
   // Conan has no per-name version document (search answers 200 with no results once a recipe is gone).

@@ -29,6 +29,7 @@ export const debian: ContractFormat = {
     return call(`${base(projectId)}/${v.fileName}?distribution=${CODENAME}&component=main`, { method: "PUT", body: bytes, headers: { ...headers, "content-type": "application/vnd.debian.binary-package" } });
   },
   uploaded: 201,
+  digests: ["md5", "sha1"],
   downloadPath: (level, v) => {
     if (level.kind !== "project") throw new Error("Debian's group pool path carries the project id");
     return `${base(level.id)}/pool/${CODENAME}/${v.name.startsWith("lib") ? v.name.slice(0, 4) : v.name.slice(0, 1)}/${v.name}/${v.version}/${v.fileName}`;

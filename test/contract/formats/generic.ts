@@ -13,6 +13,7 @@ export const generic: ContractFormat = {
   // curl --upload-file sends the length.
   upload: (projectId, v, bytes, headers) => call(path(projectId, v), { method: "PUT", body: bytes, headers: { ...headers, "content-length": String(bytes.byteLength) } }),
   uploaded: 201,
+  digests: [],
   downloadPath: (level, v) => {
     if (level.kind !== "project") throw new Error("Generic has no group-level endpoint");
     return path(level.id, v);

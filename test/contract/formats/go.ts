@@ -24,6 +24,7 @@ export const go: ContractFormat = {
     ]),
   upload: (projectId, v, bytes, headers) => call(`${goBase(projectId)}/${zipPath(v)}`, { method: "PUT", body: bytes, headers }),
   uploaded: 201,
+  digests: ["md5", "sha1"],
   downloadPath: (level, v) => `${projectOnly(level)}/${zipPath(v)}`,
   groupLevel: false,
   metadata: {

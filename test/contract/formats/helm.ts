@@ -23,6 +23,7 @@ export const helm: ContractFormat = {
     return call(`${base(projectId)}/api/${CHANNEL}/charts`, { method: "POST", body: form.body, headers: { ...headers, "content-type": form.contentType } });
   },
   uploaded: 201,
+  digests: [],
   downloadPath: (level, v) => {
     if (level.kind !== "project") throw new Error("Helm has no group-level endpoint");
     return `${base(level.id)}/${CHANNEL}/charts/${v.fileName}`;

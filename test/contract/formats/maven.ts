@@ -14,6 +14,7 @@ export const maven: ContractFormat = {
   credentials: tokenHeaders,
   upload: (projectId, v, bytes, headers) => call(`${projectBase(projectId)}/${v.name}/${v.version}/${v.fileName}`, { method: "PUT", body: bytes, headers }),
   uploaded: 200,
+  digests: ["md5", "sha1", "sha512"],
   downloadPath: (level, v) => `${base(level)}/${v.name}/${v.version}/${v.fileName}`,
   groupLevel: true,
   metadata: {

@@ -40,6 +40,7 @@ export const npm: ContractFormat = {
       headers: { ...headers, "content-type": "application/json", "npm-command": "publish" },
     }),
   uploaded: 200,
+  digests: ["sha1", "sha512"],
   downloadPath: (level, v) => `${prefix(level)}/${v.name}/-/${v.fileName}`,
   groupLevel: true,
   metadata: {

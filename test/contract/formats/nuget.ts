@@ -19,6 +19,7 @@ export const nuget: ContractFormat = {
     return call(`${prefix({ kind: "project", id: projectId })}/v2/`, { method: "PUT", body, headers: { ...headers, "content-type": contentType } });
   },
   uploaded: 201,
+  digests: ["sha512"],
   downloadPath: (level, v) => `${prefix(level)}/download/${v.name.toLowerCase()}/${v.version}/${v.fileName}`,
   groupLevel: false,
   metadata: {

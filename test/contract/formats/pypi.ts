@@ -48,6 +48,7 @@ export const pypi: ContractFormat = {
     return call(prefix({ kind: "project", id: projectId }), { method: "POST", body, headers: { ...headers, "content-type": contentType } });
   },
   uploaded: 201,
+  digests: ["md5"],
   downloadPath: (level, v, sha256) => `${prefix(level)}/files/${sha256}/${v.fileName}`,
   groupLevel: true,
   metadata: {

@@ -33,6 +33,7 @@ export const rubygems: ContractFormat = {
       headers: { ...pushHeaders(headers), "content-type": "application/octet-stream" },
     }),
   uploaded: 201,
+  digests: [],
   downloadPath: (level, v) => `${prefix(level)}/gems/${v.fileName}`,
   groupLevel: false,
   metadata: {

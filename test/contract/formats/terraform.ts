@@ -24,6 +24,7 @@ export const terraform: ContractFormat = {
   upload: (projectId, v, bytes, headers) =>
     call(`${projectPath(projectId, v)}/${v.version}/file`, { method: "PUT", body: bytes, headers: { ...headers, "content-length": String(bytes.byteLength) } }),
   uploaded: 201,
+  digests: [],
   downloadPath: (level, v) => `${at(level, v)}/${v.version}${level.kind === "project" ? "" : "/file"}`,
   groupLevel: true,
   metadata: {

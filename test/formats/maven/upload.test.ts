@@ -41,11 +41,21 @@ describe("maven uploads", () => {
     expect((await put(`${dir}/missing-1.0.0.jar.sha1`, "0".repeat(40), { token: user.token })).status).toBe(404);
   });
 
-  it("rejects an upload whose declared X-Checksum-Sha1 does not match, keeping nothing", async () => {
+  it("rejects an upload whose declared X-Checksum-Sha1 or -Sha256 does not match with a 400 naming it, keeping nothing", async () => {
     const { project, user, base } = await setup();
-    const res = await put(`${base}/com/acme/bad/1.0.0/bad-1.0.0.jar`, "bytes", { token: user.token, headers: { "X-Checksum-Sha1": "0".repeat(40) } });
-    expect(res.status).toBe(400);
+    const path = `${base}/com/acme/bad/1.0.0/bad-1.0.0.jar`;
+    const sha1 = await put(path, "bytes", { token: user.token, headers: { "X-Checksum-Sha1": "0".repeat(40) } });
+    expect(sha1.status).toBe(400);
+    expect(await sha1.json()).toEqual({ message: expect.stringMatching(/^sha1 checksum mismatch: declared 0{40}/) });
+    // With both declared, R2's put verifies the sha256 (and refuses the bytes); the sha1 is checked here.
+    const sha256 = await put(path, "bytes", { token: user.token, headers: { "X-Checksum-Sha1": await hex("SHA-1", "bytes"), "X-Checksum-Sha256": "1".repeat(64) } });
+    expect(sha256.status).toBe(400);
+    expect(await sha256.json()).toEqual({ message: expect.stringMatching(/^sha256 checksum mismatch: declared 1{64}, and the storage refused/) });
     expect(await filesOf(project.id)).toEqual({});
+    const good = await put(path, "bytes", { token: user.token, headers: { "X-Checksum-Sha1": await hex("SHA-1", "bytes"), "X-Checksum-Sha256": await hex("SHA-256", "bytes") } });
+    expect(good.status).toBe(200);
+    expect(await (await get(`${path}.md5`, { token: user.token })).text()).toBe(await hex("MD5", "bytes"));
+    expect(await (await get(`${path}.sha512`, { token: user.token })).text()).toBe(await hex("SHA-512", "bytes"));
   });
 
   it("validates versions, file names and paths with 400", async () => {
