@@ -1,60 +1,28 @@
-// Maven resolution benchmark: how long the real `mvn` takes to resolve a 30-artifact dependency tree
-// from Packyard (wrangler dev on 127.0.0.1), with a fresh local repository each run, edge cache cold and
-// warm, credentialed, and with a warm local repository as the no-registry baseline. Prints a table.
-// Run: node_modules/.bin/node bench/maven/run.mjs [--runs N]
-import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { freePort } from "../lib/free-port.mjs";
+// Maven resolution benchmark, one command: `npm run bench -- maven [--runs N]` (needs mvn and the pre-seeded ~/.m2).
+// How long the real `mvn` takes to resolve a 30-artifact dependency tree from Packyard (as `npm start` runs it, on
+// 127.0.0.1), side by side with the simplest peer Maven users run: the same files (poms, jars and their .sha1) in
+// a repository directory served over HTTP (bench/lib/static_server.py). Fresh local repository each run; Packyard
+// with its edge cache cold and warm and credentialed; a warm local repository as the no-registry baseline. The
+// peer runs alone first; during the comparison it must stay within 2x of that, or the machine's load changed.
+import { createHash } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
+import { bundleOnce, startPackyard } from "../lib/packyard.mjs";
+import { startStaticServer } from "../lib/static-server.mjs";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const SEEDED_M2 = path.join(homedir(), ".m2", "repository");
 const RUNS = Number(process.argv[process.argv.indexOf("--runs") + 1]) > 0 ? Number(process.argv[process.argv.indexOf("--runs") + 1]) : 3;
 const ARTIFACTS = 30;
 const GROUP_ID = "bench.deps";
-const ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
 const PLUGINS = `<build><pluginManagement><plugins>
   <plugin><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
   <plugin><artifactId>maven-compiler-plugin</artifactId><version>3.13.0</version></plugin>
 </plugins></pluginManagement></build>`;
+const log = (m) => process.stderr.write(`${m}\n`);
 
-async function startRegistry(work) {
-  const state = path.join(work, "state");
-  const adminToken = `bench-${Math.random().toString(36).slice(2)}`;
-  const migrate = spawnSync(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: ROOT, env: ENV, encoding: "utf8" });
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
-  const port = await freePort();
-  const child = spawn(process.execPath, [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--inspector-port", String(await freePort()), "--var", `ADMIN_TOKEN:${adminToken}`], {
-    cwd: ROOT,
-    env: ENV,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let log = "";
-  child.stdout.on("data", (d) => (log += d));
-  child.stderr.on("data", (d) => (log += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited: ${log}`);
-    const ok = await fetch(`${url}/api/v4/user`, { headers: { "PRIVATE-TOKEN": adminToken } }).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`wrangler dev did not start: ${log}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const stop = () => {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      /* gone */
-    }
-  };
-  return { url, adminToken, stop };
-}
-
-/** fetch, retried once when wrangler dev closed the idle keep-alive socket undici picked (UND_ERR_SOCKET). */
+/** fetch, retried once when the server had closed the idle keep-alive socket undici picked (UND_ERR_SOCKET), as clients retry. */
 async function request(url, init) {
   try {
     return await fetch(url, init);
@@ -64,8 +32,8 @@ async function request(url, init) {
   }
 }
 
-async function api(registry, method, apiPath, body, token = registry.adminToken) {
-  const res = await request(`${registry.url}/api/v4${apiPath}`, { method, headers: { "PRIVATE-TOKEN": token, "content-type": "application/json" }, body: body && JSON.stringify(body) });
+async function api(registry, method, apiPath, body, token = registry.admin) {
+  const res = await request(`${registry.base}/api/v4${apiPath}`, { method, headers: { "PRIVATE-TOKEN": token, "content-type": "application/json" }, body: body && JSON.stringify(body) });
   if (!res.ok) throw new Error(`${method} ${apiPath}: ${res.status} ${await res.text()}`);
   return res.json();
 }
@@ -78,16 +46,33 @@ function pomOf(i) {
 }
 const lib = (i) => `lib-${String(i).padStart(2, "0")}`;
 
+const treeFiles = (i) => [
+  [`${lib(i)}-1.0.0.pom`, pomOf(i)],
+  [`${lib(i)}-1.0.0.jar`, `jar ${i} `.repeat(200)],
+];
+const artifactDir = (i) => `${GROUP_ID.replace(/\./g, "/")}/${lib(i)}/1.0.0`;
+
 async function publishTree(base, token) {
   await Promise.all(
     Array.from({ length: ARTIFACTS }, async (_, i) => {
-      const dir = `${base}/${GROUP_ID.replace(/\./g, "/")}/${lib(i)}/1.0.0`;
-      for (const [name, body] of [[`${lib(i)}-1.0.0.pom`, pomOf(i)], [`${lib(i)}-1.0.0.jar`, `jar ${i} `.repeat(200)]]) {
-        const res = await request(`${dir}/${name}`, { method: "PUT", headers: { "PRIVATE-TOKEN": token }, body });
+      for (const [name, body] of treeFiles(i)) {
+        const res = await request(`${base}/${artifactDir(i)}/${name}`, { method: "PUT", headers: { "PRIVATE-TOKEN": token }, body });
         if (!res.ok) throw new Error(`PUT ${name}: ${res.status}`);
       }
     }),
   );
+}
+
+/** The same files as a repository directory, each with the .sha1 Maven checks (what `mvn deploy` to a file: URL writes). */
+function writeTree(root) {
+  for (let i = 0; i < ARTIFACTS; i++) {
+    const dir = path.join(root, artifactDir(i));
+    mkdirSync(dir, { recursive: true });
+    for (const [name, body] of treeFiles(i)) {
+      writeFileSync(path.join(dir, name), body);
+      writeFileSync(path.join(dir, `${name}.sha1`), createHash("sha1").update(body).digest("hex"));
+    }
+  }
 }
 
 function settingsFile(dir, localRepository, token) {
@@ -133,62 +118,82 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function main() {
   if (spawnSync("mvn", ["-v"]).status !== 0 || !existsSync(SEEDED_M2)) throw new Error("needs mvn and the pre-seeded ~/.m2");
   const work = mkdtempSync(path.join(tmpdir(), "packyard-bench-maven-"));
-  const registry = await startRegistry(work);
+  let peer = null;
+  let registry = null;
   try {
-    const user = await api(registry, "POST", "/users", { username: "bench-user", name: "bench-user", password: "password123" });
-    const { token } = await api(registry, "POST", `/users/${user.id}/personal_access_tokens`, { name: "bench", scopes: ["api"] });
-    const group = await api(registry, "POST", "/groups", { name: "bench", path: "bench", visibility: "public" });
-    const project = await api(registry, "POST", "/projects", { name: "deps", path: "deps", namespace_id: group.id, visibility: "public" });
-    await api(registry, "POST", `/groups/${group.id}/members`, { user_id: user.id, access_level: 30 });
-    const base = `${registry.url}/api/v4/projects/${project.id}/packages/maven`;
-    await publishTree(base, token);
-
-    const consumer = path.join(work, "consumer");
-    consumerProject(consumer, base);
+    const peerRoot = path.join(work, "static-repo");
+    writeTree(peerRoot);
+    peer = await startStaticServer(peerRoot, { probePath: `/${artifactDir(0)}/${lib(0)}-1.0.0.pom` });
+    const peerConsumer = path.join(work, "consumer-static");
+    consumerProject(peerConsumer, peer.url);
     // Plugins come from the pre-seeded ~/.m2 through a file:// mirror; copy them once into a template so
     // each fresh local repository starts with plugins but without the tree.
     const template = path.join(work, "template-repo");
-    resolveOnce(consumer, settingsFile(work, template, token));
+    resolveOnce(peerConsumer, settingsFile(work, template, null));
     rmSync(path.join(template, ...GROUP_ID.split(".")), { recursive: true, force: true });
     const freshRepo = () => {
       const repo = mkdtempSync(path.join(work, "repo-"));
       cpSync(template, repo, { recursive: true });
       return repo;
     };
+    /** One resolution into a fresh local repository; every artifact of the tree must have arrived. */
+    const resolveFresh = (project, token) => {
+      const repo = freshRepo();
+      const seconds = resolveOnce(project, settingsFile(work, repo, token));
+      const resolved = countTreeFiles(repo);
+      if (resolved !== ARTIFACTS) throw new Error(`mvn resolved ${resolved} of ${ARTIFACTS} artifacts`);
+      rmSync(repo, { recursive: true, force: true });
+      return seconds;
+    };
+    const peerRun = () => resolveFresh(peerConsumer, null);
+    const solo = Math.min(peerRun(), peerRun());
+    log(`static repository alone: mvn compile with a fresh local repository ${solo.toFixed(2)} s`);
+
+    registry = await startPackyard({ bundleDir: await bundleOnce(), log });
+    const user = await api(registry, "POST", "/users", { username: "bench-user", name: "bench-user", password: "password123" });
+    const { token } = await api(registry, "POST", `/users/${user.id}/personal_access_tokens`, { name: "bench", scopes: ["api"] });
+    const group = await api(registry, "POST", "/groups", { name: "bench", path: "bench", visibility: "public" });
+    const project = await api(registry, "POST", "/projects", { name: "deps", path: "deps", namespace_id: group.id, visibility: "public" });
+    await api(registry, "POST", `/groups/${group.id}/members`, { user_id: user.id, access_level: 30 });
+    const base = `${registry.base}/api/v4/projects/${project.id}/packages/maven`;
+    await publishTree(base, token);
+    const consumer = path.join(work, "consumer");
+    consumerProject(consumer, base);
     // Any publish bumps the project's revision, so every edge-cache key changes: the next pull is cold.
     const bumpRevision = async () => {
       const res = await request(`${base}/bench/unrelated/1.0.0/unrelated-1.0.0.jar`, { method: "PUT", headers: { "PRIVATE-TOKEN": token }, body: String(Math.random()) });
       if (!res.ok) throw new Error(`bump: ${res.status}`);
     };
-
-    const scenarios = [
-      { name: "fresh local repo, anonymous, edge cache cold (MISS)", before: bumpRevision, token: null, repo: freshRepo },
-      { name: "fresh local repo, anonymous, edge cache warm (HIT)", before: async () => {}, token: null, repo: freshRepo },
-      { name: "fresh local repo, Private-Token (BYPASS)", before: async () => {}, token, repo: freshRepo },
-    ];
     const warmRepo = freshRepo();
     resolveOnce(consumer, settingsFile(work, warmRepo, null));
-    scenarios.push({ name: "warm local repo (no artifact downloads)", before: async () => {}, token: null, repo: () => warmRepo });
-
-    const rows = [];
-    for (const scenario of scenarios) {
-      const times = [];
-      let resolved = 0;
-      for (let run = 0; run < RUNS; run++) {
-        await scenario.before();
-        const repo = scenario.repo();
-        times.push(resolveOnce(consumer, settingsFile(work, repo, scenario.token)));
-        resolved = countTreeFiles(repo);
+    const scenarios = [
+      { name: "Packyard: fresh local repo, anonymous, edge cache cold (MISS)", before: bumpRevision, run: () => resolveFresh(consumer, null) },
+      { name: "Packyard: fresh local repo, anonymous, edge cache warm (HIT)", run: () => resolveFresh(consumer, null) },
+      { name: "Packyard: fresh local repo, Private-Token (BYPASS)", run: () => resolveFresh(consumer, token) },
+      { name: "static repository (files over HTTP): fresh local repo", run: peerRun },
+      { name: "warm local repo (no artifact downloads)", run: () => resolveOnce(consumer, settingsFile(work, warmRepo, null)) },
+    ];
+    // Alternating: run r of every scenario before run r + 1 of any, so a change of load hits all alike.
+    const times = scenarios.map(() => []);
+    for (let run = 0; run < RUNS; run++) {
+      for (const [i, scenario] of scenarios.entries()) {
+        await scenario.before?.();
+        times[i].push(scenario.run());
       }
-      rows.push({ scenario: scenario.name, runs: RUNS, median: median(times), min: Math.min(...times), max: Math.max(...times), resolved });
     }
-    console.log(`\nmvn ${spawnSync("mvn", ["-v"], { encoding: "utf8" }).stdout.split("\n")[0].replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "")}; ${ARTIFACTS}-artifact tree (pom + jar each); ${RUNS} runs per row\n`);
-    console.log("| scenario | runs | median s | min s | max s | artifacts resolved |");
+    const peerMedian = median(times[3]);
+    if (peerMedian > 2 * solo) throw new Error(`the static repository took ${peerMedian.toFixed(2)} s during the comparison, over twice its solo ${solo.toFixed(2)} s: the machine's load changed; run again`);
+    console.log(`\nmvn ${spawnSync("mvn", ["-v"], { encoding: "utf8" }).stdout.split("\n")[0].replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "")}; ${ARTIFACTS}-artifact tree (pom + jar each); ${RUNS} runs per row, alternating; ${new Date().toISOString()}, load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+    console.log(`Static repository alone before the comparison: ${solo.toFixed(2)} s.\n`);
+    console.log("| scenario | runs | median s | min s | max s | / static repository |");
     console.log("|---|---|---|---|---|---|");
-    for (const r of rows) console.log(`| ${r.scenario} | ${r.runs} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)} | ${r.max.toFixed(2)} | ${r.resolved} |`);
+    for (const [i, scenario] of scenarios.entries()) {
+      const t = times[i];
+      console.log(`| ${scenario.name} | ${t.length} | ${median(t).toFixed(2)} | ${Math.min(...t).toFixed(2)} | ${Math.max(...t).toFixed(2)} | ${(median(t) / peerMedian).toFixed(2)} |`);
+    }
   } finally {
-    registry.stop();
-    await new Promise((r) => setTimeout(r, 500));
+    peer?.stop();
+    await registry?.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

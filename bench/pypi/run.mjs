@@ -1,77 +1,42 @@
-// PyPI benchmark under `wrangler dev` on 127.0.0.1: simple-index requests per second and `pip install`
-// time of a 30-package dependency tree, each cached (anonymous pulls of a public project: edge cache
-// HITs) and uncached (a token in the request: the cache is bypassed, every page built from D1); then a
-// 1 GiB wheel uploaded with twine while workerd's resident memory is sampled from /proc.
-//
-//   node_modules/.bin/node bench/pypi/run.mjs [--big-mib N] [--requests N]   (--big-mib 0 skips the big upload)
+// PyPI benchmark, one command: `npm run bench -- pypi [--big-mib N] [--requests N]` (--big-mib 0 skips the big upload).
+// Packyard as `npm start` runs it (the bundled Worker on Miniflare, fresh local state) side by side with the simplest
+// peer pip users run: a static PEP 503 index (bench/lib/static_server.py --pep503, a threaded HTTP/1.1 file server). The
+// peer runs alone first (pip install twice, page requests/s) as the check that it performs as a static server
+// should; during the comparison its installs must stay within 2x of that solo run, or the machine's load changed.
+// Then, alternating: simple-index requests per second and `pip install` time of a 30-package dependency tree,
+// Packyard cached (anonymous pulls of a public project: edge-cache HITs) and uncached (a token: built from D1);
+// then a 1 GiB wheel uploaded with twine while the runtime's resident memory is sampled from /proc.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import { freePort } from "../lib/free-port.mjs";
+import { bundleOnce, startPackyard } from "../lib/packyard.mjs";
+import { startStaticServer } from "../lib/static-server.mjs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const WRANGLER = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-const ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" };
 const PYTHON = "/usr/bin/python3";
 const arg = (name, fallback) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const BIG_MIB = arg("--big-mib", 1024);
 const REQUESTS = arg("--requests", 2000);
 const CONCURRENCY = 16;
 const PIP_RUNS = 3;
-const ADMIN = `bench-admin-${Math.random().toString(36).slice(2)}`;
 const work = mkdtempSync(path.join(tmpdir(), "packyard-bench-pypi-"));
-let wrangler = null;
+const log = (m) => process.stderr.write(`${m}\n`);
+let packyard = null;
+let ADMIN = "";
+let peer = null;
 
-/**
- * A snapshot of the Worker's sources: wrangler dev restarts workerd whenever a watched file changes,
- * and other people edit this working tree while the bench runs.
- */
-function snapshot() {
-  const dir = path.join(work, "app");
-  for (const entry of ["src", "migrations", "wrangler.toml", "package.json", "tsconfig.json"]) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
-  symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
-  return dir;
+/** The static index over a copy of the wheels. */
+async function startStaticIndex(wheels) {
+  const root = path.join(work, "static");
+  cpSync(wheels, root, { recursive: true });
+  return startStaticServer(root, { pep503: true, probePath: "/simple/bench-root/" });
 }
 
-async function startRegistry() {
-  const app = snapshot();
-  const state = path.join(work, "state");
-  const migrate = spawnSync(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: app, env: ENV, encoding: "utf8" });
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stdout}${migrate.stderr}`);
-  const port = await freePort();
-  wrangler = spawn(process.execPath, [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--inspector-port", String(await freePort()), "--var", `ADMIN_TOKEN:${ADMIN}`], {
-    cwd: app,
-    env: ENV,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let output = "";
-  wrangler.stdout.on("data", (d) => (output += d));
-  wrangler.stderr.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 90_000; ; ) {
-    if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited: ${output}`);
-    try {
-      if ((await fetch(`${url}/api/v4/user`, { headers: { "PRIVATE-TOKEN": ADMIN } })).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error(`wrangler dev did not start: ${output}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { url, host: `127.0.0.1:${port}` };
-}
-
-function stop() {
-  if (wrangler && wrangler.exitCode === null) {
-    try {
-      process.kill(-wrangler.pid, "SIGTERM");
-    } catch {
-      /* gone */
-    }
-  }
+async function stop() {
+  peer?.stop();
+  await packyard?.stop();
 }
 
 async function api(base, method, apiPath, body) {
@@ -132,7 +97,7 @@ function pipInstall(venv, indexUrl) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** workerd processes started under our wrangler (the Worker runs in one of them). */
+/** workerd processes under the bench's Packyard server process (the Worker runs in one of them). */
 function workerdPids(rootPid) {
   const parents = new Map();
   for (const entry of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
@@ -164,8 +129,8 @@ async function bigUpload(base, projectId) {
   const dir = path.join(work, "big");
   execFileSync(PYTHON, [path.join(ROOT, "bench/pypi/make_wheels.py"), dir, "--big", String(BIG_MIB)]);
   const [file] = readdirSync(dir).map((f) => path.join(dir, f));
-  const pids = workerdPids(wrangler.pid);
-  if (pids.length === 0) throw new Error("no workerd process found under wrangler");
+  const pids = workerdPids(packyard.pid);
+  if (pids.length === 0) throw new Error("no workerd process found under the Packyard server");
   for (const pid of pids) writeFileSync(`/proc/${pid}/clear_refs`, "5"); // reset VmHWM (peak RSS) to the current RSS
   const before = Math.max(...pids.map((p) => statusKb(p, "VmRSS")));
   let sampledPeak = before;
@@ -189,8 +154,7 @@ async function bigUpload(base, projectId) {
   });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  // wrangler dev restarts workerd when a source file changes (other people edit this tree): say so.
-  if (restarted) throw new Error("workerd restarted during the big upload (a watched source file changed); run the bench again");
+  if (restarted) throw new Error("workerd exited during the big upload");
   const hwm = Math.max(...pids.map((p) => statusKb(p, "VmHWM") ?? 0));
   const page = await (await fetch(`${base}/api/v4/projects/${projectId}/packages/pypi/simple/bench-big/`, { headers: { "PRIVATE-TOKEN": ADMIN, accept: "application/vnd.pypi.simple.v1+json" } })).json();
   const size = page.files?.[0]?.size;
@@ -199,34 +163,64 @@ async function bigUpload(base, projectId) {
   return { mib: BIG_MIB, seconds, beforeMb: before / 1024, sampledPeakMb: sampledPeak / 1024, hwmMb: hwm / 1024, size };
 }
 
+/** `pip install` runs alternating between the targets (fresh target dir, no pip cache), `PIP_RUNS` each. */
+function alternatingInstalls(venv, targets) {
+  const times = new Map(targets.map((t) => [t.label, []]));
+  for (let run = 0; run < PIP_RUNS; run++) for (const t of targets) times.get(t.label).push(pipInstall(venv, t.index));
+  return times;
+}
+
 async function main() {
-  const { url, host } = await startRegistry();
-  const group = await api(url, "POST", "/groups", { name: "bench", path: "bench", visibility: "public" });
-  const project = await api(url, "POST", "/projects", { name: "wheels", path: "wheels", namespace_id: group.id, visibility: "public" });
   const wheels = path.join(work, "wheels");
   execFileSync(PYTHON, [path.join(ROOT, "bench/pypi/make_wheels.py"), wheels]);
-  const uploadMs = twine(url, project.id, readdirSync(wheels).map((f) => path.join(wheels, f)));
+  const venv = path.join(work, "venv");
+  execFileSync(PYTHON, ["-m", "venv", venv]);
+  const accept = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
+
+  // The peer alone: what a static index does on this machine right now.
+  peer = await startStaticIndex(wheels);
+  const peerIndex = `${peer.url}/simple`;
+  pipInstall(venv, peerIndex); // warm-up: the OS file cache, pip's own start-up
+  const solo = { install: [pipInstall(venv, peerIndex), pipInstall(venv, peerIndex)].sort((a, b) => a - b)[0], page: await hammer(`${peer.url}/simple/bench-mid-0/`, { accept }) };
+  log(`static index alone: pip install ${(solo.install / 1000).toFixed(2)} s, ${solo.page.rps.toFixed(0)} page requests/s`);
+  if (solo.page.rps < 200) throw new Error(`the static index serves ${solo.page.rps.toFixed(0)} requests/s alone: far below a static file server's; the comparison would say nothing`);
+
+  packyard = await startPackyard({ bundleDir: await bundleOnce(), log });
+  ADMIN = packyard.admin;
+  const url = packyard.base;
+  const host = new URL(url).host;
+  const group = await api(url, "POST", "/groups", { name: "bench", path: "bench", visibility: "public" });
+  const project = await api(url, "POST", "/projects", { name: "wheels", path: "wheels", namespace_id: group.id, visibility: "public" });
+  const uploadMs = twine(url, project.id, readdirSync(wheels).filter((f) => f.endsWith(".whl")).map((f) => path.join(wheels, f)));
 
   const page = `${url}/api/v4/projects/${project.id}/packages/pypi/simple/bench-mid-0/`;
-  const accept = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01";
   await fetch(page, { headers: { accept } }).then((r) => r.text()); // warm the edge cache
   const cached = await hammer(page, { accept });
   const uncached = await hammer(page, { accept, "private-token": ADMIN });
+  const peerPage = await hammer(`${peer.url}/simple/bench-mid-0/`, { accept });
 
-  const venv = path.join(work, "venv");
-  execFileSync(PYTHON, ["-m", "venv", venv]);
   const anonymousIndex = `http://${host}/api/v4/projects/${project.id}/packages/pypi/simple`;
   const tokenIndex = `http://__token__:${ADMIN}@${host}/api/v4/projects/${project.id}/packages/pypi/simple`;
   pipInstall(venv, anonymousIndex); // fills the edge cache with every page and wheel
-  const pipCached = Array.from({ length: PIP_RUNS }, () => pipInstall(venv, anonymousIndex));
-  const pipUncached = Array.from({ length: PIP_RUNS }, () => pipInstall(venv, tokenIndex));
+  const installs = alternatingInstalls(venv, [
+    { label: "cached", index: anonymousIndex },
+    { label: "uncached", index: tokenIndex },
+    { label: "peer", index: peerIndex },
+  ]);
+  const pipCached = median(installs.get("cached"));
+  const pipUncached = median(installs.get("uncached"));
+  const pipPeer = median(installs.get("peer"));
+  log(`installs (s): ${[...installs].map(([k, v]) => `${k} ${v.map((t) => (t / 1000).toFixed(2)).join(", ")}`).join("; ")}`);
+  if (pipPeer > 2 * solo.install) throw new Error(`the static index installed in ${(pipPeer / 1000).toFixed(2)} s during the comparison, over twice its solo ${(solo.install / 1000).toFixed(2)} s: the machine's load changed; run again`);
 
-  console.log(`\nPyPI on wrangler dev (127.0.0.1), ${new Date().toISOString()}, load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
-  console.log(`twine upload of the 30 wheels: ${(uploadMs / 1000).toFixed(1)} s\n`);
-  console.log("| measurement | cached (anonymous, edge cache) | uncached (token, built from D1) |");
-  console.log("|---|---|---|");
-  console.log(`| simple page requests/s (${REQUESTS} GETs, ${CONCURRENCY} connections, pip's Accept) | ${cached.rps.toFixed(0)} (${JSON.stringify(cached.statuses)}) | ${uncached.rps.toFixed(0)} (${JSON.stringify(uncached.statuses)}) |`);
-  console.log(`| pip install of the 30-package tree, median of ${PIP_RUNS} (no pip cache) | ${(median(pipCached) / 1000).toFixed(2)} s | ${(median(pipUncached) / 1000).toFixed(2)} s |`);
+  const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(`\nPyPI: Packyard as npm start runs it, and a static PEP 503 index, 127.0.0.1, ${new Date().toISOString()}, load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
+  console.log(`Static index alone before the comparison: pip install ${fmt(solo.install)}, ${solo.page.rps.toFixed(0)} page requests/s.`);
+  console.log(`twine upload of the 30 wheels to Packyard: ${(uploadMs / 1000).toFixed(1)} s\n`);
+  console.log("| measurement | Packyard cached (anonymous, edge cache) | Packyard uncached (token, built from D1) | static index | Packyard cached / static (time ratio; < 1 = Packyard faster) |");
+  console.log("|---|---|---|---|---|");
+  console.log(`| simple page requests/s (${REQUESTS} GETs, ${CONCURRENCY} connections, pip's Accept) | ${cached.rps.toFixed(0)} (${JSON.stringify(cached.statuses)}) | ${uncached.rps.toFixed(0)} (${JSON.stringify(uncached.statuses)}) | ${peerPage.rps.toFixed(0)} | ${(peerPage.rps / cached.rps).toFixed(2)} |`);
+  console.log(`| pip install of the 30-package tree, median of ${PIP_RUNS} (no pip cache, alternating) | ${fmt(pipCached)} | ${fmt(pipUncached)} | ${fmt(pipPeer)} | ${(pipCached / pipPeer).toFixed(2)} |`);
   if (BIG_MIB > 0) {
     const big = await bigUpload(url, project.id);
     console.log(`\n| big wheel upload (twine) | size | time | workerd RSS before | peak RSS sampled every 100 ms | VmHWM after |`);
@@ -245,8 +239,8 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(() => {
+  .finally(async () => {
     clearTimeout(timeout);
-    stop();
+    await stop();
     rmSync(work, { recursive: true, force: true });
   });
