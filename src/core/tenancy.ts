@@ -210,9 +210,38 @@ export function keepReadable(actor: Actor, rows: { project: ProjectRow; namespac
   return out;
 }
 
-/** Whether the actor may see a group (public: anyone; internal: signed in; private: members, admins, its deploy tokens). */
+/**
+ * Whether the actor may see a group (public: anyone; internal: signed in; private: members, admins, its deploy
+ * tokens, and members of any project in it or its subgroups: GitLab's GroupPolicy `has_projects` → read_group).
+ */
 export async function canReadGroup(db: Db, actor: Actor, group: NamespaceRow, roles: RolesLoader = () => loadRoles(db, actor)): Promise<boolean> {
-  return mayReadGroup(actor, group, await roles());
+  const map = await roles();
+  return mayReadGroup(actor, group, map) || (group.kind === "group" && (await groupsAboveMemberProjects(db, actor, map)).has(group.id));
+}
+
+/**
+ * Every group above a project the actor belongs to (by project membership, or by a group membership with a
+ * project somewhere below it): the groups `has_projects` opens. One query whatever the number of groups asked
+ * about, so list endpoints call it once; none for anonymous callers, deploy tokens or users without memberships.
+ */
+export async function groupsAboveMemberProjects(db: Db, actor: Actor, roles: Map<string, number>): Promise<Set<number>> {
+  if (actor.kind === "anonymous" || actor.kind === "deploy_token" || roles.size === 0) return new Set();
+  const projectIds = [...roles.keys()].filter((k) => k.startsWith("Project:")).map((k) => Number(k.slice("Project:".length)));
+  const namespaceIds = [...roles.keys()].filter((k) => k.startsWith("Namespace:")).map((k) => k.slice("Namespace:".length));
+  const inMemberNamespace = sql`EXISTS (SELECT 1 FROM json_each(${JSON.stringify(namespaceIds)}) AS m WHERE '/' || ${namespaces.traversalIds} || '/' LIKE '%/' || m.value || '/%')`;
+  const rows = await db
+    .selectDistinct({ traversalIds: namespaces.traversalIds })
+    .from(projects)
+    .innerJoin(namespaces, eq(namespaces.id, projects.namespaceId))
+    .where(or(inIds(projects.id, projectIds), inMemberNamespace))
+    .all();
+  return new Set(rows.flatMap((row) => parseTraversal(row.traversalIds)));
+}
+
+/** The pure form for rows already read (a group read scope): a member of any of these projects may read the group. */
+export function memberOfAnyProject(actor: Actor, rows: ProjectWithNamespace[], roles: Map<string, number>): boolean {
+  if (actor.kind === "anonymous" || actor.kind === "deploy_token") return false;
+  return rows.some((row) => roleOn(roles, subjectOf(row.project, row.namespace)) > 0);
 }
 
 export function mayReadGroup(actor: Actor, group: NamespaceRow, roles: Map<string, number>): boolean {

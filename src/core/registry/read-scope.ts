@@ -13,6 +13,7 @@ import {
   authorizeFound,
   keepReadable,
   mayReadGroup,
+  memberOfAnyProject,
   namespaceByRefQuery,
   parseTraversal,
   projectIdsWhere,
@@ -92,8 +93,8 @@ export function scopeFromRows(actor: Actor, roles: Map<string, number>, level: S
     }
     case "group": {
       const group = results[0]?.[0] as NamespaceRow | undefined;
-      if (!group || !mayReadGroup(actor, group, roles)) throwFor(actor.kind === "anonymous" ? "unauthorized" : "not_found");
       const all = projectsIn(results, 1);
+      if (!group || !(mayReadGroup(actor, group, roles) || memberOfAnyProject(actor, all, roles))) throwFor(actor.kind === "anonymous" ? "unauthorized" : "not_found");
       const readable = keepReadable(actor, all, roles);
       return scopeOf("group", readable, group, group.name, actor.kind === "anonymous" && all.length > readable.length);
     }
