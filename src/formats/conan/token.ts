@@ -4,19 +4,20 @@
 //   mint:   claims = {sub: kind of the credential that logged in, dig: its SHA-256 digest, iat, exp = iat + 2 h}
 //           token  = "pyconan." + base64url(header) + "." + base64url(claims) + "." + base64url(HMAC-SHA256(key, those two))
 //   verify: prefix → HMAC (crypto.subtle.verify, constant time) → exp > now → {kind, digest}
-//   key:    HKDF-SHA256(ADMIN_TOKEN, info "packyard conan token v1"): no new secret to deploy; rotating
-//           ADMIN_TOKEN voids every outstanding token (clients log in again on the 401).
+//   key:    src/core/auth/signed-tokens.ts, purpose "packyard conan token v1"; rotating ADMIN_TOKEN voids
+//           every outstanding token (clients log in again on the 401).
 //
 // The core (src/core/auth/format-tokens.ts) turns a verified token back into the credential it was minted
 // from, so revoking that PAT, deploy or job token stops the Conan token too; it is accepted on Conan routes
 // only. The credential itself is never inside (a digest, or nothing for the admin token).
 // Two hours, as conan_server's own default (jwt_expire_minutes = 120); the client logs in again on a 401.
 import type { FormatTokenVerifier, MintedFrom } from "../../core/auth/format-tokens";
+import { base64url, fromBase64url, tokenSigner } from "../../core/auth/signed-tokens";
 import { CONAN } from "./reference";
 
 export const CONAN_TOKEN_PREFIX = "pyconan.";
 export const CONAN_TOKEN_SECONDS = 2 * 60 * 60;
-const INFO = new TextEncoder().encode("packyard conan token v1");
+const signer = tokenSigner("packyard conan token v1");
 const HEADER = base64url(new TextEncoder().encode(JSON.stringify({ alg: "HS256", typ: "JWT" })));
 const KINDS: readonly string[] = ["personal_access_token", "deploy_token", "job_token", "admin_token"];
 
@@ -27,28 +28,12 @@ interface Claims {
   exp: number;
 }
 
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function keyFor(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle
-      .importKey("raw", new TextEncoder().encode(secret), "HKDF", false, ["deriveKey"])
-      .then((base) =>
-        crypto.subtle.deriveKey({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(32), info: INFO }, base, { name: "HMAC", hash: "SHA-256", length: 256 }, false, ["sign", "verify"]),
-      );
-    keys.set(secret, key);
-  }
-  return key;
-}
-
 /** A token standing for `from` until `nowMs + CONAN_TOKEN_SECONDS`. */
 export async function mintConanToken(secret: string, from: MintedFrom, nowMs = Date.now()): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
   const claims: Claims = { sub: from.kind, ...("digest" in from ? { dig: from.digest } : {}), iat, exp: iat + CONAN_TOKEN_SECONDS };
   const signed = `${HEADER}.${base64url(new TextEncoder().encode(JSON.stringify(claims)))}`;
-  const signature = await crypto.subtle.sign("HMAC", await keyFor(secret), new TextEncoder().encode(signed));
-  return `${CONAN_TOKEN_PREFIX}${signed}.${base64url(new Uint8Array(signature))}`;
+  return `${CONAN_TOKEN_PREFIX}${signed}.${await signer.sign(secret, signed)}`;
 }
 
 /** What a token was minted from, when its signature holds and it has not expired; null otherwise. */
@@ -56,9 +41,7 @@ export async function verifyConanToken(token: string, secret: string, nowMs = Da
   if (!token.startsWith(CONAN_TOKEN_PREFIX)) return null;
   const [header, payload, signature, extra] = token.slice(CONAN_TOKEN_PREFIX.length).split(".");
   if (header !== HEADER || !payload || !signature || extra !== undefined) return null;
-  const signatureBytes = fromBase64url(signature);
-  if (!signatureBytes) return null;
-  if (!(await crypto.subtle.verify("HMAC", await keyFor(secret), signatureBytes, new TextEncoder().encode(`${header}.${payload}`)))) return null;
+  if (!(await signer.verify(secret, `${header}.${payload}`, signature))) return null;
   const claims = parseClaims(fromBase64url(payload));
   if (!claims || claims.exp <= Math.floor(nowMs / 1000)) return null;
   if (claims.sub === "admin_token") return { kind: "admin_token" };
@@ -74,22 +57,6 @@ function parseClaims(bytes: Uint8Array | null): Claims | null {
     if (!KINDS.includes(value?.sub) || typeof value.exp !== "number") return null;
     if (value.sub !== "admin_token" && (typeof value.dig !== "string" || !/^[0-9a-f]{64}$/.test(value.dig))) return null;
     return value;
-  } catch {
-    return null;
-  }
-}
-
-function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function fromBase64url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4));
-    return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
   } catch {
     return null;
   }
