@@ -5,7 +5,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import * as openpgp from "openpgp";
 import { createApp } from "../../../src/app";
 import { describe, expect, it } from "vitest";
-import { addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
+import { ADMIN_TOKEN, addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
 import { controlFromTar, readDebControl } from "../../../src/formats/debian/deb";
 import { parseChanges, parseDsc } from "../../../src/formats/debian/changes";
 import { gzip, tar } from "../helm/charts";
@@ -157,12 +157,15 @@ describe("the repository", () => {
 });
 
 describe("the group repository", () => {
-  it("merges the codename's packages of the group's readable projects, with the project id in pool paths", async () => {
+  it("merges the codename's packages of the group's public projects, with the project id in pool paths", async () => {
     const s = await seed();
+    expect((await call(`/api/v4/projects/${s.project.id}`, { method: "PUT", token: ADMIN_TOKEN, json: { visibility: "public" } })).status).toBe(200);
     await s.createDist("codename=bookworm");
     const pkg = await deb(controlText("grouped", "3.0"));
     expect((await s.put("grouped_3.0_all.deb", pkg)).status).toBe(201);
     const groupRepo = `/api/v4/groups/${s.group.id}/-/packages/debian`;
+    expect((await call(`${groupRepo}/dists/bookworm/main/binary-amd64/Packages`, { headers: s.auth })).status).toBe(404);
+    expect((await call(`/api/v4/groups/${s.group.id}/-/debian_distributions?codename=bookworm`, { method: "POST", token: ADMIN_TOKEN })).status).toBe(201);
     const packages = await (await call(`${groupRepo}/dists/bookworm/main/binary-amd64/Packages`, { headers: s.auth })).text();
     const filename = `pool/bookworm/${s.project.id}/g/grouped/3.0/grouped_3.0_all.deb`;
     expect(packages).toContain(`Filename: ${filename}`);
