@@ -98,6 +98,22 @@ describe("the repository", () => {
     expect((await call(`${s.repo}/dists/bookworm/Release`)).status).toBe(401);
   });
 
+  it("refuses anything but .deb/.udeb/.ddeb with ?distribution= as GitLab, before the distribution is looked up, and stores nothing", async () => {
+    const s = await seed();
+    await s.createDist("codename=bookworm");
+    for (const name of ["x_1.0.dsc", "x_1.0.tar.xz", "x_1.0_amd64.buildinfo", "x_1.0_amd64.changes"]) {
+      for (const query of ["?distribution=bookworm&component=main", "?distribution=nowhere&component=main"]) {
+        const res = await s.put(name, enc.encode("Format: 3.0 (native)\nSource: x\nVersion: 1.0\n"), query);
+        expect(res.status, `${name}${query}`).toBe(400);
+        expect(await res.json()).toEqual({ message: "400 Bad request - file_name Only debs, udebs and ddebs can be directly added to a distribution" });
+      }
+    }
+    const stored = await call(`/api/v4/projects/${s.project.id}/packages?package_type=debian&status=processing&include_versionless=true`, { token: s.developer.token });
+    expect(await stored.json()).toEqual([]);
+    // Without a distribution they wait for their .changes (201).
+    expect((await s.put("x_1.0.dsc", enc.encode("Format: 3.0 (native)\nSource: x\nVersion: 1.0\n"), "")).status).toBe(201);
+  });
+
   it("signs Release: InRelease and Release.gpg verify with key.asc", async () => {
     const s = await seed();
     await s.createDist("codename=trixie");
