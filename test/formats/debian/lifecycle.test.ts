@@ -167,6 +167,35 @@ describe("source uploads and debian-installer packages", () => {
     expect(list.map((p) => `${p.name}@${p.version}`).sort()).toEqual(["acme-udeb@1.2-1", "acme@1.2-1"]);
   });
 
+  it("keep a .ddeb (debug symbols) in the pool but in no index, as GitLab, by direct upload and through a .changes", async () => {
+    const s = await seed();
+    await s.createDist("codename=bookworm&architectures[]=amd64");
+    const direct = await deb(controlText("acme-dbgsym", "1.0", "amd64", "Source: acme\nPackage-Type: ddeb\n"));
+    const plain = await deb(controlText("acme", "1.0", "amd64"));
+    expect((await s.put("acme-dbgsym_1.0_amd64.ddeb", direct)).status).toBe(201);
+    expect((await s.put("acme_1.0_amd64.deb", plain)).status).toBe(201);
+    const viaChanges = await deb(controlText("tool-dbgsym", "2.0", "amd64", "Source: tool\nPackage-Type: ddeb\n"));
+    expect((await s.put("tool-dbgsym_2.0_amd64.ddeb", viaChanges, "")).status).toBe(201);
+    const line = ` ${await hex("SHA-256", viaChanges)} ${viaChanges.byteLength} tool-dbgsym_2.0_amd64.ddeb`;
+    const changes = `Format: 1.8\nSource: tool\nVersion: 2.0\nDistribution: bookworm\nFiles:\n 0 ${viaChanges.byteLength} debug optional tool-dbgsym_2.0_amd64.ddeb\nChecksums-Sha256:\n${line}\n`;
+    expect((await call(`${s.repo}/tool_2.0_amd64.changes`, { method: "PUT", body: changes, headers: s.form })).status).toBe(201);
+
+    const release = await s.text("dists/bookworm/Release");
+    const indexes = await Promise.all(
+      [...release.matchAll(/^ [0-9a-f]{64} +\d+ (\S+[^z])$/gm)].map(async (m) => (m[1]!.endsWith(".gz") ? "" : await s.text(`dists/bookworm/${m[1]}`))),
+    );
+    expect(indexes.join("\n")).toContain("Package: acme\n");
+    expect(indexes.join("\n")).not.toContain("dbgsym");
+    for (const [path, bytes] of [
+      ["pool/bookworm/a/acme-dbgsym/1.0/acme-dbgsym_1.0_amd64.ddeb", direct],
+      ["pool/bookworm/t/tool-dbgsym/2.0/tool-dbgsym_2.0_amd64.ddeb", viaChanges],
+    ] as const) {
+      const got = await s.get(path);
+      expect(got.status, path).toBe(200);
+      expect(new Uint8Array(await got.arrayBuffer())).toEqual(bytes);
+    }
+  });
+
   it("refuses a .changes whose .dsc lists a file it does not carry", async () => {
     const s = await seed();
     await s.createDist("codename=bookworm");
