@@ -6,7 +6,7 @@ import * as openpgp from "openpgp";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
 import { countingD1 } from "../../support/counting-d1";
-import { ADMIN_TOKEN, addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
+import { ADMIN_TOKEN, addMember, BASE, call, createGroup, createJobToken, createProject, createUser, unique } from "../../support/api";
 import { createGroupWithProjects } from "../../support/many-projects";
 import { controlText, deb } from "./debs";
 
@@ -69,6 +69,36 @@ describe("the group distributions API", () => {
     expect((await call(`${s.dists}/trixie`, { method: "DELETE", headers: basic(s.maintainer) })).status).toBe(202);
     expect((await call(`${s.dists}/trixie`, { headers: basic(s.maintainer) })).status).toBe(404);
     expect((await call(`${s.dists}/trixie`, { method: "DELETE", headers: basic(s.maintainer) })).status).toBe(404);
+  });
+});
+
+describe("CI job tokens on the group distributions API", () => {
+  it("act with their user's role on the group, as GitLab (Job-Token header; GroupPolicy judges the job's user)", async () => {
+    const s = await seed();
+    // The group's reporter may run jobs in project a (Developer there): on the group it is still a reporter.
+    await addMember("projects", s.a.id, s.reporter.id, 30);
+    const [developerJob, reporterJob, maintainerJob] = [
+      await createJobToken(s.a.id, s.developer.token),
+      await createJobToken(s.a.id, s.reporter.token),
+      await createJobToken(s.b.id, s.maintainer.token),
+    ];
+    const job = (token: string) => ({ "JOB-TOKEN": token });
+    expect((await call(`${s.dists}?codename=ci`, { method: "POST", headers: job(reporterJob.token) })).status).toBe(403);
+    const created = await call(`${s.dists}?codename=ci&suite=stable`, { method: "POST", headers: job(developerJob.token) });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ codename: "ci", suite: "stable" });
+    expect((await call(`${s.dists}/ci`, { headers: job(reporterJob.token) })).status).toBe(200);
+    expect((await call(`${s.dists}/ci?label=CI`, { method: "PUT", headers: job(developerJob.token) })).status).toBe(200);
+    expect((await call(`${s.dists}/ci`, { method: "DELETE", headers: job(developerJob.token) })).status).toBe(403);
+    expect((await call(`${s.dists}/ci`, { method: "DELETE", headers: job(maintainerJob.token) })).status).toBe(202);
+
+    // A job of a project elsewhere, whose user is no member of this private group, does not see it.
+    const other = await createGroup(unique("debother"), { visibility: "private" });
+    const otherProject = await createProject(other.id, { visibility: "private" });
+    await addMember("projects", otherProject.id, s.outsider.id, 30);
+    const outsiderJob = await createJobToken(otherProject.id, s.outsider.token);
+    expect((await call(`${s.dists}?codename=x`, { method: "POST", headers: job(outsiderJob.token) })).status).toBe(404);
+    expect((await call(s.dists, { headers: job(outsiderJob.token) })).status).toBe(404);
   });
 });
 

@@ -110,6 +110,36 @@ describe("deletes through the Packages API", () => {
   });
 });
 
+describe("bookkeeping packages", () => {
+  it("(the distributions and the incoming files) are invisible in the Packages API whatever ?status=, and cannot be addressed by id", async () => {
+    const s = await seed();
+    await s.createDist("codename=bookworm");
+    expect((await s.put("waiting_1.0_all.deb", await deb(controlText("waiting", "1.0")), "")).status).toBe(201);
+    // A real package that happens to be called `distributions` stays visible.
+    expect((await s.put("distributions_1.0_all.deb", await deb(controlText("distributions", "1.0")))).status).toBe(201);
+    const rows = await env.DB.prepare("SELECT id, name, status FROM packages WHERE project_id = ? AND package_type = 'debian' ORDER BY id").bind(s.project.id).all<{ id: number; name: string; status: string }>();
+    const internal = rows.results.filter((r) => r.status !== "default");
+    expect(internal.map((r) => `${r.name}/${r.status}`).sort()).toEqual(["distributions/hidden", "incoming/processing"]);
+
+    const lists = [`/api/v4/projects/${s.project.id}/packages`, `/api/v4/groups/${s.group.id}/packages`];
+    for (const list of lists) {
+      for (const query of ["", "?status=hidden", "?status=processing&include_versionless=true", "?package_type=debian&include_versionless=true"]) {
+        const res = await call(`${list}${query}`, { token: s.developer.token });
+        expect(res.status, `${list}${query}`).toBe(200);
+        const names = (await res.json<{ name: string; status: string }[]>()).map((p) => `${p.name}/${p.status}`);
+        expect(names, `${list}${query}`).toEqual(query.includes("status=") ? [] : ["distributions/default"]);
+      }
+    }
+    for (const row of internal) {
+      const base = `/api/v4/projects/${s.project.id}/packages/${row.id}`;
+      for (const path of [base, `${base}/package_files`, `${base}/pipelines`]) expect((await call(path, { token: s.developer.token })).status, path).toBe(404);
+      expect((await call(base, { method: "DELETE", token: s.developer.token })).status).toBe(404);
+    }
+    // Still there: the distribution serves, and the waiting file is claimed by its .changes later.
+    expect((await s.get("dists/bookworm/Release")).status).toBe(200);
+  });
+});
+
 /** A source package as dpkg-source lays it out: .orig.tar.gz, .debian.tar.gz and the .dsc listing both. */
 async function sourcePackage(name: string, version: string) {
   const upstream = version.split("-")[0];
