@@ -38,6 +38,11 @@ export interface FormatModule {
 export interface InternalPackage {
   normalizedName: string;
   status: PackageStatus;
+  /**
+   * Its files are removed by the scheduled cleanup this long after they were stored (through the package's
+   * project coordinator: not for formats with their own commitTarget). Debian's incoming: 3 hours, as GitLab.
+   */
+  filesExpireAfterSeconds?: number;
 }
 
 export interface SnippetInput {

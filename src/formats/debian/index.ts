@@ -5,7 +5,7 @@ import { DEBIAN, DISTRIBUTIONS, updatePlanner } from "./distribution";
 import { renderDebianError } from "./errors";
 import { debianRoutes } from "./routes";
 import { debianPageSnippets } from "./snippets";
-import { INCOMING } from "./upload";
+import { INCOMING, INCOMING_EXPIRES_SECONDS } from "./upload";
 
 export const debianFormat: FormatModule = {
   packageType: DEBIAN,
@@ -14,9 +14,10 @@ export const debianFormat: FormatModule = {
   renderError: renderDebianError,
   snippets: debianPageSnippets,
   planners: { "debian.update": updatePlanner },
-  // A project's distributions (hidden) and the files waiting for their .changes (processing).
+  // A project's distributions (hidden) and the files waiting for their .changes (processing); files no
+  // .changes claimed are removed after three hours (GitLab's CleanupDanglingPackageFilesWorker, THREE_HOUR).
   internalPackages: [
     { normalizedName: DISTRIBUTIONS, status: "hidden" },
-    { normalizedName: INCOMING, status: "processing" },
+    { normalizedName: INCOMING, status: "processing", filesExpireAfterSeconds: INCOMING_EXPIRES_SECONDS },
   ],
 };

@@ -18,6 +18,8 @@ import { findDistribution, projectStore } from "./distributions";
 import { DEBIAN, type Distribution, type DebianFileMetadata, type FileKind } from "./distribution";
 
 export const INCOMING = "incoming";
+/** Files in `incoming` that no .changes claimed are removed after this (GitLab: 3 hours). */
+export const INCOMING_EXPIRES_SECONDS = 3 * 3600;
 export const BINARY = /\.(deb|udeb|ddeb)$/;
 const DIRECT_UPLOAD_ONLY = "400 Bad request - file_name Only debs, udebs and ddebs can be directly added to a distribution";
 export const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+~:-]{0,254}$/;
