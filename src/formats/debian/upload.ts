@@ -10,6 +10,8 @@ import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
 import type { StoredBlobWith } from "../../core/blobs";
 import type { ProjectContext } from "../../core/registry";
+import type { CommitSuccess } from "../../core/publish/client";
+import type { CommitTarget } from "../../core/publish/types";
 import { declaredLength, maxUploadBytes } from "../../http/request-body";
 import { binaryControl, validCodename, validComponent, type BinaryControl } from "./control";
 import { DebError, readDebControl } from "./deb";
@@ -100,12 +102,19 @@ export function placeIn(distribution: Distribution, rest: Omit<DebianFileMetadat
   return metadata as unknown as Record<string, unknown>;
 }
 
-/** Each binary as its package's file, its place in the distribution in the file's metadata. */
-export async function publishBinaries(c: Context<AppEnv>, ctx: ProjectContext, distribution: Distribution, binaries: Binary[]): Promise<void> {
+/** A commit a multi-package upload made (so it can be taken back when a later one fails). */
+export interface Committed {
+  target: CommitTarget;
+  result: CommitSuccess;
+}
+
+/** Each binary as its package's file, its place in the distribution in the file's metadata; each commit is added to `committed`. */
+export async function publishBinaries(c: Context<AppEnv>, ctx: ProjectContext, distribution: Distribution, binaries: Binary[], committed: Committed[] = []): Promise<void> {
   const registry = c.var.registry;
   for (const b of binaries) {
     const metadata = placeIn(distribution, { component: b.component, architecture: b.control.architecture, kind: kindOf(b.fileName), control: stanzaText(b.control) });
-    await registry.commit({ projectId: ctx.project.id, packageType: DEBIAN, name: b.control.package, normalizedName: b.control.package }, [
+    const target = { projectId: ctx.project.id, packageType: DEBIAN, name: b.control.package, normalizedName: b.control.package };
+    const result = await registry.commit(target, [
       {
         kind: "publish",
         version: b.control.version,
@@ -114,5 +123,6 @@ export async function publishBinaries(c: Context<AppEnv>, ctx: ProjectContext, d
         metadata: { distribution: distribution.distribution.codename },
       },
     ]);
+    committed.push({ target, result });
   }
 }

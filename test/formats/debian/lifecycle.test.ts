@@ -7,7 +7,7 @@ import * as openpgp from "openpgp";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
 import { countingD1 } from "../../support/counting-d1";
-import { addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
+import { ADMIN_TOKEN, addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
 import { gzip, tar } from "../helm/charts";
 import { controlText, deb } from "./debs";
 
@@ -236,6 +236,63 @@ describe("source uploads and debian-installer packages", () => {
     const res = await call(`${s.repo}/lonely_1.0-1_source.changes`, { method: "PUT", body: changes, headers: s.form });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("lonely_1.0-1.debian.tar.gz");
+  });
+});
+
+describe("a .changes", () => {
+  const line = async (bytes: Uint8Array, name: string) => ` ${await hex("SHA-256", bytes)} ${bytes.byteLength} ${name}`;
+
+  it("whose files are missing or differ answers one 400 naming them all, and publishes nothing", async () => {
+    const s = await seed();
+    await s.createDist("codename=bookworm");
+    const [here, changed] = [await deb(controlText("here", "1.0")), await deb(controlText("changed", "1.0"))];
+    expect((await s.put("here_1.0_all.deb", here, "")).status).toBe(201);
+    expect((await s.put("changed_1.0_all.deb", changed, "")).status).toBe(201);
+    const ghost = await deb(controlText("ghost", "1.0"));
+    const other = await deb(controlText("changed", "1.0", "all", "X-Other: yes\n"));
+    const changes = `Format: 1.8\nSource: here\nDistribution: bookworm\nChecksums-Sha256:\n${[
+      await line(here, "here_1.0_all.deb"),
+      await line(ghost, "ghost_1.0_all.deb"),
+      await line(other, "changed_1.0_all.deb"),
+      await line(ghost, "ghost_1.0.dsc"),
+    ].join("\n")}\n`;
+    const res = await call(`${s.repo}/here_1.0_all.changes`, { method: "PUT", body: changes, headers: s.form });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      message: "400 Bad request - ghost_1.0_all.deb, ghost_1.0.dsc are listed in the .changes but not uploaded; changed_1.0_all.deb does not match the size and SHA256 the .changes lists",
+    });
+    expect(await (await call(`/api/v4/projects/${s.project.id}/packages`, { token: s.developer.token })).json()).toEqual([]);
+    expect(await s.text("dists/bookworm/main/binary-amd64/Packages")).toBe("");
+  });
+
+  it("lands whole or not at all: a package refused part way takes back what the others published", async () => {
+    const s = await seed();
+    await s.createDist("codename=bookworm");
+    const [free, locked] = [await deb(controlText("free", "1.0")), await deb(controlText("locked", "1.0"))];
+    expect((await s.put("free_1.0_all.deb", free, "")).status).toBe(201);
+    expect((await s.put("locked_1.0_all.deb", locked, "")).status).toBe(201);
+    const rule = await call(`/api/v4/projects/${s.project.id}/packages/protection/rules`, {
+      method: "POST",
+      token: ADMIN_TOKEN,
+      json: { package_name_pattern: "locked*", package_type: "debian", minimum_access_level_for_push: "admin" },
+    });
+    expect(rule.status).toBe(201);
+    const changes = `Format: 1.8\nSource: free\nDistribution: bookworm\nChecksums-Sha256:\n${await line(free, "free_1.0_all.deb")}\n${await line(locked, "locked_1.0_all.deb")}\n`;
+    const put = () => call(`${s.repo}/free_1.0_all.changes`, { method: "PUT", body: changes, headers: s.form });
+    const refused = await put();
+    expect(refused.status).toBe(403);
+    // `free` was published first, then taken back: no package, no index entry, no pool file.
+    expect(await (await call(`/api/v4/projects/${s.project.id}/packages?package_type=debian`, { token: s.developer.token })).json()).toEqual([]);
+    expect(await s.text("dists/bookworm/main/binary-amd64/Packages")).toBe("");
+    expect((await s.get("pool/bookworm/f/free/1.0/free_1.0_all.deb")).status).toBe(404);
+
+    // The files still wait in incoming: once the rule is gone the same .changes lands.
+    const rules = await (await call(`/api/v4/projects/${s.project.id}/packages/protection/rules`, { token: ADMIN_TOKEN })).json<{ id: number }[]>();
+    expect((await call(`/api/v4/projects/${s.project.id}/packages/protection/rules/${rules[0]!.id}`, { method: "DELETE", token: ADMIN_TOKEN })).status).toBe(204);
+    expect((await put()).status).toBe(201);
+    const packages = await s.text("dists/bookworm/main/binary-amd64/Packages");
+    expect(packages).toContain("Package: free\n");
+    expect(packages).toContain("Package: locked\n");
   });
 });
 
