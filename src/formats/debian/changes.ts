@@ -57,7 +57,25 @@ export function parseChanges(text: string): { distribution: string; files: Liste
   if (!distribution || !validCodename(distribution)) throw new AppError("bad_request", "400 Bad request - .changes has no valid Distribution");
   const files = listedFiles(stanza);
   if (files.length === 0) throw new AppError("bad_request", "400 Bad request - .changes lists no files");
+  checkFilesField(stanza, files);
   return { distribution, files };
+}
+
+/**
+ * When the .changes has a `Files` field (dpkg-genchanges always writes one), it and `Checksums-Sha256` must
+ * list the same files with the same sizes, as GitLab's ExtractChangesMetadataService checks.
+ */
+function checkFilesField(stanza: Stanza, files: ListedFile[]): void {
+  const lines = (field(stanza, "Files") ?? "").split("\n").slice(1).map((l) => l.trim().split(/\s+/)).filter((p) => p.length >= 3);
+  if (lines.length === 0) return;
+  const sizes = new Map(lines.map((p) => [p[p.length - 1]!, Number(p[1])]));
+  const bySha = new Map(files.map((f) => [f.name, f.size]));
+  const problems = [
+    ...files.filter((f) => !sizes.has(f.name)).map((f) => `${f.name} is listed in Checksums-Sha256 but not in Files`),
+    ...[...sizes.keys()].filter((name) => !bySha.has(name)).map((name) => `${name} is listed in Files but not in Checksums-Sha256`),
+    ...files.filter((f) => sizes.has(f.name) && sizes.get(f.name) !== f.size).map((f) => `Size for ${f.name} in Files and Checksums-Sha256 differ`),
+  ];
+  if (problems.length > 0) throw new AppError("bad_request", `400 Bad request - ${problems.join("; ")}`);
 }
 
 /** A .dsc: source name, version, the stanza the Sources index is made from, and the files it lists. */

@@ -52,6 +52,15 @@ describe("control files", () => {
     expect(changes).toEqual({ distribution: "bookworm", files: [{ name: "x_1_all.deb", size: 10, sha256: sha, section: "contrib/net" }, { name: "x_1_amd64.buildinfo", size: 20, sha256: sha, section: "misc" }] });
   });
 
+  it("refuses a .changes whose Files and Checksums-Sha256 disagree, as GitLab", () => {
+    const sha = "a".repeat(64);
+    const changes = (files: string, sums: string) => `Format: 1.8\nDistribution: bookworm\nFiles:\n${files}\nChecksums-Sha256:\n${sums}\n`;
+    expect(() => parseChanges(changes(" 0 10 misc optional a_1_all.deb\n 0 5 misc optional b_1.dsc", ` ${sha} 10 a_1_all.deb`))).toThrow("b_1.dsc is listed in Files but not in Checksums-Sha256");
+    expect(() => parseChanges(changes(" 0 10 misc optional a_1_all.deb", ` ${sha} 10 a_1_all.deb\n ${sha} 5 c_1.dsc`))).toThrow("c_1.dsc is listed in Checksums-Sha256 but not in Files");
+    expect(() => parseChanges(changes(" 0 11 misc optional a_1_all.deb", ` ${sha} 10 a_1_all.deb`))).toThrow("Size for a_1_all.deb in Files and Checksums-Sha256 differ");
+    expect(parseChanges(changes(" 0 10 misc optional a_1_all.deb", ` ${sha} 10 a_1_all.deb`)).files).toHaveLength(1);
+  });
+
   it("reads clearsigned .changes and .dsc files (debsign's output) by their signed text", () => {
     const sha = "b".repeat(64);
     const signed = (body: string) =>
