@@ -1,7 +1,7 @@
 // The Packages API: list (project and group, with GitLab's filters, sorting and pagination), details,
 // files, pipelines, and deletes (which go through the publish coordinator).
 // Spec: GitLab doc/api/packages.md; ../shared/reference/gitlab-spec.md §13.
-import { commitTargetOf } from "../formats";
+import { commitTargetOf, INTERNAL_PACKAGES, isInternalPackage } from "../formats";
 import { LISTED_STATUSES } from "../core/packages";
 import { Hono, type Context } from "hono";
 import { and, asc, desc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
@@ -52,6 +52,10 @@ async function listPackages(c: Context<AppEnv>, db: Db, contexts: ProjectContext
   }
   const conditions: SQL[] = [inIds(packages.projectId, [...byId.keys()])];
   conditions.push(query.status ? eq(packages.status, query.status) : inArray(packages.status, LISTED_STATUSES));
+  // Formats' bookkeeping packages (Debian's distributions and incoming) are never listed.
+  for (const p of INTERNAL_PACKAGES) {
+    conditions.push(sql`NOT (${packages.packageType} = ${p.packageType} AND ${packages.normalizedName} = ${p.normalizedName} AND ${packages.status} = ${p.status})`);
+  }
   if (query.package_type) conditions.push(eq(packages.packageType, query.package_type));
   if (query.package_name) conditions.push(sql`instr(lower(${packages.name}), lower(${query.package_name})) > 0`);
   if (query.package_version) conditions.push(eq(packages.version, query.package_version));
@@ -162,7 +166,7 @@ async function loadPackage(c: Context<AppEnv>, db: Db, action: "read_package" | 
   const registry = c.var.registry;
   const ctx = await registry.authorize(c.req.param("id")!, "read_package");
   const pkg = await db.select().from(packages).where(and(eq(packages.id, Number(c.req.param("package_id"))), eq(packages.projectId, ctx.project.id))).get();
-  if (!pkg) throw new AppError("not_found", "404 Package Not Found");
+  if (!pkg || isInternalPackage(pkg)) throw new AppError("not_found", "404 Package Not Found");
   if (action !== "read_package") await registry.authorize(String(ctx.project.id), action);
   return { ctx, pkg };
 }

@@ -15,11 +15,12 @@ export type GroupRecordRow = typeof groupPackageRecords.$inferSelect;
 /**
  * A group by `:id` on which the actor may do `action`, decided by the project policy with the group in the
  * project's place (its visibility, the actor's role on it, tokens reaching it): reading needs Reporter on a
- * private group, writing Developer, destroying Maintainer; a CI job token belongs to a project, not a group.
+ * private group, writing Developer, destroying Maintainer. A CI job token acts with its user's role on the
+ * group (GitLab accepts Job-Token on the group distributions API and its GroupPolicy judges the job's user).
  */
 export async function authorizeGroup(db: Db, actor: Actor, ref: string, action: PackageAction, roles: RolesLoader): Promise<NamespaceRow> {
   const group = await authorizeGroupRead(db, actor, ref, roles);
-  const subject: ProjectSubject = { id: -group.id, visibility: group.visibility, registryAccessLevel: "enabled", namespaceIds: parseTraversal(group.traversalIds) };
+  const subject: ProjectSubject = { id: -group.id, visibility: group.visibility, registryAccessLevel: "enabled", namespaceIds: parseTraversal(group.traversalIds), group: true };
   const decision = decide(actor, roleOnNamespace(await roles(), group), action, subject);
   if (decision !== "allow") throwFor(decision);
   return group;

@@ -4,6 +4,7 @@ import type { AppEnv } from "../env";
 import type { AppError } from "../core/errors";
 import type { Planner } from "../core/publish/planners";
 import type { CommitTarget } from "../core/publish/types";
+import type { PackageStatus } from "../core/packages";
 import type { ProjectContext } from "../core/registry";
 
 export interface FormatModule {
@@ -27,6 +28,21 @@ export interface FormatModule {
   planners?: Record<string, Planner>;
   /** Install and configuration snippets for a package page, as GitLab's pages show them. */
   snippets(input: SnippetInput): Snippet[];
+  /**
+   * Bookkeeping packages the format keeps (name and the status it keeps them in, e.g. Debian's hidden
+   * `distributions`): never listed by the Packages API (whatever `?status=`), nor found there or on the pages by id.
+   */
+  internalPackages?: readonly InternalPackage[];
+}
+
+export interface InternalPackage {
+  normalizedName: string;
+  status: PackageStatus;
+  /**
+   * Its files are removed by the scheduled cleanup this long after they were stored (through the package's
+   * project coordinator: not for formats with their own commitTarget). Debian's incoming: 3 hours, as GitLab.
+   */
+  filesExpireAfterSeconds?: number;
 }
 
 export interface SnippetInput {

@@ -1,8 +1,9 @@
 // Every format the registry serves. A format is one folder; register its module here (one line).
 import { registerPlanners } from "../core/publish/planners";
+import type { ExpiringFiles } from "../core/expiring-files";
 import type { CommitTarget } from "../core/publish/types";
 import type { ProjectContext } from "../core/registry";
-import type { FormatModule } from "./format";
+import type { FormatModule, InternalPackage } from "./format";
 import { mavenFormat } from "./maven";
 import { genericFormat } from "./generic";
 import { pypiFormat } from "./pypi";
@@ -40,6 +41,18 @@ export function commitTargetOf(project: ProjectContext, pkg: { packageType: stri
   const custom = formatOf(pkg.packageType)?.commitTarget;
   return custom ? custom(project, pkg.name) : { projectId: project.project.id, packageType: pkg.packageType, name: pkg.name, normalizedName: pkg.normalizedName };
 }
+
+/** Every format's bookkeeping packages (FormatModule.internalPackages), with their package type. */
+export const INTERNAL_PACKAGES: readonly (InternalPackage & { packageType: string })[] = FORMATS.flatMap((f) => (f.internalPackages ?? []).map((p) => ({ ...p, packageType: f.packageType })));
+
+/** Bookkeeping packages whose files expire (src/core/expiring-files.ts, run by the cron trigger). */
+export const EXPIRING_FILES: readonly ExpiringFiles[] = FORMATS.filter((f) => !f.commitTarget).flatMap((f) =>
+  (f.internalPackages ?? []).flatMap((p) => (p.filesExpireAfterSeconds ? [{ packageType: f.packageType, normalizedName: p.normalizedName, status: p.status, afterSeconds: p.filesExpireAfterSeconds }] : [])),
+);
+
+/** Whether a stored package row is one of a format's bookkeeping packages. */
+export const isInternalPackage = (pkg: { packageType: string; normalizedName: string; status: string }) =>
+  INTERNAL_PACKAGES.some((p) => p.packageType === pkg.packageType && p.normalizedName === pkg.normalizedName && p.status === pkg.status);
 
 /** The format that stores packages of this `package_type`, if it is served. */
 export function formatOf(packageType: string): FormatModule | undefined {

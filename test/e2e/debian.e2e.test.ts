@@ -79,8 +79,9 @@ beforeAll(async () => {
   const seeder = new Seeder(registry);
   work = mkdtempSync(path.join(tmpdir(), "packyard-debian-"));
   user = await seeder.user("debber");
-  const group = await seeder.group("debs", "private");
-  const project = await seeder.project(group.id, "repo", "private");
+  // Public: a group repository lists the packages of the group's public projects only (as GitLab).
+  const group = await seeder.group("debs", "public");
+  const project = await seeder.project(group.id, "repo", "public");
   projectId = project.id;
   groupId = group.id;
   await seeder.member("projects", project.id, (user as unknown as { id: number }).id, 30);

@@ -19,6 +19,11 @@ export interface ProjectSubject {
   registryAccessLevel: RegistryAccessLevel;
   /** Ids of the namespaces above the project, root first (including its own namespace). */
   namespaceIds: number[];
+  /**
+   * A group standing in the project's place (its own package records, src/core/group-records.ts): a CI job
+   * token reaches it through its user's role on the group, as GitLab's GroupPolicy judges the job's user.
+   */
+  group?: boolean;
 }
 
 export type Decision = "allow" | "unauthorized" | "not_found" | "forbidden" | "registry_disabled";
@@ -71,7 +76,7 @@ function deployTokenReaches(actor: Actor, project: ProjectSubject): boolean {
 }
 
 function jobTokenInProject(actor: Actor, project: ProjectSubject): boolean {
-  return actor.kind === "job_token" && actor.projectId === project.id;
+  return actor.kind === "job_token" && (project.group === true || actor.projectId === project.id);
 }
 
 function canReadProject(actor: Actor, accessLevel: number, project: ProjectSubject): boolean {

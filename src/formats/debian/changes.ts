@@ -12,7 +12,8 @@ import { readLimitedText } from "../../http/request-body";
 import { binaryControl, field, parseStanza, validCodename, validName, type Stanza } from "./control";
 import { findDistribution, projectStore } from "./distributions";
 import { DEBIAN, type Distribution } from "./distribution";
-import { BINARY, commitIncoming, DIGESTS, FILE_NAME, INCOMING, placeIn, publishBinaries, type Binary, type DebianBlob, type IncomingFile } from "./upload";
+import type { CommitOp } from "../../core/publish/types";
+import { BINARY, commitIncoming, DIGESTS, FILE_NAME, INCOMING, placeIn, publishBinaries, type Binary, type Committed, type DebianBlob, type IncomingFile } from "./upload";
 
 const CHANGES_LIMIT = 1024 * 1024;
 const DSC_LIMIT = 1024 * 1024;
@@ -56,7 +57,25 @@ export function parseChanges(text: string): { distribution: string; files: Liste
   if (!distribution || !validCodename(distribution)) throw new AppError("bad_request", "400 Bad request - .changes has no valid Distribution");
   const files = listedFiles(stanza);
   if (files.length === 0) throw new AppError("bad_request", "400 Bad request - .changes lists no files");
+  checkFilesField(stanza, files);
   return { distribution, files };
+}
+
+/**
+ * When the .changes has a `Files` field (dpkg-genchanges always writes one), it and `Checksums-Sha256` must
+ * list the same files with the same sizes, as GitLab's ExtractChangesMetadataService checks.
+ */
+function checkFilesField(stanza: Stanza, files: ListedFile[]): void {
+  const lines = (field(stanza, "Files") ?? "").split("\n").slice(1).map((l) => l.trim().split(/\s+/)).filter((p) => p.length >= 3);
+  if (lines.length === 0) return;
+  const sizes = new Map(lines.map((p) => [p[p.length - 1]!, Number(p[1])]));
+  const bySha = new Map(files.map((f) => [f.name, f.size]));
+  const problems = [
+    ...files.filter((f) => !sizes.has(f.name)).map((f) => `${f.name} is listed in Checksums-Sha256 but not in Files`),
+    ...[...sizes.keys()].filter((name) => !bySha.has(name)).map((name) => `${name} is listed in Files but not in Checksums-Sha256`),
+    ...files.filter((f) => sizes.has(f.name) && sizes.get(f.name) !== f.size).map((f) => `Size for ${f.name} in Files and Checksums-Sha256 differ`),
+  ];
+  if (problems.length > 0) throw new AppError("bad_request", `400 Bad request - ${problems.join("; ")}`);
 }
 
 /** A .dsc: source name, version, the stanza the Sources index is made from, and the files it lists. */
@@ -84,12 +103,20 @@ export async function putChanges(c: Context<AppEnv>, ctx: ProjectContext, fileNa
   const registry = c.var.registry;
   const incoming = await registry.versions([ctx], DEBIAN, INCOMING, { statuses: ["processing"] });
   const waiting = incoming.flatMap((r) => r.files).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  // Every listed file checked before anything is published: one 400 names all that are wrong.
   const matched = new Map<string, PackageFileRow>();
+  const [missing, differing] = [[] as string[], [] as string[]];
   for (const listed of changes.files) {
-    const file = waiting.find((f) => f.fileName === listed.name && f.sha256 === listed.sha256);
-    if (!file) throw new AppError("bad_request", `400 Bad request - ${listed.name} is missing or its SHA256 does not match`);
-    if (file.size !== listed.size) throw new AppError("bad_request", `400 Bad request - ${listed.name} size does not match`);
-    matched.set(listed.name, file);
+    const file = waiting.find((f) => f.fileName === listed.name && f.sha256 === listed.sha256 && f.size === listed.size);
+    if (file) matched.set(listed.name, file);
+    else (waiting.some((f) => f.fileName === listed.name) ? differing : missing).push(listed.name);
+  }
+  if (missing.length > 0 || differing.length > 0) {
+    const parts = [
+      ...(missing.length ? [`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} listed in the .changes but not uploaded`] : []),
+      ...(differing.length ? [`${differing.join(", ")} ${differing.length === 1 ? "does" : "do"} not match the size and SHA256 the .changes lists`] : []),
+    ];
+    throw new AppError("bad_request", `400 Bad request - ${parts.join("; ")}`);
   }
 
   const binaries: Binary[] = [];
@@ -101,7 +128,6 @@ export async function putChanges(c: Context<AppEnv>, ctx: ProjectContext, fileNa
   const source = await sourceOf(c, changes.files, matched, distribution);
   const changesBlob = await registry.putBlob(new Blob([text]).stream(), { contentLength: new TextEncoder().encode(text).byteLength, maxBytes: CHANGES_LIMIT, digests: DIGESTS });
 
-  await publishBinaries(c, ctx, distribution, binaries);
   // The source package's files, then the .buildinfo and the .changes, with the source or the first binary.
   const kept = new Set([...binaries.map((b) => b.fileName), ...(source?.files.map((f) => f.fileName) ?? [])]);
   const others: IncomingFile[] = changes.files
@@ -109,17 +135,36 @@ export async function putChanges(c: Context<AppEnv>, ctx: ProjectContext, fileNa
     .map((f) => ({ blob: blobOf(matched.get(f.name)!), fileName: f.name, metadata: placeIn(distribution, { kind: f.name.endsWith(".buildinfo") ? "buildinfo" : "source" }) }));
   others.push({ blob: changesBlob, fileName, metadata: placeIn(distribution, { kind: "changes" }) });
   const owner = source ? { name: source.name, version: source.version } : binaries[0] ? { name: binaries[0].control.package, version: binaries[0].control.version } : null;
-  if (owner) {
-    await registry.commit({ projectId: ctx.project.id, packageType: DEBIAN, name: owner.name, normalizedName: owner.name }, [
-      { kind: "publish", version: owner.version, files: [...(source?.files ?? []), ...others], duplicates: { kind: "allow" }, metadata: { distribution: distribution.distribution.codename } },
-    ]);
-  } else {
-    await commitIncoming(c, ctx, [{ blob: changesBlob, fileName, metadata: {} }]);
+  // Each package commits through its own coordinator: when one is refused (a protection rule, say), what
+  // the others published is taken back, so a .changes lands whole or not at all.
+  const committed: Committed[] = [];
+  try {
+    await publishBinaries(c, ctx, distribution, binaries, committed);
+    if (owner) {
+      const target = { projectId: ctx.project.id, packageType: DEBIAN, name: owner.name, normalizedName: owner.name };
+      const result = await registry.commit(target, [
+        { kind: "publish", version: owner.version, files: [...(source?.files ?? []), ...others], duplicates: { kind: "allow" }, metadata: { distribution: distribution.distribution.codename } },
+      ]);
+      committed.push({ target, result });
+    } else {
+      await commitIncoming(c, ctx, [{ blob: changesBlob, fileName, metadata: {} }]);
+    }
+  } catch (error) {
+    await takeBack(c, committed);
+    throw error;
   }
   // The incoming copies are no longer needed (their blobs are shared with the published files).
   const stale = [...matched.values()].map((f) => ({ kind: "remove_file" as const, fileId: f.id }));
   if (stale.length > 0) await registry.commit({ projectId: ctx.project.id, packageType: DEBIAN, name: INCOMING, normalizedName: INCOMING }, stale).catch(() => undefined);
   return c.json({ message: "201 Created" }, 201);
+}
+
+/** Undoes the commits of a .changes that failed part way, newest first: a package it created goes, else its new files. */
+async function takeBack(c: Context<AppEnv>, committed: Committed[]): Promise<void> {
+  for (const { target, result } of [...committed].reverse()) {
+    const ops: CommitOp[] = result.createdPackage && result.packageId !== null ? [{ kind: "remove_package", packageId: result.packageId }] : result.fileIds.map((fileId) => ({ kind: "remove_file", fileId }));
+    if (ops.length > 0) await c.var.registry.commit(target, ops).catch(() => undefined);
+  }
 }
 
 /** The .dsc of the upload (at most one) and the files it lists, which must all be in the .changes. */

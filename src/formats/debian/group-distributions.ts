@@ -1,6 +1,6 @@
 // A group's own distributions (GitLab's debian_group_distributions.md): kept as the group's records of type
 // debian (src/core/group-records.ts), one per codename, each with its own signing key. The group repository of
-// a codename lists the packages of that codename from the group's projects and is signed with the group's key.
+// a codename lists the packages of that codename from the group's public projects and is signed with the group's key.
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";

@@ -1,5 +1,6 @@
 // The repository's index files, built from the files of one distribution (their metadata carries the control
-// stanzas): for each component, `binary-<arch>/Packages` (.deb, with `all` packages in every architecture),
+// stanzas): for each component, `binary-<arch>/Packages` (.deb, with `all` packages in every architecture; a
+// .ddeb is in no index, as GitLab),
 // `debian-installer/binary-<arch>/Packages` (.udeb) and `source/Sources` (.dsc), each also gzipped; and the
 // Release listing them with sizes and digests. Pure apart from hashing and gzip (WebCrypto, CompressionStream).
 // Spec: https://wiki.debian.org/DebianRepository/Format
@@ -41,7 +42,9 @@ function entriesOf(input: IndexInput): { binaries: Entry[]; installers: Entry[];
     if (seen.has(slot)) continue;
     seen.add(slot);
     const entry = { file, meta, control: parseStanza(meta.control) };
-    if (meta.kind === "deb" || meta.kind === "ddeb") out.binaries.push(entry);
+    // A .ddeb (debug symbols) is kept and served from the pool but listed in no index, as GitLab's
+    // GenerateDistributionService (Packages: file type deb only; debian-installer: udeb; Sources: dsc).
+    if (meta.kind === "deb") out.binaries.push(entry);
     else if (meta.kind === "udeb") out.installers.push(entry);
     else if (meta.kind === "dsc") out.sources.push(entry);
   }

@@ -15,7 +15,7 @@ import { missIn, type ReadScope } from "../../core/registry";
 import { withEdgeCache } from "../../http/edge-cache";
 import { serveBlob } from "../../http/serve-blob";
 import { projectStore } from "./distributions";
-import { DEBIAN, DISTRIBUTIONS, type Distribution, type DistributionMetadata } from "./distribution";
+import { DEBIAN, DISTRIBUTIONS, type Distribution } from "./distribution";
 import { groupDistribution } from "./group-distributions";
 import { IndexCache, type IndexBundle, type ReleaseSet } from "./index-cache";
 import { buildIndexes, pathByHash } from "./indexes";
@@ -36,9 +36,12 @@ export async function serveDists(c: Context<AppEnv>, scope: ReadScope, codename:
   // At group level the group's own distribution (one query) is part of every cache key: its fields and key
   // change without any project's revision moving.
   const group = scope.level === "project" || !scope.namespace ? null : await groupDistribution(c, scope.namespace, codename);
+  // GitLab answers a group repository from the group's own distribution of that codename (404 without one).
+  if (group && !group.distribution) throw missIn(scope, "Distribution");
   const edge = group ? { ...scope.cache, revisions: [...scope.cache.revisions, group.revision] } : scope.cache;
+  const from = group ? publicProjectsOf(scope) : scope;
   return withEdgeCache(c, edge, async () => {
-    const cache = await IndexCache.open(c, scope, codename, group?.revision ?? "", group?.distribution ? `g${group.distribution.id}` : "");
+    const cache = await IndexCache.open(c, from, codename, group?.revision ?? "", group?.distribution ? `g${group.distribution.id}` : "");
     // by-hash: content addressed by its digest, kept across revisions (an InRelease read a moment ago).
     if (byHash) {
       const kept = await cache.getByHash(byHash[2]!);
@@ -46,7 +49,7 @@ export async function serveDists(c: Context<AppEnv>, scope: ReadScope, codename:
     }
     let bundle: IndexBundle | null = null;
     const built = async (): Promise<IndexBundle> => {
-      bundle ??= await buildBundle(c, scope, codename, group?.distribution ?? null);
+      bundle ??= await buildBundle(c, from, codename, group?.distribution ?? null);
       if (!bundle) throw missIn(scope, "Distribution");
       cache.store(bundle);
       return bundle;
@@ -69,25 +72,34 @@ export async function serveDists(c: Context<AppEnv>, scope: ReadScope, codename:
 const listed = (release: string, path: string) => release.includes(` ${path}\n`);
 
 /**
+ * The group repository lists the packages of the group's public projects only (GitLab's
+ * GroupDistribution#packages: `group.all_projects.public_only`), among those the caller may read. The cache
+ * keys keep the revisions of every readable project: a visibility change bumps its project's revision.
+ */
+function publicProjectsOf(scope: ReadScope): ReadScope {
+  const projects = scope.projects.filter((p) => p.subject.visibility === "public");
+  return { ...scope, projects, projectIds: projects.map((p) => p.project.id) };
+}
+
+/**
  * The distribution whose fields and key make Release, and each project's distribution id (files of other
- * ids are left out). Group level: the group's own distribution, or else (no group distribution of that
- * codename) the newest project distribution's fields, unsigned.
+ * ids are left out). Group level: the group's own distribution, over the projects' distributions of that codename.
  */
 async function distributionsIn(c: Context<AppEnv>, scope: ReadScope, codename: string, group: Distribution | null): Promise<{ main: Distribution | null; ids: Map<number, number> }> {
-  if (scope.level === "project") {
-    const main = await projectStore(c, scope.projects[0]!).get(codename);
+  if (scope.level === "project" || !group) {
+    const main = scope.projects[0] ? await projectStore(c, scope.projects[0]).get(codename) : null;
     return { main, ids: new Map(main ? [[main.projectId!, main.id]] : []) };
   }
-  const rows = await c.var.registry.versions(scope, DEBIAN, DISTRIBUTIONS, { statuses: ["hidden"], version: codename });
-  const ids = new Map(rows.map((r) => [r.projectId, r.id]));
-  const first = rows[0];
-  const main = group ?? (first ? { id: first.id, projectId: first.projectId, distribution: (first.metadata as unknown as DistributionMetadata).distribution } : null);
-  return { main, ids };
+  const rows = scope.projectIds.length ? await c.var.registry.versions(scope, DEBIAN, DISTRIBUTIONS, { statuses: ["hidden"], version: codename }) : [];
+  return { main: group, ids: new Map(rows.map((r) => [r.projectId, r.id])) };
 }
 
 async function buildBundle(c: Context<AppEnv>, scope: ReadScope, codename: string, group: Distribution | null): Promise<IndexBundle | null> {
   if (scope.projectIds.length === 0 && !group) return null;
-  const [{ main, ids }, files] = await Promise.all([distributionsIn(c, scope, codename, group), c.var.registry.filesByMetadata(scope, DEBIAN, "distribution", codename)]);
+  const [{ main, ids }, files] = await Promise.all([
+    distributionsIn(c, scope, codename, group),
+    scope.projectIds.length ? c.var.registry.filesByMetadata(scope, DEBIAN, "distribution", codename) : Promise.resolve([]),
+  ]);
   if (!main) return null;
   const { files: indexFiles, release } = await buildIndexes({ fields: main.distribution, files, distributionIds: ids, group: scope.level !== "project" }, new Date());
   const secret = signingSecret(c.env);

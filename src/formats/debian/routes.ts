@@ -91,7 +91,7 @@ debianRoutes.get("/projects/:id/packages/debian/pool/:codename/:letter/:name/:ve
   return servePool(c, scopeOf(c), { codename, name, version, fileName });
 });
 
-// The group repository: the group's readable projects that have the codename.
+// The group repository: the group's public projects that have the codename, under the group's own distribution.
 debianRoutes.get("/groups/:id/-/packages/debian/dists/*", readAccess(groupLevel, distsReads), (c) => dists(c, scopeOf(c)));
 debianRoutes.get("/groups/:id/-/packages/debian/pool/:codename/:projectId/:letter/:name/:version/:file_name", readAccess(groupLevel, poolReads), (c) => {
   const { codename, name, version, file_name: fileName, projectId } = c.req.param() as Record<string, string>;

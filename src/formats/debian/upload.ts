@@ -3,12 +3,15 @@
 //     with distribution and component it is published as <Package>/<Version> at once (and so indexed);
 //     without (dput-ng), it waits in the project's `incoming` package for its .changes.
 //   .changes: see changes.ts.
-//   anything else (.buildinfo, .dsc, source tarballs): waits in `incoming` for the .changes that lists it.
+//   anything else (.buildinfo, .dsc, source tarballs): waits in `incoming` for the .changes that lists it;
+//     with ?distribution= it is refused (400) before the body is read, as GitLab.
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../core/errors";
 import type { StoredBlobWith } from "../../core/blobs";
 import type { ProjectContext } from "../../core/registry";
+import type { CommitSuccess } from "../../core/publish/client";
+import type { CommitTarget } from "../../core/publish/types";
 import { declaredLength, maxUploadBytes } from "../../http/request-body";
 import { binaryControl, validCodename, validComponent, type BinaryControl } from "./control";
 import { DebError, readDebControl } from "./deb";
@@ -17,7 +20,10 @@ import { findDistribution, projectStore } from "./distributions";
 import { DEBIAN, type Distribution, type DebianFileMetadata, type FileKind } from "./distribution";
 
 export const INCOMING = "incoming";
+/** Files in `incoming` that no .changes claimed are removed after this (GitLab: 3 hours). */
+export const INCOMING_EXPIRES_SECONDS = 3 * 3600;
 export const BINARY = /\.(deb|udeb|ddeb)$/;
+const DIRECT_UPLOAD_ONLY = "400 Bad request - file_name Only debs, udebs and ddebs can be directly added to a distribution";
 export const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+~:-]{0,254}$/;
 /** Indexes list MD5sum, SHA1 and SHA256 of every file (GitLab keeps the same three). */
 export const DIGESTS = ["md5", "sha1"] as const;
@@ -29,11 +35,11 @@ export async function putDebianFile(c: Context<AppEnv>, ctx: ProjectContext, fil
   const component = c.req.query("component");
   if ((codename === undefined) !== (component === undefined)) throw new AppError("bad_request", "400 Bad request - distribution and component go together");
   if (codename !== undefined && (!validCodename(codename) || !validComponent(component!))) throw new AppError("bad_request", "400 Bad request - invalid distribution or component");
+  // GitLab validates this before anything else (debian_direct_upload_filename_regex): with a distribution,
+  // only .deb, .udeb and .ddeb; a .dsc, its sources, a .buildinfo or a .changes go through dput's .changes.
+  if (codename !== undefined && !BINARY.test(fileName)) throw new AppError("bad_request", DIRECT_UPLOAD_ONLY);
   const distribution = codename === undefined ? null : await findDistribution(projectStore(c, ctx), codename);
-  if (fileName.endsWith(".changes")) {
-    if (distribution) throw new AppError("bad_request", "400 Bad request - a .changes names its distribution");
-    return putChanges(c, ctx, fileName);
-  }
+  if (fileName.endsWith(".changes")) return putChanges(c, ctx, fileName);
 
   if (BINARY.test(fileName)) {
     const { blob, control } = await storeBinary(c);
@@ -44,7 +50,6 @@ export async function putDebianFile(c: Context<AppEnv>, ctx: ProjectContext, fil
     }
     return c.json({ message: "201 Created" }, 201);
   }
-  if (distribution) throw new AppError("bad_request", "400 Bad request - only .deb, .udeb and .ddeb files are published with distribution and component; upload sources with their .changes");
   const blob = await c.var.registry.putBlob(c.req.raw.body, { contentLength: declaredLength(c), maxBytes: maxUploadBytes(c), digests: DIGESTS });
   await commitIncoming(c, ctx, [{ blob, fileName, metadata: {} }]);
   return c.json({ message: "201 Created" }, 201);
@@ -97,12 +102,19 @@ export function placeIn(distribution: Distribution, rest: Omit<DebianFileMetadat
   return metadata as unknown as Record<string, unknown>;
 }
 
-/** Each binary as its package's file, its place in the distribution in the file's metadata. */
-export async function publishBinaries(c: Context<AppEnv>, ctx: ProjectContext, distribution: Distribution, binaries: Binary[]): Promise<void> {
+/** A commit a multi-package upload made (so it can be taken back when a later one fails). */
+export interface Committed {
+  target: CommitTarget;
+  result: CommitSuccess;
+}
+
+/** Each binary as its package's file, its place in the distribution in the file's metadata; each commit is added to `committed`. */
+export async function publishBinaries(c: Context<AppEnv>, ctx: ProjectContext, distribution: Distribution, binaries: Binary[], committed: Committed[] = []): Promise<void> {
   const registry = c.var.registry;
   for (const b of binaries) {
     const metadata = placeIn(distribution, { component: b.component, architecture: b.control.architecture, kind: kindOf(b.fileName), control: stanzaText(b.control) });
-    await registry.commit({ projectId: ctx.project.id, packageType: DEBIAN, name: b.control.package, normalizedName: b.control.package }, [
+    const target = { projectId: ctx.project.id, packageType: DEBIAN, name: b.control.package, normalizedName: b.control.package };
+    const result = await registry.commit(target, [
       {
         kind: "publish",
         version: b.control.version,
@@ -111,5 +123,6 @@ export async function publishBinaries(c: Context<AppEnv>, ctx: ProjectContext, d
         metadata: { distribution: distribution.distribution.codename },
       },
     ]);
+    committed.push({ target, result });
   }
 }

@@ -6,7 +6,7 @@ import * as openpgp from "openpgp";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
 import { countingD1 } from "../../support/counting-d1";
-import { ADMIN_TOKEN, addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
+import { ADMIN_TOKEN, addMember, BASE, call, createGroup, createJobToken, createProject, createUser, unique } from "../../support/api";
 import { createGroupWithProjects } from "../../support/many-projects";
 import { controlText, deb } from "./debs";
 
@@ -72,6 +72,36 @@ describe("the group distributions API", () => {
   });
 });
 
+describe("CI job tokens on the group distributions API", () => {
+  it("act with their user's role on the group, as GitLab (Job-Token header; GroupPolicy judges the job's user)", async () => {
+    const s = await seed();
+    // The group's reporter may run jobs in project a (Developer there): on the group it is still a reporter.
+    await addMember("projects", s.a.id, s.reporter.id, 30);
+    const [developerJob, reporterJob, maintainerJob] = [
+      await createJobToken(s.a.id, s.developer.token),
+      await createJobToken(s.a.id, s.reporter.token),
+      await createJobToken(s.b.id, s.maintainer.token),
+    ];
+    const job = (token: string) => ({ "JOB-TOKEN": token });
+    expect((await call(`${s.dists}?codename=ci`, { method: "POST", headers: job(reporterJob.token) })).status).toBe(403);
+    const created = await call(`${s.dists}?codename=ci&suite=stable`, { method: "POST", headers: job(developerJob.token) });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ codename: "ci", suite: "stable" });
+    expect((await call(`${s.dists}/ci`, { headers: job(reporterJob.token) })).status).toBe(200);
+    expect((await call(`${s.dists}/ci?label=CI`, { method: "PUT", headers: job(developerJob.token) })).status).toBe(200);
+    expect((await call(`${s.dists}/ci`, { method: "DELETE", headers: job(developerJob.token) })).status).toBe(403);
+    expect((await call(`${s.dists}/ci`, { method: "DELETE", headers: job(maintainerJob.token) })).status).toBe(202);
+
+    // A job of a project elsewhere, whose user is no member of this private group, does not see it.
+    const other = await createGroup(unique("debother"), { visibility: "private" });
+    const otherProject = await createProject(other.id, { visibility: "private" });
+    await addMember("projects", otherProject.id, s.outsider.id, 30);
+    const outsiderJob = await createJobToken(otherProject.id, s.outsider.token);
+    expect((await call(`${s.dists}?codename=x`, { method: "POST", headers: job(outsiderJob.token) })).status).toBe(404);
+    expect((await call(s.dists, { headers: job(outsiderJob.token) })).status).toBe(404);
+  });
+});
+
 describe("concurrent group writes", () => {
   it("create one distribution when the same codename is posted at once", async () => {
     const s = await seed();
@@ -85,8 +115,14 @@ describe("concurrent group writes", () => {
 });
 
 describe("the group repository", () => {
-  it("is signed with the group distribution's key, lists the codename's packages of the group's projects, and follows its updates", async () => {
-    const s = await seed();
+  it("is signed with the group distribution's key, lists the codename's packages of the group's public projects, and follows its updates", async () => {
+    // GitLab: group.all_projects.public_only. A public group with a public and a private project.
+    const group = await createGroup(unique("debpub"), { visibility: "public" });
+    const [a, b] = [await createProject(group.id, { visibility: "public" }), await createProject(group.id, { visibility: "private" })];
+    const [reporter, developer] = [await createUser(), await createUser()];
+    await addMember("groups", group.id, reporter.id, 20);
+    await addMember("groups", group.id, developer.id, 30);
+    const s = { group, a, b, reporter, developer, dists: `/api/v4/groups/${group.id}/-/debian_distributions`, repo: `/api/v4/groups/${group.id}/-/packages/debian` };
     for (const p of [s.a, s.b]) {
       const res = await call(`/api/v4/projects/${p.id}/debian_distributions`, { method: "POST", body: "codename=bookworm", headers: { ...basic(s.developer), "content-type": form } });
       expect(res.status).toBe(201);
@@ -95,9 +131,10 @@ describe("the group repository", () => {
     await publish(s.b.id, s.developer, "from-b", "2.0");
     const auth = basic(s.reporter);
 
-    // Without a group distribution: merged and unsigned.
-    expect((await call(`${s.repo}/dists/bookworm/main/binary-amd64/Packages`, { headers: auth })).status).toBe(200);
-    expect((await call(`${s.repo}/dists/bookworm/InRelease`, { headers: auth })).status).toBe(404);
+    // Without a group distribution of the codename: 404 for everything, as GitLab (DistributionsFinder.last!).
+    for (const path of ["Release", "InRelease", "Release.gpg", "main/binary-amd64/Packages", "main/source/Sources"]) {
+      expect((await call(`${s.repo}/dists/bookworm/${path}`, { headers: auth })).status, path).toBe(404);
+    }
 
     const created = await call(s.dists, { method: "POST", body: "codename=bookworm&origin=Acme&label=Acme", headers: { ...basic(s.developer), "content-type": form } });
     expect(created.status).toBe(201);
@@ -109,10 +146,13 @@ describe("the group repository", () => {
     const projectKey = await openpgp.readKey({ armoredKey: await (await call(`/api/v4/projects/${s.a.id}/debian_distributions/bookworm/key.asc`, { headers: basic(s.developer) })).text() });
     await expect(openpgp.verify({ message: await openpgp.readCleartextMessage({ cleartextMessage: inRelease }), verificationKeys: projectKey, expectSigned: true })).rejects.toThrow();
 
-    const packages = await (await call(`${s.repo}/dists/bookworm/main/binary-amd64/Packages`, { headers: auth })).text();
-    expect(packages).toContain(`Filename: pool/bookworm/${s.a.id}/f/from-a/1.0/from-a_1.0_all.deb`);
-    expect(packages).toContain(`Filename: pool/bookworm/${s.b.id}/f/from-b/2.0/from-b_2.0_all.deb`);
-    expect((await call(`${s.repo}/pool/bookworm/${s.b.id}/f/from-b/2.0/from-b_2.0_all.deb`, { headers: auth })).status).toBe(200);
+    // The reporter may read both projects, but only the public one's packages are listed; anonymous reads the same.
+    for (const headers of [auth, {}]) {
+      const packages = await (await call(`${s.repo}/dists/bookworm/main/binary-amd64/Packages`, { headers })).text();
+      expect(packages).toContain(`Filename: pool/bookworm/${s.a.id}/f/from-a/1.0/from-a_1.0_all.deb`);
+      expect(packages).not.toContain("from-b");
+    }
+    expect((await call(`${s.repo}/pool/bookworm/${s.a.id}/f/from-a/1.0/from-a_1.0_all.deb`, { headers: auth })).status).toBe(200);
     const detached = await (await call(`${s.repo}/dists/bookworm/Release.gpg`, { headers: auth })).text();
     const release = await (await call(`${s.repo}/dists/bookworm/Release`, { headers: auth })).text();
     await openpgp.verify({
@@ -122,11 +162,27 @@ describe("the group repository", () => {
       expectSigned: true,
     });
 
+    // The private project made public: its packages join the group repository at once.
+    expect((await call(`/api/v4/projects/${s.b.id}`, { method: "PUT", token: ADMIN_TOKEN, json: { visibility: "public" } })).status).toBe(200);
+    expect(await (await call(`${s.repo}/dists/bookworm/main/binary-amd64/Packages`, { headers: auth })).text()).toContain(`Filename: pool/bookworm/${s.b.id}/f/from-b/2.0/from-b_2.0_all.deb`);
+
     // The group distribution's fields change with no project revision moving: the next Release has them.
     await call(`${s.dists}/bookworm`, { method: "PUT", body: "label=Renamed", headers: { ...basic(s.developer), "content-type": form } });
     expect(await (await call(`${s.repo}/dists/bookworm/Release`, { headers: auth })).text()).toContain("Label: Renamed\n");
     // A project distribution of another codename does not leak in.
     expect((await call(`${s.repo}/dists/trixie/Release`, { headers: auth })).status).toBe(404);
+  });
+
+  it("of a private group lists nothing (it has no public projects), but still answers with the group distribution", async () => {
+    const s = await seed();
+    expect((await call(`/api/v4/projects/${s.a.id}/debian_distributions`, { method: "POST", body: "codename=bookworm", headers: { ...basic(s.developer), "content-type": form } })).status).toBe(201);
+    await publish(s.a.id, s.developer, "hidden-one", "1.0");
+    expect((await call(s.dists, { method: "POST", body: "codename=bookworm", headers: { ...basic(s.developer), "content-type": form } })).status).toBe(201);
+    const res = await call(`${s.repo}/dists/bookworm/main/binary-amd64/Packages`, { headers: basic(s.reporter) });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("");
+    expect((await call(`${s.repo}/dists/bookworm/InRelease`, { headers: basic(s.reporter) })).status).toBe(200);
+    expect((await call(`${s.repo}/dists/bookworm/Release`)).status).toBe(401);
   });
 });
 
@@ -164,7 +220,7 @@ describe("a group with thousands of projects", () => {
     const last = big.projects[big.projects.length - 1]!;
     await withPackage(big.group.id, last.id, "far-away");
     const small = await createGroup(unique("debsmall"));
-    const [p] = [await createProject(small.id), await createProject(small.id)];
+    const [p] = [await createProject(small.id, { visibility: "public" }), await createProject(small.id, { visibility: "public" })];
     await withPackage(small.id, p.id, "close-by");
 
     const [bigRun, smallRun] = [await statementsFor(big.group.id), await statementsFor(small.id)];

@@ -7,7 +7,7 @@ import * as openpgp from "openpgp";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
 import { countingD1 } from "../../support/counting-d1";
-import { addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
+import { ADMIN_TOKEN, addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
 import { gzip, tar } from "../helm/charts";
 import { controlText, deb } from "./debs";
 
@@ -110,6 +110,36 @@ describe("deletes through the Packages API", () => {
   });
 });
 
+describe("bookkeeping packages", () => {
+  it("(the distributions and the incoming files) are invisible in the Packages API whatever ?status=, and cannot be addressed by id", async () => {
+    const s = await seed();
+    await s.createDist("codename=bookworm");
+    expect((await s.put("waiting_1.0_all.deb", await deb(controlText("waiting", "1.0")), "")).status).toBe(201);
+    // A real package that happens to be called `distributions` stays visible.
+    expect((await s.put("distributions_1.0_all.deb", await deb(controlText("distributions", "1.0")))).status).toBe(201);
+    const rows = await env.DB.prepare("SELECT id, name, status FROM packages WHERE project_id = ? AND package_type = 'debian' ORDER BY id").bind(s.project.id).all<{ id: number; name: string; status: string }>();
+    const internal = rows.results.filter((r) => r.status !== "default");
+    expect(internal.map((r) => `${r.name}/${r.status}`).sort()).toEqual(["distributions/hidden", "incoming/processing"]);
+
+    const lists = [`/api/v4/projects/${s.project.id}/packages`, `/api/v4/groups/${s.group.id}/packages`];
+    for (const list of lists) {
+      for (const query of ["", "?status=hidden", "?status=processing&include_versionless=true", "?package_type=debian&include_versionless=true"]) {
+        const res = await call(`${list}${query}`, { token: s.developer.token });
+        expect(res.status, `${list}${query}`).toBe(200);
+        const names = (await res.json<{ name: string; status: string }[]>()).map((p) => `${p.name}/${p.status}`);
+        expect(names, `${list}${query}`).toEqual(query.includes("status=") ? [] : ["distributions/default"]);
+      }
+    }
+    for (const row of internal) {
+      const base = `/api/v4/projects/${s.project.id}/packages/${row.id}`;
+      for (const path of [base, `${base}/package_files`, `${base}/pipelines`]) expect((await call(path, { token: s.developer.token })).status, path).toBe(404);
+      expect((await call(base, { method: "DELETE", token: s.developer.token })).status).toBe(404);
+    }
+    // Still there: the distribution serves, and the waiting file is claimed by its .changes later.
+    expect((await s.get("dists/bookworm/Release")).status).toBe(200);
+  });
+});
+
 /** A source package as dpkg-source lays it out: .orig.tar.gz, .debian.tar.gz and the .dsc listing both. */
 async function sourcePackage(name: string, version: string) {
   const upstream = version.split("-")[0];
@@ -167,6 +197,35 @@ describe("source uploads and debian-installer packages", () => {
     expect(list.map((p) => `${p.name}@${p.version}`).sort()).toEqual(["acme-udeb@1.2-1", "acme@1.2-1"]);
   });
 
+  it("keep a .ddeb (debug symbols) in the pool but in no index, as GitLab, by direct upload and through a .changes", async () => {
+    const s = await seed();
+    await s.createDist("codename=bookworm&architectures[]=amd64");
+    const direct = await deb(controlText("acme-dbgsym", "1.0", "amd64", "Source: acme\nPackage-Type: ddeb\n"));
+    const plain = await deb(controlText("acme", "1.0", "amd64"));
+    expect((await s.put("acme-dbgsym_1.0_amd64.ddeb", direct)).status).toBe(201);
+    expect((await s.put("acme_1.0_amd64.deb", plain)).status).toBe(201);
+    const viaChanges = await deb(controlText("tool-dbgsym", "2.0", "amd64", "Source: tool\nPackage-Type: ddeb\n"));
+    expect((await s.put("tool-dbgsym_2.0_amd64.ddeb", viaChanges, "")).status).toBe(201);
+    const line = ` ${await hex("SHA-256", viaChanges)} ${viaChanges.byteLength} tool-dbgsym_2.0_amd64.ddeb`;
+    const changes = `Format: 1.8\nSource: tool\nVersion: 2.0\nDistribution: bookworm\nFiles:\n 0 ${viaChanges.byteLength} debug optional tool-dbgsym_2.0_amd64.ddeb\nChecksums-Sha256:\n${line}\n`;
+    expect((await call(`${s.repo}/tool_2.0_amd64.changes`, { method: "PUT", body: changes, headers: s.form })).status).toBe(201);
+
+    const release = await s.text("dists/bookworm/Release");
+    const indexes = await Promise.all(
+      [...release.matchAll(/^ [0-9a-f]{64} +\d+ (\S+[^z])$/gm)].map(async (m) => (m[1]!.endsWith(".gz") ? "" : await s.text(`dists/bookworm/${m[1]}`))),
+    );
+    expect(indexes.join("\n")).toContain("Package: acme\n");
+    expect(indexes.join("\n")).not.toContain("dbgsym");
+    for (const [path, bytes] of [
+      ["pool/bookworm/a/acme-dbgsym/1.0/acme-dbgsym_1.0_amd64.ddeb", direct],
+      ["pool/bookworm/t/tool-dbgsym/2.0/tool-dbgsym_2.0_amd64.ddeb", viaChanges],
+    ] as const) {
+      const got = await s.get(path);
+      expect(got.status, path).toBe(200);
+      expect(new Uint8Array(await got.arrayBuffer())).toEqual(bytes);
+    }
+  });
+
   it("refuses a .changes whose .dsc lists a file it does not carry", async () => {
     const s = await seed();
     await s.createDist("codename=bookworm");
@@ -177,6 +236,63 @@ describe("source uploads and debian-installer packages", () => {
     const res = await call(`${s.repo}/lonely_1.0-1_source.changes`, { method: "PUT", body: changes, headers: s.form });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("lonely_1.0-1.debian.tar.gz");
+  });
+});
+
+describe("a .changes", () => {
+  const line = async (bytes: Uint8Array, name: string) => ` ${await hex("SHA-256", bytes)} ${bytes.byteLength} ${name}`;
+
+  it("whose files are missing or differ answers one 400 naming them all, and publishes nothing", async () => {
+    const s = await seed();
+    await s.createDist("codename=bookworm");
+    const [here, changed] = [await deb(controlText("here", "1.0")), await deb(controlText("changed", "1.0"))];
+    expect((await s.put("here_1.0_all.deb", here, "")).status).toBe(201);
+    expect((await s.put("changed_1.0_all.deb", changed, "")).status).toBe(201);
+    const ghost = await deb(controlText("ghost", "1.0"));
+    const other = await deb(controlText("changed", "1.0", "all", "X-Other: yes\n"));
+    const changes = `Format: 1.8\nSource: here\nDistribution: bookworm\nChecksums-Sha256:\n${[
+      await line(here, "here_1.0_all.deb"),
+      await line(ghost, "ghost_1.0_all.deb"),
+      await line(other, "changed_1.0_all.deb"),
+      await line(ghost, "ghost_1.0.dsc"),
+    ].join("\n")}\n`;
+    const res = await call(`${s.repo}/here_1.0_all.changes`, { method: "PUT", body: changes, headers: s.form });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      message: "400 Bad request - ghost_1.0_all.deb, ghost_1.0.dsc are listed in the .changes but not uploaded; changed_1.0_all.deb does not match the size and SHA256 the .changes lists",
+    });
+    expect(await (await call(`/api/v4/projects/${s.project.id}/packages`, { token: s.developer.token })).json()).toEqual([]);
+    expect(await s.text("dists/bookworm/main/binary-amd64/Packages")).toBe("");
+  });
+
+  it("lands whole or not at all: a package refused part way takes back what the others published", async () => {
+    const s = await seed();
+    await s.createDist("codename=bookworm");
+    const [free, locked] = [await deb(controlText("free", "1.0")), await deb(controlText("locked", "1.0"))];
+    expect((await s.put("free_1.0_all.deb", free, "")).status).toBe(201);
+    expect((await s.put("locked_1.0_all.deb", locked, "")).status).toBe(201);
+    const rule = await call(`/api/v4/projects/${s.project.id}/packages/protection/rules`, {
+      method: "POST",
+      token: ADMIN_TOKEN,
+      json: { package_name_pattern: "locked*", package_type: "debian", minimum_access_level_for_push: "admin" },
+    });
+    expect(rule.status).toBe(201);
+    const changes = `Format: 1.8\nSource: free\nDistribution: bookworm\nChecksums-Sha256:\n${await line(free, "free_1.0_all.deb")}\n${await line(locked, "locked_1.0_all.deb")}\n`;
+    const put = () => call(`${s.repo}/free_1.0_all.changes`, { method: "PUT", body: changes, headers: s.form });
+    const refused = await put();
+    expect(refused.status).toBe(403);
+    // `free` was published first, then taken back: no package, no index entry, no pool file.
+    expect(await (await call(`/api/v4/projects/${s.project.id}/packages?package_type=debian`, { token: s.developer.token })).json()).toEqual([]);
+    expect(await s.text("dists/bookworm/main/binary-amd64/Packages")).toBe("");
+    expect((await s.get("pool/bookworm/f/free/1.0/free_1.0_all.deb")).status).toBe(404);
+
+    // The files still wait in incoming: once the rule is gone the same .changes lands.
+    const rules = await (await call(`/api/v4/projects/${s.project.id}/packages/protection/rules`, { token: ADMIN_TOKEN })).json<{ id: number }[]>();
+    expect((await call(`/api/v4/projects/${s.project.id}/packages/protection/rules/${rules[0]!.id}`, { method: "DELETE", token: ADMIN_TOKEN })).status).toBe(204);
+    expect((await put()).status).toBe(201);
+    const packages = await s.text("dists/bookworm/main/binary-amd64/Packages");
+    expect(packages).toContain("Package: free\n");
+    expect(packages).toContain("Package: locked\n");
   });
 });
 

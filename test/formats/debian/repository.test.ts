@@ -5,7 +5,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import * as openpgp from "openpgp";
 import { createApp } from "../../../src/app";
 import { describe, expect, it } from "vitest";
-import { addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
+import { ADMIN_TOKEN, addMember, BASE, call, createGroup, createProject, createUser, unique } from "../../support/api";
 import { controlFromTar, readDebControl } from "../../../src/formats/debian/deb";
 import { parseChanges, parseDsc } from "../../../src/formats/debian/changes";
 import { gzip, tar } from "../helm/charts";
@@ -52,6 +52,15 @@ describe("control files", () => {
     expect(changes).toEqual({ distribution: "bookworm", files: [{ name: "x_1_all.deb", size: 10, sha256: sha, section: "contrib/net" }, { name: "x_1_amd64.buildinfo", size: 20, sha256: sha, section: "misc" }] });
   });
 
+  it("refuses a .changes whose Files and Checksums-Sha256 disagree, as GitLab", () => {
+    const sha = "a".repeat(64);
+    const changes = (files: string, sums: string) => `Format: 1.8\nDistribution: bookworm\nFiles:\n${files}\nChecksums-Sha256:\n${sums}\n`;
+    expect(() => parseChanges(changes(" 0 10 misc optional a_1_all.deb\n 0 5 misc optional b_1.dsc", ` ${sha} 10 a_1_all.deb`))).toThrow("b_1.dsc is listed in Files but not in Checksums-Sha256");
+    expect(() => parseChanges(changes(" 0 10 misc optional a_1_all.deb", ` ${sha} 10 a_1_all.deb\n ${sha} 5 c_1.dsc`))).toThrow("c_1.dsc is listed in Checksums-Sha256 but not in Files");
+    expect(() => parseChanges(changes(" 0 11 misc optional a_1_all.deb", ` ${sha} 10 a_1_all.deb`))).toThrow("Size for a_1_all.deb in Files and Checksums-Sha256 differ");
+    expect(parseChanges(changes(" 0 10 misc optional a_1_all.deb", ` ${sha} 10 a_1_all.deb`)).files).toHaveLength(1);
+  });
+
   it("reads clearsigned .changes and .dsc files (debsign's output) by their signed text", () => {
     const sha = "b".repeat(64);
     const signed = (body: string) =>
@@ -96,6 +105,22 @@ describe("the repository", () => {
     expect(new Uint8Array(await pool.arrayBuffer())).toEqual(allDeb);
     expect((await s.get("pool/other/h/hello/1.0/hello_1.0_all.deb")).status).toBe(404);
     expect((await call(`${s.repo}/dists/bookworm/Release`)).status).toBe(401);
+  });
+
+  it("refuses anything but .deb/.udeb/.ddeb with ?distribution= as GitLab, before the distribution is looked up, and stores nothing", async () => {
+    const s = await seed();
+    await s.createDist("codename=bookworm");
+    for (const name of ["x_1.0.dsc", "x_1.0.tar.xz", "x_1.0_amd64.buildinfo", "x_1.0_amd64.changes"]) {
+      for (const query of ["?distribution=bookworm&component=main", "?distribution=nowhere&component=main"]) {
+        const res = await s.put(name, enc.encode("Format: 3.0 (native)\nSource: x\nVersion: 1.0\n"), query);
+        expect(res.status, `${name}${query}`).toBe(400);
+        expect(await res.json()).toEqual({ message: "400 Bad request - file_name Only debs, udebs and ddebs can be directly added to a distribution" });
+      }
+    }
+    const stored = await call(`/api/v4/projects/${s.project.id}/packages?package_type=debian&status=processing&include_versionless=true`, { token: s.developer.token });
+    expect(await stored.json()).toEqual([]);
+    // Without a distribution they wait for their .changes (201).
+    expect((await s.put("x_1.0.dsc", enc.encode("Format: 3.0 (native)\nSource: x\nVersion: 1.0\n"), "")).status).toBe(201);
   });
 
   it("signs Release: InRelease and Release.gpg verify with key.asc", async () => {
@@ -157,12 +182,15 @@ describe("the repository", () => {
 });
 
 describe("the group repository", () => {
-  it("merges the codename's packages of the group's readable projects, with the project id in pool paths", async () => {
+  it("merges the codename's packages of the group's public projects, with the project id in pool paths", async () => {
     const s = await seed();
+    expect((await call(`/api/v4/projects/${s.project.id}`, { method: "PUT", token: ADMIN_TOKEN, json: { visibility: "public" } })).status).toBe(200);
     await s.createDist("codename=bookworm");
     const pkg = await deb(controlText("grouped", "3.0"));
     expect((await s.put("grouped_3.0_all.deb", pkg)).status).toBe(201);
     const groupRepo = `/api/v4/groups/${s.group.id}/-/packages/debian`;
+    expect((await call(`${groupRepo}/dists/bookworm/main/binary-amd64/Packages`, { headers: s.auth })).status).toBe(404);
+    expect((await call(`/api/v4/groups/${s.group.id}/-/debian_distributions?codename=bookworm`, { method: "POST", token: ADMIN_TOKEN })).status).toBe(201);
     const packages = await (await call(`${groupRepo}/dists/bookworm/main/binary-amd64/Packages`, { headers: s.auth })).text();
     const filename = `pool/bookworm/${s.project.id}/g/grouped/3.0/grouped_3.0_all.deb`;
     expect(packages).toContain(`Filename: ${filename}`);

@@ -4,7 +4,7 @@
 // one more query however many packages it holds); a pool download costs one. At group level too: the group's
 // own distribution is read in the same batch.
 import { describe, expect, it } from "vitest";
-import { call } from "../../support/api";
+import { ADMIN_TOKEN, call } from "../../support/api";
 import { fetchCounted } from "../../support/counting-d1";
 import { privateProject, roundTrips } from "../../support/read-costs";
 import { controlText, deb } from "./debs";
@@ -40,10 +40,14 @@ describe("Debian round trips", () => {
     expect((await roundTrips(`${repo}/pool/rtdist/r/rtpkg0/1.0/rtpkg0_1.0_all.deb`, auth)).trips).toBe(1);
     for (let i = 1; i < 20; i++) await put(`rtpkg${i}`);
     await build(20);
-    // The group repository: the group's own distribution (none here) comes in the same batch.
+    // The group repository (public projects only): the group's own distribution comes in the same batch.
     const groupRepo = `/api/v4/groups/${group.id}/-/packages/debian`;
+    expect((await roundTrips(`${groupRepo}/dists/rtdist/Release`, auth, 404)).trips).toBe(1);
+    expect((await call(`/api/v4/projects/${project.id}`, { method: "PUT", token: ADMIN_TOKEN, json: { visibility: "public" } })).status).toBe(200);
+    expect((await call(`/api/v4/groups/${group.id}/-/debian_distributions?codename=rtdist`, { method: "POST", token: ADMIN_TOKEN })).status).toBe(201);
     expect((await roundTrips(`${groupRepo}/dists/rtdist/Release`, auth)).trips).toBe(2);
     for (const path of ["Release", "main/binary-amd64/Packages"]) expect((await roundTrips(`${groupRepo}/dists/rtdist/${path}`, auth)).trips, path).toBe(1);
+    expect((await roundTrips(`${groupRepo}/dists/rtdist/main/binary-amd64/Packages`, auth)).body.match(/^Package: /gm)).toHaveLength(20);
     expect((await roundTrips(`${groupRepo}/pool/rtdist/${project.id}/r/rtpkg0/1.0/rtpkg0_1.0_all.deb`, auth)).trips).toBe(1);
   });
 });
