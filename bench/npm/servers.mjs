@@ -122,5 +122,5 @@ export async function startVerdaccio(log, { installDir } = {}) {
   const version = JSON.parse(spawnSync(NODE, ["-p", "JSON.stringify(require('./node_modules/verdaccio/package.json').version)"], { cwd: home, encoding: "utf8" }).stdout);
   if (!token?.startsWith("eyJ")) throw new Error(`verdaccio issued a non-JWT token (${String(token).slice(0, 8)}…): its security.api.jwt setting did not apply`);
   log(`verdaccio ${version} on ${base} (storage ${dir}/storage, JWT API tokens)`);
-  return { name: `Verdaccio ${version}`, registry: `${base}/`, token, pid: child.pid, stop: stopper(child, dir) };
+  return { name: `Verdaccio ${version}`, registry: `${base}/`, token, pid: child.pid, storage: path.join(dir, "storage"), stop: stopper(child, dir) };
 }

@@ -15,6 +15,7 @@ import { gitlabSource } from "./sources/gitlab.mjs";
 import { mavenSource } from "./sources/maven.mjs";
 import { npmSource } from "./sources/npm.mjs";
 import { pypiSource } from "./sources/pypi.mjs";
+import { verdaccioStorageSource } from "./sources/verdaccio-storage.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -26,7 +27,7 @@ function devToken() {
   }
 }
 
-const SOURCES = { gitlab: gitlabSource, npm: npmSource, pypi: pypiSource, maven: mavenSource, dir: dirSource };
+const SOURCES = { gitlab: gitlabSource, npm: npmSource, pypi: pypiSource, maven: mavenSource, dir: dirSource, verdaccio: verdaccioStorageSource };
 
 async function main(argv) {
   let options;

@@ -3,7 +3,7 @@
 // into the second one, then installs from it with the real npm, pip and mvn; a second run imports nothing.
 // Then a Verdaccio (bench/npm/servers.mjs's) with 50 packages, imported from its registry API; and a directory
 // whose checksum file disagrees with its file, which fails that file and stores nothing.
-import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectOk, installedVersion, makeConsumer, makePackage, npm, npmrc, removeTempDirs, requireIn } from "./npm/clients";
 import { buildSample, SYSTEM_PYTHON } from "./pypi/build";
-import { NODE, Seeder, startRegistry, type Registry } from "./support/registry";
+import { freePort, NODE, Seeder, startRegistry, type Registry } from "./support/registry";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CLI = path.join(ROOT, "scripts", "import", "cli.mjs");
@@ -23,6 +23,8 @@ let source: Registry;
 let target: Registry;
 let sourceProject: { id: number };
 let targetProject: { id: number; path_with_namespace: string };
+let moved: { id: number };
+let hello: { wheel: string; sdist: string };
 const genericBytes = randomBytes(200_000);
 
 interface Report {
@@ -87,7 +89,7 @@ beforeAll(async () => {
   const acme = await src.group("acme", "private");
   sourceProject = await src.project(acme.id, "tools", "private");
   const dst = new Seeder(target);
-  const moved = await dst.group("moved", "private");
+  moved = await dst.group("moved", "private");
   targetProject = await dst.project(moved.id, "tools", "private");
 
   // npm: three versions over two packages, one depending on the other, and a second dist-tag.
@@ -99,7 +101,7 @@ beforeAll(async () => {
   expectOk(await npm(["dist-tag", "add", "@acme/lib@1.0.0", "stable"], makePackage({ name: "x", version: "0.0.0" }, rc)), "npm dist-tag add");
 
   // PyPI: a wheel and an sdist through twine.
-  const hello = buildSample("acme-hello", "1.0.0");
+  hello = buildSample("acme-hello", "1.0.0");
   twine(source, sourceProject.id, [hello.wheel, hello.sdist]);
 
   // Generic: two files of one version, one of them under a directory.
@@ -226,7 +228,96 @@ describe("import from a GitLab-API source (a second Packyard)", () => {
   });
 });
 
+/** The sha256 of every file of a target project, by "type name version file". */
+async function filesOf(registry: Registry, projectId: number): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const pkgs = (await (await fetch(`${registry.url}/api/v4/projects/${projectId}/packages?per_page=100`, { headers: { "PRIVATE-TOKEN": registry.adminToken } })).json()) as { id: number; name: string; version: string; package_type: string }[];
+  for (const p of pkgs) {
+    const list = (await (await fetch(`${registry.url}/api/v4/projects/${projectId}/packages/${p.id}/package_files`, { headers: { "PRIVATE-TOKEN": registry.adminToken } })).json()) as { file_name: string; file_sha256: string }[];
+    for (const f of list) out[`${p.package_type} ${p.name} ${p.version} ${f.file_name}`] = f.file_sha256;
+  }
+  return out;
+}
+
+describe("import from a PyPI simple index and a Maven repository (the source Packyard's own endpoints)", () => {
+  it("reads the PEP 503 pages, verifies the sha256 fragments, and a re-run imports nothing", async () => {
+    const project = await new Seeder(target).project(moved.id, "pysimple", "private");
+    const index = `http://__token__:${source.adminToken}@${source.host}/api/v4/projects/${sourceProject.id}/packages/pypi/simple`;
+    const args = ["--from", `pypi:${index}`, "--to-url", target.url, "--to-token", target.adminToken, "--to", "moved/pysimple"];
+    const first = await runImport(args);
+    expect(failures(first.report), first.output).toEqual([]);
+    expect(first.report.counts.imported).toBe(2);
+    const pypiOnly = Object.fromEntries(Object.entries(await filesOf(source, sourceProject.id)).filter(([k]) => k.startsWith("pypi ")));
+    expect(await filesOf(target, project.id)).toEqual(pypiOnly);
+    const second = await runImport(args);
+    expect(second.report.counts).toMatchObject({ imported: 0, skipped: 2, failed: 0 });
+  });
+
+  it.skipIf(!hasMaven)("reads a repository without listings by --artifacts (metadata, SNAPSHOT builds, .sha256), and mvn resolves from the target", async () => {
+    const project = await new Seeder(target).project(moved.id, "mvnrepo", "private");
+    const args = ["--from", `maven:${source.url}/api/v4/projects/${sourceProject.id}/packages/maven`, "--from-token", source.adminToken, "--artifacts", "acme:tools,acme.tools:greeter", "--to-url", target.url, "--to-token", target.adminToken, "--to", "moved/mvnrepo"];
+    const first = await runImport(args);
+    expect(failures(first.report), first.output).toEqual([]);
+    // The release's jar and pom, and the newest SNAPSHOT build's jar and pom (the one its metadata names).
+    expect(first.report.results.map((r) => r.fileName).sort()).toEqual(expect.arrayContaining(["tools-1.0.0.jar", "tools-1.0.0.pom"]));
+    expect(first.report.counts.imported).toBe(4);
+    const output = mvn(path.join(work, "maven", "consumer"), mavenSettings(target.adminToken), `${target.url}/api/v4/projects/${project.id}/packages/maven`, "package");
+    expect(output).toContain("BUILD SUCCESS");
+    const second = await runImport(args);
+    expect(second.report.counts).toMatchObject({ imported: 0, skipped: 4, failed: 0 });
+  });
+
+  it.skipIf(!hasMaven)("crawls a repository's directory listings (python's http.server) to each maven-metadata.xml", async () => {
+    const repo = path.join(work, "dir-all", "maven");
+    const files = ["acme/tools/maven-metadata.xml", "acme/tools/1.0.0/tools-1.0.0.jar", "acme/tools/1.0.0/tools-1.0.0.jar.sha1", "acme/tools/1.0.0/tools-1.0.0.pom", "acme/tools/1.0.0/tools-1.0.0.pom.sha1"];
+    for (const file of files) {
+      mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+      writeFileSync(path.join(repo, file), download(source, `/projects/${sourceProject.id}/packages/maven/${file}`));
+    }
+    const port = await freePort();
+    const server = spawn(SYSTEM_PYTHON, ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", repo], { stdio: "ignore" });
+    try {
+      for (let i = 0; i < 100; i++) {
+        if (await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const project = await new Seeder(target).project(moved.id, "mvncrawl", "private");
+      const { code, output, report } = await runImport(["--from", `maven:http://127.0.0.1:${port}/`, "--to-url", target.url, "--to-token", target.adminToken, "--to", "moved/mvncrawl"]);
+      expect(code, output).toBe(0);
+      expect(report.results.map((r) => [r.name, r.version, r.fileName, r.outcome]).sort()).toEqual([
+        ["acme/tools", "1.0.0", "tools-1.0.0.jar", "imported"],
+        ["acme/tools", "1.0.0", "tools-1.0.0.pom", "imported"],
+      ]);
+      const release = Object.fromEntries(Object.entries(await filesOf(source, sourceProject.id)).filter(([k]) => k.startsWith("maven acme/tools 1.0.0 tools-")));
+      expect(await filesOf(target, project.id)).toEqual(release);
+    } finally {
+      server.kill("SIGTERM");
+    }
+  });
+});
+
 describe("import from a directory", () => {
+  it("imports npm tarballs, PyPI files and a Maven layout; a re-run imports nothing", async () => {
+    const dir = path.join(work, "dir-all");
+    mkdirSync(path.join(dir, "npm"), { recursive: true });
+    mkdirSync(path.join(dir, "pypi", "acme-hello"), { recursive: true });
+    writeFileSync(path.join(dir, "npm", "lib-1.0.0.tgz"), download(source, `/projects/${sourceProject.id}/packages/npm/@acme/lib/-/@acme/lib-1.0.0.tgz`));
+    cpSync(hello.wheel, path.join(dir, "pypi", "acme-hello", path.basename(hello.wheel)));
+    // A group of its own: an npm version is unique within a top-level namespace, and moved/tools has @acme/lib.
+    const group = await new Seeder(target).group("fromdir", "private");
+    const project = await new Seeder(target).project(group.id, "all", "private");
+    const args = ["--from", `dir:${dir}`, "--to-url", target.url, "--to-token", target.adminToken, "--to", "fromdir/all"];
+    const first = await runImport(args);
+    expect(failures(first.report), first.output).toEqual([]);
+    expect(first.report.counts.imported).toBe(hasMaven ? 4 : 2);
+    const rc = npmrc([{ registry: `${target.url}/api/v4/projects/${project.id}/packages/npm/`, token: target.adminToken }]);
+    const consumer = makeConsumer({ "@acme/lib": "1.0.0" }, rc);
+    expectOk(await npm(["install"], consumer), "npm install of the tarball imported from a directory");
+    expect(await requireIn(consumer, "@acme/lib")).toBe("@acme/lib@1.0.0");
+    const second = await runImport(args);
+    expect(second.report.counts).toMatchObject({ imported: 0, failed: 0, skipped: first.report.counts.imported });
+  });
+
   it("verifies each file against its checksum file: a mismatch fails that file and stores nothing", async () => {
     const dir = path.join(work, "dir-source");
     mkdirSync(path.join(dir, "generic", "blob", "2.0.0"), { recursive: true });
@@ -253,7 +344,7 @@ describe("import from a directory", () => {
 });
 
 describe("import from Verdaccio", () => {
-  let verdaccio: { registry: string; token: string; stop: () => Promise<void> };
+  let verdaccio: { registry: string; token: string; storage: string; stop: () => Promise<void> };
   const names = Array.from({ length: 50 }, (_, i) => (i < 10 ? `@vd/pkg-${i}` : `vd-pkg-${i}`));
   const tags: Record<string, Record<string, string>> = {};
 
@@ -318,6 +409,20 @@ describe("import from Verdaccio", () => {
 
     const second = await runImport(args());
     expect(second.code, second.output).toBe(0);
+    expect(second.report.counts).toMatchObject({ imported: 0, failed: 0, skipped: 70 });
+  });
+
+  it("imports the same packages from Verdaccio's storage directory, without Verdaccio's API", async () => {
+    const g = await new Seeder(target).group("storage", "private");
+    const project = await new Seeder(target).project(g.id, "npm", "private");
+    const storageArgs = ["--from", `verdaccio:${verdaccio.storage}`, "--to-url", target.url, "--to-token", target.adminToken, "--to", "storage/npm"];
+    const first = await runImport(storageArgs);
+    expect(failures(first.report), first.output).toEqual([]);
+    expect(first.report.counts.imported).toBe(70);
+    const registry = `${target.url}/api/v4/projects/${project.id}/packages/npm/`;
+    const res = await fetch(`${registry}-/package/%40vd%2fpkg-5/dist-tags`, { headers: { authorization: `Bearer ${target.adminToken}` } });
+    expect(await res.json()).toEqual(tags["@vd/pkg-5"]);
+    const second = await runImport(storageArgs);
     expect(second.report.counts).toMatchObject({ imported: 0, failed: 0, skipped: 70 });
   });
 });

@@ -31,6 +31,7 @@ describe("parseArgs and parseSource", () => {
     expect(parseSource("npm:http://127.0.0.1:4873/")).toEqual({ kind: "npm", url: "http://127.0.0.1:4873", basic: undefined });
     expect(parseSource("pypi:https://__token__:s%40cret@host/simple/")).toEqual({ kind: "pypi", url: "https://host/simple", basic: { user: "__token__", password: "s@cret" } });
     expect(parseSource("dir:./packages")).toEqual({ kind: "dir", path: "./packages" });
+    expect(parseSource("verdaccio:/srv/verdaccio/storage")).toEqual({ kind: "verdaccio", path: "/srv/verdaccio/storage" });
     expect(parseSource("https://h/api/v4/groups/7")).toMatchObject({ kind: "gitlab", level: "group", ref: "7" });
   });
 

@@ -45,7 +45,9 @@ export async function request(url, init = () => ({}), { attempts = 3, limiter, t
       await res.body?.cancel();
       await sleep(Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 30_000) : 250 * 2 ** attempt);
     } catch (error) {
-      if (error?.name === "DigestError") throw error; // the source's bytes are wrong: a retry reads the same bytes
+      // The source's bytes disagree with its checksum: a retry would read the same bytes.
+      if (error?.name === "DigestError") throw error;
+      if (error?.cause?.name === "DigestError") throw error.cause;
       lastError = error;
       if (attempt === attempts) break;
       await sleep(250 * 2 ** attempt);

@@ -3,7 +3,7 @@ export type Format = "npm" | "pypi" | "maven" | "generic";
 export type Source =
   | { kind: "gitlab"; base: string; level: "project" | "group"; ref: string; basic?: { user: string; password: string } }
   | { kind: "npm" | "pypi" | "maven"; url: string; basic?: { user: string; password: string } }
-  | { kind: "dir"; path: string };
+  | { kind: "dir" | "verdaccio"; path: string };
 export interface Options {
   help?: boolean;
   source: Source;

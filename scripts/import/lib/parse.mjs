@@ -12,6 +12,7 @@ Sources (--from):
   pypi:<simple index url>                   a PyPI simple index (PEP 691 JSON or PEP 503 HTML)
   maven:<repository url>                    a Maven repository (artifacts from --artifacts or HTML directory listings)
   dir:<path>                                a directory of files (layout: docs/import.md)
+  verdaccio:<storage directory>             a Verdaccio storage folder, read without Verdaccio running
 
 Options:
   --to-url URL          target Packyard (default http://127.0.0.1:8787)
@@ -82,11 +83,11 @@ export function parseArgs(argv) {
 
 /** `--from` → `{kind, url|path, …}`. A URL with /api/v4/projects/ or /api/v4/groups/ is a GitLab-API source. */
 export function parseSource(from) {
-  const prefixed = /^(gitlab|npm|pypi|maven|dir):(.*)$/.exec(from);
+  const prefixed = /^(gitlab|npm|pypi|maven|dir|verdaccio):(.*)$/.exec(from);
   const kind = prefixed ? prefixed[1] : /\/api\/v4\/(projects|groups)\//.test(from) ? "gitlab" : null;
   const rest = prefixed ? prefixed[2] : from;
-  if (kind === "dir") return { kind, path: rest };
-  if (!kind) throw new Error(`cannot tell what kind of source ${from} is: prefix it with gitlab:, npm:, pypi:, maven: or dir:`);
+  if (kind === "dir" || kind === "verdaccio") return { kind, path: rest };
+  if (!kind) throw new Error(`cannot tell what kind of source ${from} is: prefix it with gitlab:, npm:, pypi:, maven:, dir: or verdaccio:`);
   let url;
   try {
     url = new URL(rest);

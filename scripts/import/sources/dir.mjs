@@ -14,6 +14,8 @@ import { gunzipSync } from "node:zlib";
 import { compareVersions, pypiNameVersion } from "../lib/parse.mjs";
 
 const CHECKSUM = /\.(md5|sha1|sha256|sha512|asc)$/;
+/** What Maven's local repository keeps beside artifacts (~/.m2/repository): never published. */
+const LOCAL_BOOKKEEPING = /^(_remote\.repositories|_maven\.repositories|resolver-status\.properties|maven-metadata.*\.xml|.*\.lastUpdated)$/;
 const MAX_FILES = 200_000;
 
 function walk(root) {
@@ -89,7 +91,7 @@ export function dirSource(spec, { formats }) {
               const nv = pypiNameVersion(path.basename(file));
               if (nv) add(nv.name, nv.version).files.push({ fileName: path.basename(file), digests: digestsOf(file), open: open(file) });
             } else if (format === "maven") {
-              if (rel.length < 4 || rel.at(-1) === "maven-metadata.xml" || rel.at(-1).startsWith("maven-metadata")) continue;
+              if (rel.length < 4 || LOCAL_BOOKKEEPING.test(rel.at(-1))) continue;
               add(rel.slice(0, -2).join("/"), rel.at(-2)).files.push({ fileName: rel.at(-1), digests: digestsOf(file), open: open(file) });
             } else if (format === "generic") {
               if (rel.length < 3) continue;
