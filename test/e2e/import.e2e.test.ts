@@ -5,6 +5,7 @@
 // whose checksum file disagrees with its file, which fails that file and stores nothing.
 import { execFile, execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { createServer } from "node:http";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
@@ -240,7 +241,7 @@ async function filesOf(registry: Registry, projectId: number): Promise<Record<st
 }
 
 describe("import from a PyPI simple index and a Maven repository (the source Packyard's own endpoints)", () => {
-  it("reads the PEP 503 pages, verifies the sha256 fragments, and a re-run imports nothing", async () => {
+  it("reads the project pages (PEP 691 JSON: the source offers it), verifies the sha256 digests, and a re-run imports nothing", async () => {
     const project = await new Seeder(target).project(moved.id, "pysimple", "private");
     const index = `http://__token__:${source.adminToken}@${source.host}/api/v4/projects/${sourceProject.id}/packages/pypi/simple`;
     const args = ["--from", `pypi:${index}`, "--to-url", target.url, "--to-token", target.adminToken, "--to", "moved/pysimple"];
@@ -296,6 +297,48 @@ describe("import from a PyPI simple index and a Maven repository (the source Pac
   });
 });
 
+describe("retries and the rate limit toward the source", () => {
+  it("retries a 503 and a 429 (after its Retry-After) and spaces requests at --rate, from a PEP 503 HTML index", async () => {
+    const wheel = readFileSync(hello.wheel);
+    const wheelName = path.basename(hello.wheel);
+    const digest = createHash("sha256").update(wheel).digest("hex");
+    const seen: { at: number; url: string; status: number }[] = [];
+    const server = createServer((req, res) => {
+      const url = req.url ?? "";
+      const first = !seen.some((s) => s.url === url);
+      let status = 200;
+      if (url === "/simple/") res.end(`<a href="acme-hello/">acme-hello</a>`);
+      else if (url === "/simple/acme-hello/" && first) status = 503;
+      else if (url === "/simple/acme-hello/") res.end(`<a href="/files/${wheelName}#sha256=${digest}" data-requires-python="&gt;=3.8">${wheelName}</a>`);
+      else if (url === `/files/${wheelName}` && first) {
+        status = 429;
+        res.setHeader("retry-after", "1");
+      } else if (url === `/files/${wheelName}`) res.end(wheel);
+      else status = 404;
+      seen.push({ at: Date.now(), url, status });
+      if (status !== 200) {
+        res.statusCode = status;
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      await new Seeder(target).project(moved.id, "flaky", "private");
+      const { code, output, report } = await runImport(["--from", `pypi:http://127.0.0.1:${port}/simple/`, "--rate", "4", "--to-url", target.url, "--to-token", target.adminToken, "--to", "moved/flaky"]);
+      expect(code, output).toBe(0);
+      expect(report.results).toEqual([{ format: "pypi", name: "acme-hello", version: "1.0.0", fileName: wheelName, outcome: "imported" }]);
+      expect(seen.map((s) => `${s.status} ${s.url}`)).toEqual(["200 /simple/", "503 /simple/acme-hello/", "200 /simple/acme-hello/", `429 /files/${wheelName}`, `200 /files/${wheelName}`]);
+      const gaps = seen.slice(1).map((s, i) => s.at - seen[i]!.at);
+      // 4 per second: starts at least 250 ms apart (a little slack for timers); the 429 waited its Retry-After.
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(230);
+      expect(gaps[3]).toBeGreaterThanOrEqual(980);
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe("import from a directory", () => {
   it("imports npm tarballs, PyPI files and a Maven layout; a re-run imports nothing", async () => {
     const dir = path.join(work, "dir-all");
@@ -316,6 +359,12 @@ describe("import from a directory", () => {
     expect(await requireIn(consumer, "@acme/lib")).toBe("@acme/lib@1.0.0");
     const second = await runImport(args);
     expect(second.report.counts).toMatchObject({ imported: 0, failed: 0, skipped: first.report.counts.imported });
+    // On a terminal (script(1) gives it one) a progress line is redrawn on stderr as files are decided.
+    const command = [NODE, CLI, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+    const tty = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", timeout: 120_000 });
+    expect(tty.status, tty.stdout).toBe(0);
+    expect(tty.stdout).toContain("\r\u001b[2K[");
+    expect(tty.stdout).toMatch(new RegExp(`imported 0 {2}skipped ${first.report.counts.imported} {2}failed 0`));
   });
 
   it("verifies each file against its checksum file: a mismatch fails that file and stores nothing", async () => {
