@@ -38,7 +38,12 @@ export async function runImport({ source, target, options, onResult = () => {} }
     } catch (error) {
       return record(item, undefined, "failed", error.message);
     }
-    if (item.npm) npmPackages.set(`${project.id}\u0000${item.name}`, { projectId: project.id, name: item.name, distTags: item.npm.distTags });
+    if (item.npm) {
+      const key = `${project.id}\u0000${item.name}`;
+      const entry = npmPackages.get(key) ?? { projectId: project.id, name: item.name, distTags: item.npm.distTags, deprecated: {} };
+      npmPackages.set(key, entry);
+      if (typeof item.npm.manifest.deprecated === "string" && item.npm.manifest.deprecated) entry.deprecated[item.version] = item.npm.manifest.deprecated;
+    }
     const todo = [];
     for (const file of item.files) {
       const have = index.get(fileKey(item.format, item.name, item.version, file.fileName));
@@ -61,7 +66,7 @@ export async function runImport({ source, target, options, onResult = () => {} }
     }
   });
 
-  if (!options.dryRun) await syncNpmTags(target, npmPackages, results, onResult);
+  if (!options.dryRun) await syncNpm(target, npmPackages, results, onResult);
   return results;
 }
 
@@ -101,9 +106,12 @@ async function publish(target, projectId, item, file) {
   }
 }
 
-/** Each source dist-tag whose version the target has is set on the target when it points elsewhere there. */
-async function syncNpmTags(target, npmPackages, results, onResult) {
-  for (const { projectId, name, distTags } of npmPackages.values()) {
+/**
+ * Each source dist-tag whose version the target has is set on the target when it points elsewhere there; the
+ * source's deprecation messages are set as `npm deprecate` does (the target leaves unchanged ones alone).
+ */
+async function syncNpm(target, npmPackages, results, onResult) {
+  for (const { projectId, name, distTags, deprecated } of npmPackages.values()) {
     try {
       const index = await target.index(projectId);
       const current = await target.npmTags(projectId, name);
@@ -111,6 +119,8 @@ async function syncNpmTags(target, npmPackages, results, onResult) {
         if (current[tag] === version || !index.has(fileKey("npm", name, version, ""))) continue;
         await target.setNpmTag(projectId, name, tag, version);
       }
+      const present = Object.entries(deprecated).filter(([version]) => index.has(fileKey("npm", name, version, "")));
+      if (present.length) await target.deprecateNpm(projectId, name, Object.fromEntries(present));
     } catch (error) {
       const result = { format: "npm", name, version: "dist-tags", outcome: "failed", reason: error.message };
       results.push(result);

@@ -117,6 +117,17 @@ export class Target {
     );
   }
 
+  /** npm deprecate: the packument's `versions[v].deprecated` PUT back without attachments (Maintainer). */
+  async deprecateNpm(projectId, name, messages) {
+    const versions = Object.fromEntries(Object.entries(messages).map(([version, deprecated]) => [version, { name, version, deprecated }]));
+    const res = await requestOk(
+      `${this.npmBase(projectId)}${name.replace("/", "%2f")}`,
+      () => ({ method: "PUT", headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json" }, body: JSON.stringify({ _id: name, name, versions }) }),
+      this.options,
+    );
+    await res.body?.cancel();
+  }
+
   /**
    * PyPI: the multipart body twine sends, streamed: fields, the file, then md5_digest/sha256_digest computed on
    * the way (the server checks every digest field wherever it stands). `open()` gives a fresh hashed stream.
