@@ -2,7 +2,7 @@
 // `npm start` runs it (Miniflare, bench/lib/packyard.mjs; seeded through the management API) and Verdaccio
 // (installed from the npm registry into a temporary folder, configured as its users run it; see startVerdaccio).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { freePort } from "../lib/free-port.mjs";
@@ -60,13 +60,19 @@ export const VERDACCIO_VERSION = "6.10.4";
  *   scopes is to drop the proxy, which would otherwise ask registry.npmjs.org about every one of them.
  * - Log level `warn`: no line per request, as Packyard's `npm start` logs none unless asked.
  */
-export async function startVerdaccio(log) {
+export async function startVerdaccio(log, { installDir } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "verdaccio-bench-"));
-  log(`installing verdaccio ${VERDACCIO_VERSION} into ${dir} ...`);
-  // verdaccio-audit asks for a `node-fetch@cjs` dist-tag the npm registry no longer has: pin what it pointed at.
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ private: true, dependencies: { verdaccio: VERDACCIO_VERSION }, overrides: { "node-fetch": "2.7.0" } }));
-  const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, encoding: "utf8", env: { ...process.env, npm_config_cache: path.join(dir, ".cache") } });
-  if (install.status !== 0) throw new Error(`npm install verdaccio failed: ${install.stderr}`);
+  // `installDir` (kept between runs, as the e2e tests do) is reused when it already holds this Verdaccio.
+  const home = installDir ?? dir;
+  const bin = path.join(home, "node_modules", "verdaccio", "bin", "verdaccio");
+  if (!existsSync(bin)) {
+    mkdirSync(home, { recursive: true });
+    log(`installing verdaccio ${VERDACCIO_VERSION} into ${home} ...`);
+    // verdaccio-audit asks for a `node-fetch@cjs` dist-tag the npm registry no longer has: pin what it pointed at.
+    writeFileSync(path.join(home, "package.json"), JSON.stringify({ private: true, dependencies: { verdaccio: VERDACCIO_VERSION }, overrides: { "node-fetch": "2.7.0" } }));
+    const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: home, encoding: "utf8", env: { ...process.env, npm_config_cache: path.join(home, ".cache") } });
+    if (install.status !== 0) throw new Error(`npm install verdaccio failed: ${install.stderr}`);
+  }
   const port = await freePort();
   const config = path.join(dir, "config.yaml");
   writeFileSync(
@@ -103,7 +109,7 @@ export async function startVerdaccio(log) {
       "",
     ].join("\n"),
   );
-  const child = spawn(NODE, [path.join(dir, "node_modules", "verdaccio", "bin", "verdaccio"), "--config", config], { cwd: dir, stdio: "ignore", detached: true });
+  const child = spawn(NODE, [bin, "--config", config], { cwd: dir, stdio: "ignore", detached: true });
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/-/ping`, {}, child);
   const res = await fetch(`${base}/-/user/org.couchdb.user:bencher`, {
@@ -113,8 +119,8 @@ export async function startVerdaccio(log) {
   });
   if (!res.ok) throw new Error(`verdaccio adduser: ${res.status} ${await res.text()}`);
   const { token } = await res.json();
-  const version = JSON.parse(spawnSync(NODE, ["-p", "JSON.stringify(require('./node_modules/verdaccio/package.json').version)"], { cwd: dir, encoding: "utf8" }).stdout);
+  const version = JSON.parse(spawnSync(NODE, ["-p", "JSON.stringify(require('./node_modules/verdaccio/package.json').version)"], { cwd: home, encoding: "utf8" }).stdout);
   if (!token?.startsWith("eyJ")) throw new Error(`verdaccio issued a non-JWT token (${String(token).slice(0, 8)}…): its security.api.jwt setting did not apply`);
   log(`verdaccio ${version} on ${base} (storage ${dir}/storage, JWT API tokens)`);
-  return { name: `Verdaccio ${version}`, registry: `${base}/`, token, pid: child.pid, stop: stopper(child, dir) };
+  return { name: `Verdaccio ${version}`, registry: `${base}/`, token, pid: child.pid, storage: path.join(dir, "storage"), stop: stopper(child, dir) };
 }
