@@ -34,3 +34,13 @@ export {
   type NewResourceToken,
   type ResourceToken,
 } from "./resource-tokens";
+export {
+  DEFAULT_ISSUERS,
+  createTrustedPublisher,
+  getTrustedPublisher,
+  issuerUrlProblem,
+  listTrustedPublishers,
+  removeTrustedPublisher,
+  type NewTrustedPublisher,
+  type TrustedPublisherRow,
+} from "./trusted-publishers";

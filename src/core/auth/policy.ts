@@ -74,11 +74,17 @@ function jobTokenInProject(actor: Actor, project: ProjectSubject): boolean {
   return actor.kind === "job_token" && actor.projectId === project.id;
 }
 
+/** A job token of the OIDC exchange: no user, the trusted publisher's rights (read and publish) in its project. */
+function publisherToken(actor: Actor): boolean {
+  return actor.kind === "job_token" && actor.user === null;
+}
+
 function canReadProject(actor: Actor, accessLevel: number, project: ProjectSubject): boolean {
   if (project.visibility === "public") return true;
   if (isAdmin(actor)) return true;
   if (deployTokenReaches(actor, project)) return true;
   if (actor.kind === "job_token" && !jobTokenInProject(actor, project)) return false;
+  if (publisherToken(actor)) return true;
   if (project.visibility === "internal") return actor.kind === "user" || actor.kind === "job_token";
   return accessLevel >= ACCESS_LEVELS.guest;
 }
@@ -99,6 +105,7 @@ function canPull(actor: Actor, accessLevel: number, project: ProjectSubject): bo
     return deployTokenReaches(actor, project) && (scopes.includes("read_package_registry") || scopes.includes("write_package_registry"));
   }
   if (actor.kind === "job_token" && !jobTokenInProject(actor, project)) return false;
+  if (publisherToken(actor)) return true;
   if (!isUserWith(actor, "read_api")) return false;
   if (isAdmin(actor)) return true;
   if (visibility === "internal") return true;
@@ -111,6 +118,8 @@ function canWrite(actor: Actor, accessLevel: number, project: ProjectSubject, mi
     return deployTokensMay && deployTokenReaches(actor, project) && actor.token.scopes.includes("write_package_registry");
   }
   if (actor.kind === "job_token" && !jobTokenInProject(actor, project)) return false;
+  // write_package_registry only: publish, never delete (the publisher's types and names are checked in the commit).
+  if (publisherToken(actor)) return deployTokensMay;
   if (!isUserWith(actor, "api")) return false;
   return isAdmin(actor) || accessLevel >= minimum;
 }

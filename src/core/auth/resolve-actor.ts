@@ -98,7 +98,7 @@ export function actorFromRows(db: Db, lookup: ActorLookup, results: unknown[][],
         ? fromPersonalToken(db, row as PatRow, usersById.get((row as PatRow).userId), now, options)
         : kind === "deploy"
           ? fromDeployToken(row as DeployRow, now)
-          : fromJobToken(row as JobRow, usersById.get((row as JobRow).userId), now);
+          : fromJobToken(row as JobRow, usersById.get((row as JobRow).userId ?? 0), now);
     if (actor) return actor;
   }
   return null;
@@ -143,6 +143,14 @@ function fromDeployToken(row: DeployRow, now: number): Actor | null {
 }
 
 function fromJobToken(job: JobRow, user: UserRow | undefined, now: number): Actor | null {
-  if (!user || job.expiresAt.getTime() <= now || user.state !== "active") return null;
-  return { kind: "job_token", user: userRecord(user), projectId: job.projectId, pipeline: { id: job.pipelineId, ref: job.ref, sha: job.sha } };
+  if (job.expiresAt.getTime() <= now) return null;
+  const pipeline = { id: job.pipelineId, ref: job.ref, sha: job.sha, url: job.pipelineUrl, workflow: job.workflow, identity: job.identity };
+  // A token of the OIDC exchange acts as its trusted publisher (removing the publisher expires its tokens).
+  if (job.userId === null) {
+    if (job.trustedPublisherId === null) return null;
+    const publisher = { id: job.trustedPublisherId, packageTypes: job.packageTypes ?? [], namePatterns: job.namePatterns ?? [] };
+    return { kind: "job_token", user: null, projectId: job.projectId, pipeline, publisher };
+  }
+  if (user?.state !== "active") return null;
+  return { kind: "job_token", user: userRecord(user), projectId: job.projectId, pipeline };
 }
