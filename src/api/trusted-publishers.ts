@@ -5,6 +5,7 @@
 // POST   /api/v4/projects/:id/trusted_publishers {provider, issuer?, jwks_url?, repository, workflow?, ref?,
 //        environment?, claims?, package_types?, name_patterns?}   → 201 publisher
 // GET    /api/v4/projects/:id/trusted_publishers/:publisher_id   → 200 publisher
+// GET    /api/v4/projects/:id/trusted_publishers/exchanges       → 200 [exchange] (the audit log, newest first, paginated)
 // DELETE /api/v4/projects/:id/trusted_publishers/:publisher_id   → 204 (its job tokens expire)
 import { Hono } from "hono";
 import { z } from "zod";
@@ -15,6 +16,9 @@ import { FORMATS } from "../formats";
 import { parseBody } from "./validate";
 import { loadAdministeredContainer } from "./containers";
 import { ACCESS_LEVELS } from "../core/auth/actor";
+import { count, desc, eq } from "drizzle-orm";
+import { oidcExchanges } from "../db/schema";
+import { readPage, setPaginationHeaders } from "./pagination";
 
 const PACKAGE_TYPES = FORMATS.map((f) => f.packageType);
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -79,6 +83,33 @@ trustedPublisherRoutes.post("/projects/:id/trusted_publishers", async (c) => {
     namePatterns: body.name_patterns,
   });
   return c.json(trustedPublisherJson(row), 201);
+});
+
+trustedPublisherRoutes.get("/projects/:id/trusted_publishers/exchanges", async (c) => {
+  const container = await loadAdministeredContainer(c, "projects", c.req.param("id"), ACCESS_LEVELS.maintainer, "read");
+  const page = readPage(c);
+  const db = c.var.registry.db;
+  const ofProject = eq(oidcExchanges.projectId, container.source.id);
+  const [rows, [total]] = await db.batch([
+    db.select().from(oidcExchanges).where(ofProject).orderBy(desc(oidcExchanges.id)).limit(page.perPage).offset(page.offset),
+    db.select({ n: count() }).from(oidcExchanges).where(ofProject),
+  ]);
+  setPaginationHeaders(c, page, total?.n ?? 0);
+  return c.json(
+    rows.map((r) => ({
+      id: r.id,
+      outcome: r.outcome,
+      reason: r.reason,
+      issuer: r.issuer,
+      subject: r.subject,
+      jti: r.jti,
+      claims: r.claims,
+      project_id: r.projectId,
+      trusted_publisher_id: r.publisherId,
+      job_token_id: r.jobTokenId,
+      created_at: r.createdAt.toISOString(),
+    })),
+  );
 });
 
 trustedPublisherRoutes.get("/projects/:id/trusted_publishers/:publisher_id{[0-9]+}", async (c) => {

@@ -12,6 +12,7 @@ export {
   createDeployToken,
   createJobToken,
   createPersonalAccessToken,
+  createPublisherJobToken,
   revokeDeployToken,
   revokeJobToken,
   revokePersonalAccessToken,
@@ -20,6 +21,7 @@ export {
   type DeployTokenRow,
   type NewDeployToken,
   type NewJobToken,
+  type NewPublisherJobToken,
   type NewPersonalToken,
   type PersonalTokenRow,
 } from "./tokens";
