@@ -2,21 +2,21 @@
 PRAGMA defer_foreign_keys = on;--> statement-breakpoint
 CREATE TABLE `job_token_scope_links` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-	`target_project_id` integer NOT NULL,
-	`source_project_id` integer,
-	`source_namespace_id` integer,
+	`source_project_id` integer NOT NULL,
+	`target_project_id` integer,
+	`target_namespace_id` integer,
 	`creator_id` integer,
 	`created_at` integer DEFAULT (unixepoch() * 1000) NOT NULL,
-	FOREIGN KEY (`target_project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`source_project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE no action,
-	FOREIGN KEY (`source_namespace_id`) REFERENCES `namespaces`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`target_project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`target_namespace_id`) REFERENCES `namespaces`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`creator_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `job_token_scope_links_project` ON `job_token_scope_links` (`target_project_id`,`source_project_id`);--> statement-breakpoint
-CREATE UNIQUE INDEX `job_token_scope_links_namespace` ON `job_token_scope_links` (`target_project_id`,`source_namespace_id`);--> statement-breakpoint
-CREATE INDEX `job_token_scope_links_source_project` ON `job_token_scope_links` (`source_project_id`);--> statement-breakpoint
-CREATE INDEX `job_token_scope_links_source_namespace` ON `job_token_scope_links` (`source_namespace_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `job_token_scope_links_project` ON `job_token_scope_links` (`source_project_id`,`target_project_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `job_token_scope_links_namespace` ON `job_token_scope_links` (`source_project_id`,`target_namespace_id`);--> statement-breakpoint
+CREATE INDEX `job_token_scope_links_target_project` ON `job_token_scope_links` (`target_project_id`);--> statement-breakpoint
+CREATE INDEX `job_token_scope_links_target_namespace` ON `job_token_scope_links` (`target_namespace_id`);--> statement-breakpoint
 CREATE TABLE `oidc_exchanges` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`issuer` text DEFAULT '' NOT NULL,

@@ -46,3 +46,4 @@ export {
   type NewTrustedPublisher,
   type TrustedPublisherRow,
 } from "./trusted-publishers";
+export { addToAllowlist, allowlistPage, removeFromAllowlist, setJobTokenScope, type AllowlistKind } from "./job-token-scope";

@@ -66,6 +66,8 @@ export type Actor =
       pipeline: { id: number; ref: string; sha: string; url?: string | null; workflow?: string | null; identity?: string | null };
       /** The trusted publisher's limits on what the token may publish (OIDC exchange tokens only). */
       publisher?: TrustedPublisherLimits;
+      /** Projects whose job token allowlist lets this token's project in: it may read their packages. */
+      allowedBy?: number[];
     };
 
 export interface TrustedPublisherLimits {

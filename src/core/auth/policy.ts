@@ -19,6 +19,8 @@ export interface ProjectSubject {
   registryAccessLevel: RegistryAccessLevel;
   /** Ids of the namespaces above the project, root first (including its own namespace). */
   namespaceIds: number[];
+  /** GitLab's "Limit access to this project" (job token scope inbound_enabled); absent = on. */
+  jobTokenScopeEnabled?: boolean;
 }
 
 export type Decision = "allow" | "unauthorized" | "not_found" | "forbidden" | "registry_disabled";
@@ -74,6 +76,16 @@ function jobTokenInProject(actor: Actor, project: ProjectSubject): boolean {
   return actor.kind === "job_token" && actor.projectId === project.id;
 }
 
+/**
+ * Whether a job token may read in the project: its own, one whose allowlist lets its project in, or (for a
+ * user's token) one whose job token scope is off, as GitLab. Writes stay in the token's own project.
+ */
+function jobTokenReaches(actor: Actor, project: ProjectSubject): boolean {
+  if (actor.kind !== "job_token") return false;
+  if (actor.projectId === project.id || (actor.allowedBy ?? []).includes(project.id)) return true;
+  return actor.user !== null && project.jobTokenScopeEnabled === false;
+}
+
 /** A job token of the OIDC exchange: no user, the trusted publisher's rights (read and publish) in its project. */
 function publisherToken(actor: Actor): boolean {
   return actor.kind === "job_token" && actor.user === null;
@@ -83,7 +95,7 @@ function canReadProject(actor: Actor, accessLevel: number, project: ProjectSubje
   if (project.visibility === "public") return true;
   if (isAdmin(actor)) return true;
   if (deployTokenReaches(actor, project)) return true;
-  if (actor.kind === "job_token" && !jobTokenInProject(actor, project)) return false;
+  if (actor.kind === "job_token" && !jobTokenReaches(actor, project)) return false;
   if (publisherToken(actor)) return true;
   if (project.visibility === "internal") return actor.kind === "user" || actor.kind === "job_token";
   return accessLevel >= ACCESS_LEVELS.guest;
@@ -104,7 +116,7 @@ function canPull(actor: Actor, accessLevel: number, project: ProjectSubject): bo
     const scopes = actor.token.scopes;
     return deployTokenReaches(actor, project) && (scopes.includes("read_package_registry") || scopes.includes("write_package_registry"));
   }
-  if (actor.kind === "job_token" && !jobTokenInProject(actor, project)) return false;
+  if (actor.kind === "job_token" && !jobTokenReaches(actor, project)) return false;
   if (publisherToken(actor)) return true;
   if (!isUserWith(actor, "read_api")) return false;
   if (isAdmin(actor)) return true;

@@ -74,23 +74,24 @@ export const oidcExchanges = sqliteTable(
 );
 
 /**
- * A project's job token allowlist (GitLab's ci_job_token_project_scope_links / group_scope_links): job tokens
- * of `sourceProjectId`, or of any project under `sourceNamespaceId`, may read `targetProjectId`'s packages.
+ * A project's job token allowlist (GitLab's ci_job_token_project_scope_links / group_scope_links, named as
+ * its API names them): job tokens of `targetProjectId`, or of any project under `targetNamespaceId`, may read
+ * the packages of `sourceProjectId`, the project whose allowlist this is.
  */
 export const jobTokenScopeLinks = sqliteTable(
   "job_token_scope_links",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    targetProjectId: integer("target_project_id").notNull().references(() => projects.id),
-    sourceProjectId: integer("source_project_id").references(() => projects.id),
-    sourceNamespaceId: integer("source_namespace_id").references(() => namespaces.id),
+    sourceProjectId: integer("source_project_id").notNull().references(() => projects.id),
+    targetProjectId: integer("target_project_id").references(() => projects.id),
+    targetNamespaceId: integer("target_namespace_id").references(() => namespaces.id),
     creatorId: integer("creator_id").references(() => users.id),
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("job_token_scope_links_project").on(t.targetProjectId, t.sourceProjectId),
-    uniqueIndex("job_token_scope_links_namespace").on(t.targetProjectId, t.sourceNamespaceId),
-    index("job_token_scope_links_source_project").on(t.sourceProjectId),
-    index("job_token_scope_links_source_namespace").on(t.sourceNamespaceId),
+    uniqueIndex("job_token_scope_links_project").on(t.sourceProjectId, t.targetProjectId),
+    uniqueIndex("job_token_scope_links_namespace").on(t.sourceProjectId, t.targetNamespaceId),
+    index("job_token_scope_links_target_project").on(t.targetProjectId),
+    index("job_token_scope_links_target_namespace").on(t.targetNamespaceId),
   ],
 );
