@@ -258,6 +258,24 @@ describe("POST /api/v4/ci/oidc/token", () => {
     expect((await exchange(await github.sign(githubClaims(repository)), { project_id: c.id })).status).toBe(403);
   });
 
+  it("a publisher that names its own JWKS URL vouches for its own project only", async () => {
+    const repository = repo();
+    const victim = await projectWith({ provider: "oidc", issuer: github.url, repository });
+    // Another project's Maintainer trusts the same issuer and repository, with keys they control.
+    const attackerKeys = new TestIssuer(`https://attacker-${crypto.randomUUID().slice(0, 6)}.ci.test`);
+    attackerKeys.keys = other.keys;
+    const local = serveIssuers(attackerKeys);
+    try {
+      const attacker = await projectWith({ provider: "oidc", issuer: github.url, jwks_url: `${attackerKeys.url}/jwks`, repository });
+      const forged = await other.sign({ ...githubClaims(repository), iss: github.url });
+      expect((await exchange(forged, { project_id: victim.project.id })).status).toBe(401);
+      const answer = await ok(exchange(await other.sign({ ...githubClaims(repository), iss: github.url })), 201);
+      expect(answer.project_id).toBe(attacker.project.id);
+    } finally {
+      local.restore();
+    }
+  });
+
   it("stops the job tokens of a removed publisher", async () => {
     const repository = repo();
     const { project, publisher } = await projectWith({ provider: "oidc", issuer: github.url, repository });

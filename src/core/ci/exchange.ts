@@ -56,7 +56,7 @@ export async function exchangeIdToken(db: Db, keys: JwksCache, request: Exchange
   const claims = jwt.claims;
   const issuer = typeof claims.iss === "string" ? claims.iss : "";
   const repositories = ["repository", "project_path"].map((n) => claims[n]).filter((v): v is string => typeof v === "string" && v.length <= 255).map((v) => v.toLowerCase());
-  const candidates: Candidate[] =
+  let candidates: Candidate[] =
     issuer && repositories.length
       ? (
           await db
@@ -84,24 +84,29 @@ export async function exchangeIdToken(db: Db, keys: JwksCache, request: Exchange
     throw error;
   };
 
-  // The signature, with the issuer's keys (the publisher's own JWKS URL when it gives one).
+  // The signature, with the issuer's keys: each publisher's own key source (its JWKS URL, else the issuer's
+  // discovery document) must verify it, so a publisher naming its own JWKS URL vouches for itself only.
   const alg = jwt.header.alg;
   if (typeof alg !== "string" || !JWT_ALGORITHMS.includes(alg as JwtAlgorithm)) return refuse(refused("unauthorized", "401 Unauthorized - the ID token must be signed with RS256 or ES256"));
   const kid = typeof jwt.header.kid === "string" ? jwt.header.kid : null;
-  const jwksUrl = candidates.find((c) => c.publisher.jwksUrl)?.publisher.jwksUrl ?? null;
-  let verified = false;
-  try {
-    for (const key of await keys.keysFor(issuer, jwksUrl, kid)) {
-      if (keyFits(key, alg as JwtAlgorithm) && (await verifySignature(jwt, alg as JwtAlgorithm, key))) {
-        verified = true;
-        break;
+  const verifiedBy = new Map<string | null, boolean>();
+  for (const source of new Set(candidates.map((c) => c.publisher.jwksUrl))) {
+    let verified = false;
+    try {
+      for (const key of await keys.keysFor(issuer, source, kid)) {
+        if (keyFits(key, alg as JwtAlgorithm) && (await verifySignature(jwt, alg as JwtAlgorithm, key))) {
+          verified = true;
+          break;
+        }
       }
+    } catch (error) {
+      if (error instanceof AppError) return refuse(error);
+      throw error;
     }
-  } catch (error) {
-    if (error instanceof AppError) return refuse(error);
-    throw error;
+    verifiedBy.set(source, verified);
   }
-  if (!verified) return refuse(refused("unauthorized", "401 Unauthorized - the ID token's signature does not verify with the issuer's keys"));
+  candidates = candidates.filter((c) => verifiedBy.get(c.publisher.jwksUrl));
+  if (candidates.length === 0) return refuse(refused("unauthorized", "401 Unauthorized - the ID token's signature does not verify with the issuer's keys"));
 
   const timeProblem = claimProblem(claims, request.audience, now);
   if (timeProblem) return refuse(refused("unauthorized", `401 Unauthorized - ${timeProblem}`));

@@ -78,17 +78,31 @@ export async function makeKey(alg: Alg): Promise<SigningKey> {
   return { kid, alg, privateKey: pair.privateKey, publicJwk: { kty: jwk.kty, n: jwk.n, e: jwk.e, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg, use: "sig" } };
 }
 
-/** Answer the Worker's fetches of these issuers' URLs until `restore()`. */
+const active = new Set<TestIssuer>();
+let spy: { mockRestore: () => void } | null = null;
+
+/** Answer the Worker's fetches of these issuers' URLs until `restore()` (calls nest: one spy serves them all). */
 export function serveIssuers(...issuers: TestIssuer[]): { restore: () => void } {
-  const original = globalThis.fetch;
-  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = input instanceof Request ? input.url : String(input);
-    for (const issuer of issuers) {
-      if (!url.startsWith(issuer.url)) continue;
-      issuer.fetches.push(url);
-      return issuer.answer(url) ?? new Response("not found", { status: 404 });
-    }
-    return original(input, init);
-  });
-  return { restore: () => spy.mockRestore() };
+  for (const issuer of issuers) active.add(issuer);
+  if (!spy) {
+    const original = globalThis.fetch;
+    spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input);
+      for (const issuer of active) {
+        if (!url.startsWith(`${issuer.url}/`)) continue;
+        issuer.fetches.push(url);
+        return issuer.answer(url) ?? new Response("not found", { status: 404 });
+      }
+      return original(input, init);
+    });
+  }
+  return {
+    restore: () => {
+      for (const issuer of issuers) active.delete(issuer);
+      if (active.size === 0 && spy) {
+        spy.mockRestore();
+        spy = null;
+      }
+    },
+  };
 }
