@@ -16,6 +16,9 @@ import { projectRoutes } from "./api/projects";
 import { memberRoutes } from "./api/members";
 import { deployTokenRoutes } from "./api/deploy-tokens";
 import { jobTokenRoutes } from "./api/job-tokens";
+import { trustedPublisherRoutes } from "./api/trusted-publishers";
+import { ciOidcRoutes } from "./api/ci-oidc";
+import { jobTokenScopeRoutes } from "./api/job-token-scope";
 import { packageApiRoutes } from "./api/packages";
 import { protectionRuleRoutes } from "./api/protection-rules";
 import { accessTokenRoutes } from "./api/access-tokens";
@@ -86,7 +89,7 @@ export function createApp() {
 
   const api = new Hono<AppEnv>();
   api.use(inertResponses);
-  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, accessTokenRoutes, protectionRuleRoutes, versionRoutes, packageApiRoutes, applicationSettingsRoutes, forwardingRoutes]) {
+  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, trustedPublisherRoutes, ciOidcRoutes, jobTokenScopeRoutes, accessTokenRoutes, protectionRuleRoutes, versionRoutes, packageApiRoutes, applicationSettingsRoutes, forwardingRoutes]) {
     api.route("/", routes);
   }
   for (const format of FORMATS) api.route("/", format.routes);

@@ -26,9 +26,12 @@ export function pipelineJson(projectId: number, info: typeof packageBuildInfos.$
     source: null,
     created_at: info.createdAt.toISOString(),
     updated_at: info.createdAt.toISOString(),
-    // Packyard runs no CI: there is no pipeline page to link.
-    web_url: null,
+    // The CI run's page when the job token came from the OIDC exchange (built from the issuer and the run's claims).
+    web_url: info.pipelineUrl,
     user: user ? { id: user.id, username: user.username, name: user.name, state: user.state } : null,
+    // Packyard extensions: the workflow file and the CI identity (the ID token's `sub`) of an OIDC job token.
+    workflow: info.workflow,
+    identity: info.identity,
   };
 }
 

@@ -104,6 +104,7 @@ export function jobTokenJson(row: typeof jobTokens.$inferSelect, now = Date.now(
     pipeline_id: row.pipelineId,
     ref: row.ref,
     sha: row.sha,
+    trusted_publisher_id: row.trustedPublisherId,
     created_at: iso(row.createdAt),
     expires_at: iso(row.expiresAt),
     active: row.expiresAt.getTime() > now,

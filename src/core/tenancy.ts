@@ -107,6 +107,7 @@ export function subjectOf(project: ProjectRow, namespace: NamespaceRow): Project
     visibility: project.visibility,
     registryAccessLevel: project.packageRegistryAccessLevel,
     namespaceIds: parseTraversal(namespace.traversalIds),
+    jobTokenScopeEnabled: project.ciJobTokenScopeEnabled,
   };
 }
 

@@ -64,7 +64,7 @@ describe("CI job tokens", () => {
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ project_id: project.id, user_id: developer.id, pipeline_id: 4242, ref: "main", sha: "abc123", active: true });
     expect(JSON.stringify(listed)).not.toContain(job.token);
-    expect(Object.keys(listed[0]).sort()).toEqual(["active", "created_at", "expires_at", "id", "pipeline_id", "project_id", "ref", "sha", "user_id"]);
+    expect(Object.keys(listed[0]).sort()).toEqual(["active", "created_at", "expires_at", "id", "pipeline_id", "project_id", "ref", "sha", "trusted_publisher_id", "user_id"]);
 
     expect((await call(`${base}/${listed[0].id}`, { method: "DELETE", token: developer.token })).status).toBe(403);
     expect((await call(`${base}/${listed[0].id}`, { method: "DELETE", token: maintainer.token })).status).toBe(204);

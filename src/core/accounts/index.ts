@@ -12,6 +12,7 @@ export {
   createDeployToken,
   createJobToken,
   createPersonalAccessToken,
+  createPublisherJobToken,
   revokeDeployToken,
   revokeJobToken,
   revokePersonalAccessToken,
@@ -20,6 +21,7 @@ export {
   type DeployTokenRow,
   type NewDeployToken,
   type NewJobToken,
+  type NewPublisherJobToken,
   type NewPersonalToken,
   type PersonalTokenRow,
 } from "./tokens";
@@ -34,3 +36,14 @@ export {
   type NewResourceToken,
   type ResourceToken,
 } from "./resource-tokens";
+export {
+  DEFAULT_ISSUERS,
+  createTrustedPublisher,
+  getTrustedPublisher,
+  issuerUrlProblem,
+  listTrustedPublishers,
+  removeTrustedPublisher,
+  type NewTrustedPublisher,
+  type TrustedPublisherRow,
+} from "./trusted-publishers";
+export { addToAllowlist, allowlistPage, removeFromAllowlist, setJobTokenScope, type AllowlistKind } from "./job-token-scope";

@@ -19,6 +19,7 @@ import { inIds, type Db } from "../../db/client";
 import {
   deployTokens,
   jobTokens,
+  jobTokenScopeLinks,
   members,
   namespaces,
   packageBuildInfos,
@@ -28,6 +29,7 @@ import {
   packageTags,
   personalAccessTokens,
   projects,
+  trustedPublishers,
   uploadSessions,
   users,
   webSessions,
@@ -66,6 +68,9 @@ export async function removeProject(db: Db, project: Pick<ProjectRow, "id">): Pr
     db.delete(packageProtectionRules).where(eq(packageProtectionRules.projectId, project.id)),
     db.delete(deployTokens).where(eq(deployTokens.projectId, project.id)),
     db.delete(jobTokens).where(eq(jobTokens.projectId, project.id)),
+    // Its trusted publishers and the job token allowlist entries it has or is named in (the audit log stays).
+    db.delete(trustedPublishers).where(eq(trustedPublishers.projectId, project.id)),
+    db.delete(jobTokenScopeLinks).where(or(eq(jobTokenScopeLinks.sourceProjectId, project.id), eq(jobTokenScopeLinks.targetProjectId, project.id))),
     db.delete(uploadSessions).where(eq(uploadSessions.projectId, project.id)),
     db.delete(projects).where(eq(projects.id, project.id)),
     orphanBots(db),
@@ -84,6 +89,7 @@ export async function removeGroup(db: Db, group: Pick<NamespaceRow, "id" | "trav
     ...botRows(db, groupSources),
     db.delete(members).where(groupSources),
     db.delete(deployTokens).where(inIds(deployTokens.namespaceId, tree)),
+    db.delete(jobTokenScopeLinks).where(inIds(jobTokenScopeLinks.targetNamespaceId, tree)),
     // A project created in the tree while the projects above were removed keeps its namespace (the foreign key refuses).
     db.delete(namespaces).where(inIds(namespaces.id, tree)),
     orphanBots(db),
@@ -134,6 +140,8 @@ export async function removeUser(db: Db, userId: number, hardDelete: boolean): P
     db.update(packageBuildInfos).set({ userId: null }).where(eq(packageBuildInfos.userId, userId)),
     db.update(projects).set({ creatorId: null }).where(eq(projects.creatorId, userId)),
     db.update(uploadSessions).set({ creatorId: null }).where(eq(uploadSessions.creatorId, userId)),
+    db.update(trustedPublishers).set({ creatorId: null }).where(eq(trustedPublishers.creatorId, userId)),
+    db.update(jobTokenScopeLinks).set({ creatorId: null }).where(eq(jobTokenScopeLinks.creatorId, userId)),
     db.delete(members).where(eq(members.userId, userId)),
     db.delete(personalAccessTokens).where(eq(personalAccessTokens.userId, userId)),
     db.delete(jobTokens).where(eq(jobTokens.userId, userId)),
@@ -171,6 +179,8 @@ function botRows(db: Db, source: ReturnType<typeof and>): Statement[] {
     db.update(packageBuildInfos).set({ userId: null }).where(inArray(packageBuildInfos.userId, bots)),
     db.update(projects).set({ creatorId: null }).where(inArray(projects.creatorId, bots)),
     db.update(uploadSessions).set({ creatorId: null }).where(inArray(uploadSessions.creatorId, bots)),
+    db.update(trustedPublishers).set({ creatorId: null }).where(inArray(trustedPublishers.creatorId, bots)),
+    db.update(jobTokenScopeLinks).set({ creatorId: null }).where(inArray(jobTokenScopeLinks.creatorId, bots)),
     db.delete(members).where(inArray(members.userId, bots)),
   ];
 }

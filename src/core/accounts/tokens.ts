@@ -3,7 +3,7 @@
 // Spec: GitLab doc/api/personal_access_tokens.md, doc/api/deploy_tokens.md.
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { deployTokens, jobTokens, personalAccessTokens, users } from "../../db/schema";
+import { deployTokens, jobTokens, oidcExchanges, personalAccessTokens, users } from "../../db/schema";
 import { ACCESS_LEVELS } from "../auth/actor";
 import { generateToken, tokenDigest } from "../auth/secrets";
 import { AppError } from "../errors";
@@ -145,6 +145,35 @@ export async function createJobToken(db: Db, input: NewJobToken): Promise<{ toke
   const token = generateToken("glcbt-");
   await db.insert(jobTokens).values({ ...input, tokenDigest: await tokenDigest(token) }).run();
   return { token };
+}
+
+export interface NewPublisherJobToken {
+  projectId: number;
+  publisherId: number;
+  packageTypes: string[];
+  namePatterns: string[];
+  pipelineId: number;
+  ref: string;
+  sha: string;
+  pipelineUrl: string | null;
+  workflow: string | null;
+  identity: string;
+  expiresAt: Date;
+}
+
+/**
+ * A job token of the OIDC exchange (src/core/ci/exchange.ts): no user, the trusted publisher's rights and
+ * limits; written in one batch with the exchange's audit row, which names the token.
+ */
+export async function createPublisherJobToken(db: Db, input: NewPublisherJobToken, audit: Omit<typeof oidcExchanges.$inferInsert, "jobTokenId" | "outcome">): Promise<{ token: string; id: number }> {
+  const token = generateToken("glcbt-");
+  const digest = await tokenDigest(token);
+  const { publisherId, ...rest } = input;
+  const [[row]] = await db.batch([
+    db.insert(jobTokens).values({ ...rest, userId: null, trustedPublisherId: publisherId, tokenDigest: digest }).returning({ id: jobTokens.id }),
+    db.insert(oidcExchanges).values({ ...audit, outcome: "issued", jobTokenId: sql`(SELECT id FROM job_tokens WHERE token_digest = ${digest})` as unknown as number }),
+  ]);
+  return { token, id: row!.id };
 }
 
 /**

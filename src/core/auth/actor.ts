@@ -60,10 +60,23 @@ export type Actor =
     }
   | {
       kind: "job_token";
-      user: UserRecord;
+      /** The user the pipeline runs as; null for a token of the OIDC exchange, which acts as its trusted publisher. */
+      user: UserRecord | null;
       projectId: number;
-      pipeline: { id: number; ref: string; sha: string };
+      pipeline: { id: number; ref: string; sha: string; url?: string | null; workflow?: string | null; identity?: string | null };
+      /** The trusted publisher's limits on what the token may publish (OIDC exchange tokens only). */
+      publisher?: TrustedPublisherLimits;
+      /** Projects whose job token allowlist lets this token's project in: it may read their packages. */
+      allowedBy?: number[];
     };
+
+export interface TrustedPublisherLimits {
+  id: number;
+  /** Empty: every package type. */
+  packageTypes: string[];
+  /** `*` wildcards; empty: every name. */
+  namePatterns: string[];
+}
 
 export const ANONYMOUS: Actor = { kind: "anonymous" };
 

@@ -21,9 +21,11 @@ export interface ProjectSubject {
   namespaceIds: number[];
   /**
    * A group standing in the project's place (its own package records, src/core/group-records.ts): a CI job
-   * token reaches it through its user's role on the group, as GitLab's GroupPolicy judges the job's user.
+   * token of a user reaches it through that user's role on the group, as GitLab's GroupPolicy judges the job's user.
    */
   group?: boolean;
+  /** GitLab's "Limit access to this project" (job token scope inbound_enabled); absent = on. */
+  jobTokenScopeEnabled?: boolean;
 }
 
 export type Decision = "allow" | "unauthorized" | "not_found" | "forbidden" | "registry_disabled";
@@ -76,14 +78,33 @@ function deployTokenReaches(actor: Actor, project: ProjectSubject): boolean {
 }
 
 function jobTokenInProject(actor: Actor, project: ProjectSubject): boolean {
-  return actor.kind === "job_token" && (project.group === true || actor.projectId === project.id);
+  return actor.kind === "job_token" && (actor.projectId === project.id || groupOfTheJobsUser(actor, project));
+}
+
+/** A group's own records (no project of their own): reached by a job token with a user, never by a publisher's. */
+const groupOfTheJobsUser = (actor: Actor, project: ProjectSubject) => project.group === true && actor.kind === "job_token" && actor.user !== null;
+
+/**
+ * Whether a job token may read in the project: its own, one whose allowlist lets its project in, or (for a
+ * user's token) one whose job token scope is off, as GitLab. Writes stay in the token's own project.
+ */
+function jobTokenReaches(actor: Actor, project: ProjectSubject): boolean {
+  if (actor.kind !== "job_token") return false;
+  if (actor.projectId === project.id || (actor.allowedBy ?? []).includes(project.id) || groupOfTheJobsUser(actor, project)) return true;
+  return actor.user !== null && project.jobTokenScopeEnabled === false;
+}
+
+/** A job token of the OIDC exchange: no user, the trusted publisher's rights (read and publish) in its project. */
+function publisherToken(actor: Actor): boolean {
+  return actor.kind === "job_token" && actor.user === null;
 }
 
 function canReadProject(actor: Actor, accessLevel: number, project: ProjectSubject): boolean {
   if (project.visibility === "public") return true;
   if (isAdmin(actor)) return true;
   if (deployTokenReaches(actor, project)) return true;
-  if (actor.kind === "job_token" && !jobTokenInProject(actor, project)) return false;
+  if (actor.kind === "job_token" && !jobTokenReaches(actor, project)) return false;
+  if (publisherToken(actor)) return true;
   if (project.visibility === "internal") return actor.kind === "user" || actor.kind === "job_token";
   return accessLevel >= ACCESS_LEVELS.guest;
 }
@@ -103,7 +124,8 @@ function canPull(actor: Actor, accessLevel: number, project: ProjectSubject): bo
     const scopes = actor.token.scopes;
     return deployTokenReaches(actor, project) && (scopes.includes("read_package_registry") || scopes.includes("write_package_registry"));
   }
-  if (actor.kind === "job_token" && !jobTokenInProject(actor, project)) return false;
+  if (actor.kind === "job_token" && !jobTokenReaches(actor, project)) return false;
+  if (publisherToken(actor)) return true;
   if (!isUserWith(actor, "read_api")) return false;
   if (isAdmin(actor)) return true;
   if (visibility === "internal") return true;
@@ -116,6 +138,8 @@ function canWrite(actor: Actor, accessLevel: number, project: ProjectSubject, mi
     return deployTokensMay && deployTokenReaches(actor, project) && actor.token.scopes.includes("write_package_registry");
   }
   if (actor.kind === "job_token" && !jobTokenInProject(actor, project)) return false;
+  // write_package_registry only: publish, never delete (the publisher's types and names are checked in the commit).
+  if (publisherToken(actor)) return deployTokensMay;
   if (!isUserWith(actor, "api")) return false;
   return isAdmin(actor) || accessLevel >= minimum;
 }

@@ -5,7 +5,7 @@
 // by the token digest) and `actorFromRows` (the rules). `resolveActor` runs the three on their own.
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { deployTokens, jobTokens, personalAccessTokens, users } from "../../db/schema";
+import { deployTokens, jobTokens, jobTokenScopeLinks, personalAccessTokens, users } from "../../db/schema";
 import { AppError } from "../errors";
 import { ANONYMOUS, type Actor, type UserRecord } from "./actor";
 import type { Credential } from "./credentials";
@@ -65,8 +65,25 @@ export function actorQueries(db: Db, lookup: ActorLookup) {
     if (kind === "deploy") return db.select().from(deployTokens).where(and(eq(deployTokens.tokenDigest, lookup.digest), eq(deployTokens.revoked, false)));
     return db.select().from(jobTokens).where(eq(jobTokens.tokenDigest, lookup.digest));
   });
-  return userIds ? [...tokenQueries, db.select().from(users).where(sql`${users.id} IN ${userIds}`)] : tokenQueries;
+  const withUsers = userIds ? [...tokenQueries, db.select().from(users).where(sql`${users.id} IN ${userIds}`)] : tokenQueries;
+  // A job token's reach: the projects whose job token allowlist lets its project (or a group above it) in,
+  // read in the same batch (a statement only when the credential may be a job token).
+  return lookup.kinds.includes("job") ? [...withUsers, allowlistQuery(db, lookup.digest)] : withUsers;
 }
+
+/** Projects whose allowlist admits the job token's project, directly or through a group above it (bounded). */
+function allowlistQuery(db: Db, digest: string) {
+  const tokenProject = sql`(SELECT project_id FROM job_tokens WHERE token_digest = ${digest})`;
+  const ancestors = sql`(SELECT value FROM json_each('[' || replace((SELECT n.traversal_ids FROM job_tokens jt JOIN projects p ON p.id = jt.project_id JOIN namespaces n ON n.id = p.namespace_id WHERE jt.token_digest = ${digest}), '/', ',') || ']'))`;
+  return db
+    .select({ projectId: jobTokenScopeLinks.sourceProjectId })
+    .from(jobTokenScopeLinks)
+    .where(sql`${jobTokenScopeLinks.targetProjectId} = ${tokenProject} OR ${jobTokenScopeLinks.targetNamespaceId} IN ${ancestors}`)
+    .limit(MAX_ALLOWLISTED);
+}
+
+/** How many allowlisting projects a job token's reach holds (beyond this, the oldest links are not seen). */
+const MAX_ALLOWLISTED = 1000;
 
 /** The user id(s) a credential may stand for, as SQL, so memberships can be read in the same batch. */
 export function userIdsOf(lookup: ActorLookup): SQL | null {
@@ -85,7 +102,9 @@ type DeployRow = typeof deployTokens.$inferSelect;
 /** The actor the rows of `actorQueries` (in the same order) describe, or null when the credential is not valid now. */
 export function actorFromRows(db: Db, lookup: ActorLookup, results: unknown[][], options: ResolveOptions): Actor | null {
   const now = options.now ?? Date.now();
-  const usersById = new Map(((userIdsOf(lookup) ? results.at(-1) : []) as UserRow[]).map((u) => [u.id, u]));
+  const hasUsers = userIdsOf(lookup) !== null;
+  const usersById = new Map(((hasUsers ? results[lookup.kinds.length] : []) as UserRow[]).map((u) => [u.id, u]));
+  const allowedBy = lookup.kinds.includes("job") ? ((results[lookup.kinds.length + (hasUsers ? 1 : 0)] ?? []) as { projectId: number }[]).map((r) => r.projectId) : [];
   if (lookup.admin) {
     const root = usersById.get(ROOT_USER_ID);
     return root?.state === "active" ? { kind: "user", user: userRecord(root), scopes: ["api"], via: "admin_token" } : null;
@@ -98,7 +117,7 @@ export function actorFromRows(db: Db, lookup: ActorLookup, results: unknown[][],
         ? fromPersonalToken(db, row as PatRow, usersById.get((row as PatRow).userId), now, options)
         : kind === "deploy"
           ? fromDeployToken(row as DeployRow, now)
-          : fromJobToken(row as JobRow, usersById.get((row as JobRow).userId), now);
+          : fromJobToken(row as JobRow, usersById.get((row as JobRow).userId ?? 0), now, allowedBy);
     if (actor) return actor;
   }
   return null;
@@ -142,7 +161,15 @@ function fromDeployToken(row: DeployRow, now: number): Actor | null {
   };
 }
 
-function fromJobToken(job: JobRow, user: UserRow | undefined, now: number): Actor | null {
-  if (!user || job.expiresAt.getTime() <= now || user.state !== "active") return null;
-  return { kind: "job_token", user: userRecord(user), projectId: job.projectId, pipeline: { id: job.pipelineId, ref: job.ref, sha: job.sha } };
+function fromJobToken(job: JobRow, user: UserRow | undefined, now: number, allowedBy: number[]): Actor | null {
+  if (job.expiresAt.getTime() <= now) return null;
+  const pipeline = { id: job.pipelineId, ref: job.ref, sha: job.sha, url: job.pipelineUrl, workflow: job.workflow, identity: job.identity };
+  // A token of the OIDC exchange acts as its trusted publisher (removing the publisher expires its tokens).
+  if (job.userId === null) {
+    if (job.trustedPublisherId === null) return null;
+    const publisher = { id: job.trustedPublisherId, packageTypes: job.packageTypes ?? [], namePatterns: job.namePatterns ?? [] };
+    return { kind: "job_token", user: null, projectId: job.projectId, pipeline, publisher, allowedBy };
+  }
+  if (user?.state !== "active") return null;
+  return { kind: "job_token", user: userRecord(user), projectId: job.projectId, pipeline, allowedBy };
 }

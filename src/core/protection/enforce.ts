@@ -33,6 +33,21 @@ export async function checkProtection(db: Db, request: CommitRequest, project: P
   if (refused) throw new AppError("forbidden", refusalMessage(refused));
 }
 
+/**
+ * A trusted publisher's job token publishes only the package types and names its publisher lists (empty: any),
+ * names compared as protection rules compare them (`*` wildcards, case-insensitive, PyPI normalised).
+ */
+export function checkPublisherLimits(request: CommitRequest): void {
+  const limits = request.author.limits;
+  if (!limits) return;
+  if (limits.packageTypes.length > 0 && !limits.packageTypes.includes(request.packageType)) {
+    throw new AppError("forbidden", `403 Forbidden - this trusted publisher may not publish ${request.packageType} packages`);
+  }
+  if (limits.namePatterns.length > 0 && !limits.namePatterns.some((pattern) => patternMatches({ packageType: request.packageType, packageNamePattern: pattern }, request.name))) {
+    throw new AppError("forbidden", `403 Forbidden - this trusted publisher may not publish the package ${request.name}`);
+  }
+}
+
 /** A commit without an actor (the core's own writes, tests) is held to the strictest reading, as a deploy token. */
 async function protectionActorOf(db: Db, actor: CommitActor | undefined, project: ProjectRow): Promise<ProtectionActor> {
   if (!actor || actor.kind === "deploy_token") return { kind: "deploy_token", admin: false, accessLevel: 0 };

@@ -1,4 +1,4 @@
 // Protected packages: the rules (pure), their storage, and the check the publish coordinator runs on every write.
 export * from "./rules";
 export * from "./store";
-export { checkProtection } from "./enforce";
+export { checkProtection, checkPublisherLimits } from "./enforce";

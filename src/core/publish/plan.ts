@@ -14,7 +14,7 @@ import { createDb, inIds, type Db } from "../../db/client";
 import { blobs, namespaces, packageBuildInfos, packageFiles, packageNameReservations, packageProtectionRules, packages, packageTags, projects } from "../../db/schema";
 import { FORWARDING_FORMATS } from "../settings/package-settings";
 import { AppError } from "../errors";
-import { checkProtection } from "../protection/enforce";
+import { checkProtection, checkPublisherLimits } from "../protection/enforce";
 import { duplicatesAllowed, repeatsFile } from "./duplicates";
 import { plannerFor, type PackageState } from "./planners";
 import type { CommitOp, CommitRequest, CommitResult } from "./types";
@@ -39,6 +39,7 @@ export async function planCommit(d1: D1Database, request: CommitRequest): Promis
     db.select().from(packageProtectionRules).where(and(eq(packageProtectionRules.projectId, request.projectId), eq(packageProtectionRules.packageType, request.packageType))),
   ]);
   if (!project) throw new AppError("not_found", "404 Project Not Found");
+  checkPublisherLimits(request);
   const ops = await expandPlans(db, request);
   await checkProtection(db, request, project, rules, ops);
   const statements: Statement[] = [];

@@ -29,6 +29,10 @@ export interface BuildInfo {
   ref: string;
   sha: string;
   userId: number | null;
+  /** From a job token of the OIDC exchange: the CI run's page, its workflow and the CI identity (`sub`). */
+  pipelineUrl?: string | null;
+  workflow?: string | null;
+  identity?: string | null;
 }
 
 /** The person or deploy token behind a commit, as protection rules judge it (src/core/protection). */
@@ -49,6 +53,8 @@ export interface CommitAuthor {
   buildInfo: BuildInfo | null;
   /** Absent: a write of the core itself, held to protection rules as strictly as a deploy token. */
   actor?: CommitActor;
+  /** A trusted publisher's job token: the package types and names it may publish (src/core/protection/enforce.ts). */
+  limits?: { packageTypes: string[]; namePatterns: string[] };
 }
 
 /** One change to a package. Every op of a commit is decided against the rows as they were before it. */

@@ -391,14 +391,18 @@ export class Registry {
 
 /** `roles`: the actor's memberships, from which the coordinator derives their level on the project for protection rules. */
 export function authorOf(actor: Actor, roles: Map<string, number> = new Map()): CommitAuthor {
-  const buildInfo = actor.kind === "job_token" ? { pipelineId: actor.pipeline.id, ref: actor.pipeline.ref, sha: actor.pipeline.sha, userId: actor.user.id } : null;
+  const buildInfo =
+    actor.kind === "job_token"
+      ? { pipelineId: actor.pipeline.id, ref: actor.pipeline.ref, sha: actor.pipeline.sha, userId: actor.user?.id ?? null, pipelineUrl: actor.pipeline.url ?? null, workflow: actor.pipeline.workflow ?? null, identity: actor.pipeline.identity ?? null }
+      : null;
   const user = userOf(actor);
   const commitActor: CommitActor | undefined = user
     ? { kind: "user", admin: user.isAdmin, roles: user.isAdmin ? [] : [...roles] }
     : actor.kind === "deploy_token"
       ? { kind: "deploy_token", admin: false, roles: [] }
       : undefined;
-  return { creatorId: user?.id ?? null, buildInfo, actor: commitActor };
+  const limits = actor.kind === "job_token" && actor.publisher ? { packageTypes: actor.publisher.packageTypes, namePatterns: actor.publisher.namePatterns } : undefined;
+  return { creatorId: user?.id ?? null, buildInfo, actor: commitActor, ...(limits ? { limits } : {}) };
 }
 
 const idsOf = (where: ProjectSet): number[] => (Array.isArray(where) ? where.map((p) => p.project.id) : where.projectIds);

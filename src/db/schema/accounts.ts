@@ -96,6 +96,8 @@ export const projects = sqliteTable(
     /** Bumped by every package write and every access change: part of every cache key. */
     packagesRevision: integer("packages_revision").notNull().default(1),
     creatorId: integer("creator_id").references(() => users.id),
+    /** GitLab's job token scope `inbound_enabled`: other projects' job tokens need this project's allowlist. */
+    ciJobTokenScopeEnabled: integer("ci_job_token_scope_enabled", { mode: "boolean" }).notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [

@@ -95,6 +95,10 @@ export const packageBuildInfos = sqliteTable(
     ref: text("ref").notNull().default(""),
     sha: text("sha").notNull().default(""),
     userId: integer("user_id").references(() => users.id),
+    pipelineUrl: text("pipeline_url"),
+    workflow: text("workflow"),
+    /** The CI identity of an OIDC job token (its `sub`). */
+    identity: text("identity"),
     createdAt: createdAt(),
   },
   (t) => [index("package_build_infos_package").on(t.packageId)],

@@ -45,17 +45,30 @@ export const deployTokens = sqliteTable(
   ],
 );
 
-/** A CI job's token: acts as the user who runs the pipeline, only inside the job's project. */
+/**
+ * A CI job's token: acts as the user who runs the pipeline, only inside the job's project (and the projects
+ * whose allowlist lets it in); or, minted by the OIDC exchange for a trusted publisher, as that publisher
+ * (no user: read and publish in the project, within the publisher's package types and names).
+ */
 export const jobTokens = sqliteTable(
   "job_tokens",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     projectId: integer("project_id").notNull().references(() => projects.id),
-    userId: integer("user_id").notNull().references(() => users.id),
+    userId: integer("user_id").references(() => users.id),
     tokenDigest: text("token_digest").notNull(),
     pipelineId: integer("pipeline_id").notNull(),
     ref: text("ref").notNull().default(""),
     sha: text("sha").notNull().default(""),
+    /** Set for tokens of the OIDC exchange (src/core/ci/exchange.ts). */
+    trustedPublisherId: integer("trusted_publisher_id"),
+    /** The publisher's limits, copied when the token is minted (null: a user's token). */
+    packageTypes: text("package_types", { mode: "json" }).$type<string[]>(),
+    namePatterns: text("name_patterns", { mode: "json" }).$type<string[]>(),
+    pipelineUrl: text("pipeline_url"),
+    workflow: text("workflow"),
+    /** Who the CI identity was (`repo:owner/name:ref:…`, the ID token's `sub`). */
+    identity: text("identity"),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     createdAt: createdAt(),
   },

@@ -185,6 +185,17 @@ function Files({ c, details, projectPath, canDelete }: { c: UiContext; details: 
   );
 }
 
+/** A CI run's page, linked only when it is an http(s) URL. */
+function webLink(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
 function Builds({ details }: { details: PackageDetails }) {
   return (
     <section aria-labelledby="builds-heading">
@@ -200,6 +211,7 @@ function Builds({ details }: { details: PackageDetails }) {
                 <th scope="col">Pipeline</th>
                 <th scope="col">Ref</th>
                 <th scope="col">Commit</th>
+                <th scope="col">Workflow</th>
                 <th scope="col">Triggered by</th>
                 <th scope="col" class="opt">
                   When
@@ -209,14 +221,23 @@ function Builds({ details }: { details: PackageDetails }) {
             <tbody>
               {details.builds.map((b) => (
                 <tr>
-                  <td>#{b.info.pipelineId}</td>
+                  <td>
+                    {webLink(b.info.pipelineUrl) ? (
+                      <a href={webLink(b.info.pipelineUrl)!} rel="noopener noreferrer nofollow">
+                        #{b.info.pipelineId}
+                      </a>
+                    ) : (
+                      <>#{b.info.pipelineId}</>
+                    )}
+                  </td>
                   <td>
                     <code class="nowrap">{b.info.ref}</code>
                   </td>
                   <td>
                     <code class="nowrap" title={b.info.sha}>{b.info.sha.slice(0, 8)}</code>
                   </td>
-                  <td>{b.username ? `${b.userName} (@${b.username})` : "unknown"}</td>
+                  <td>{b.info.workflow ? <code class="nowrap">{b.info.workflow}</code> : ""}</td>
+                  <td>{b.username ? `${b.userName} (@${b.username})` : b.info.identity ? <span title="CI identity of the trusted publisher (the ID token's sub)">{b.info.identity}</span> : "unknown"}</td>
                   <td class="num opt">{formatDate(b.info.createdAt)}</td>
                 </tr>
               ))}
