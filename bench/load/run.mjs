@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Sustained load (issue 24): `npm run bench -- load [--seconds 300] [--concurrency 16] [--packages 40] [--json FILE]`.
+// Sustained load (issue 24): `npm run bench -- load [--seconds 300] [--concurrency 16] [--packages 40] [--reads-only] [--only KIND] [--json FILE]`.
 //
 // Packyard runs as `npm start` serves it (bench/lib/packyard.mjs: scripts/serve.mjs, Miniflare, a fresh state) on
 // 127.0.0.1. A public project gets --packages npm packages (2 versions each) and one Generic package. Then
@@ -49,6 +49,13 @@ const MIX = [
   ["npm publish (token)", 8],
   ["generic PUT (token)", 4],
 ];
+// --reads-only: no publishes during the run (to tell memory that follows the stored data from the rest).
+const READS_ONLY = process.argv.includes("--reads-only");
+if (READS_ONLY) for (const entry of MIX) if (/publish|PUT/.test(entry[0])) entry[1] = 0;
+// --only TEXT: only the request kinds whose name contains TEXT (to tell which kind memory follows).
+const ONLY = stringArg("--only");
+if (ONLY) for (const entry of MIX) if (!entry[0].includes(ONLY)) entry[1] = 0;
+if (MIX.every(([, w]) => w === 0)) throw new Error(`no request kind left (kinds: ${MIX.map(([k]) => k).join(", ")})`);
 const TOTAL_WEIGHT = MIX.reduce((n, [, w]) => n + w, 0);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY + 4 });
@@ -288,7 +295,7 @@ async function main() {
     });
     const total = rows.reduce((n, r) => n + r.requests, 0);
     const result = {
-      command: `npm run bench -- load --seconds ${SECONDS} --concurrency ${CONCURRENCY} --packages ${PACKAGES}`,
+      command: `npm run bench -- load --seconds ${SECONDS} --concurrency ${CONCURRENCY} --packages ${PACKAGES}${READS_ONLY ? " --reads-only" : ""}${ONLY ? ` --only '${ONLY}'` : ""}`,
       commit,
       date: started.toISOString(),
       node: process.version,
