@@ -5,7 +5,8 @@
 //     distribution rows) or a caller deleted its files one by one (GitLab keeps such a package);
 //   - no blob row and no R2 object stays unreferenced past the grace period: the scheduled cleanup, run as
 //     the cron would once the grace period is over, leaves none;
-//   - the bytes of stored files match their recorded size and digests (every file, or a sample).
+//   - the bytes of stored files match their recorded size and digests (every file, or a sample);
+//   - every tag (npm dist-tags) points at an existing version of its own package.
 import { env } from "cloudflare:workers";
 import { removeUnreferencedBlobs } from "../../src/core/cleanup";
 
@@ -76,6 +77,15 @@ export async function checkInvariants(options: InvariantOptions = {}): Promise<I
     const legitimate = (p.package_type === "debian" && p.name === "distributions" && p.status === "hidden") || options.emptyAllowed?.has(p.id);
     if (!legitimate) violations.push(`package ${p.id} (${p.package_type} ${p.name}@${p.version}, ${p.status}) has no files`);
   }
+
+  const strayTags = (
+    await db
+      .prepare(
+        "SELECT t.id, t.tag, t.package_id, p.id AS pid FROM package_tags t LEFT JOIN packages p ON p.id = t.package_id AND p.project_id = t.project_id AND p.package_type = t.package_type AND p.normalized_name = t.normalized_name WHERE p.id IS NULL",
+      )
+      .all<{ id: number; tag: string; package_id: number }>()
+  ).results;
+  for (const t of strayTags) violations.push(`tag ${t.tag} (package_tags ${t.id}) points at package ${t.package_id}, which is not a version of its package`);
 
   // Digests: read the stored bytes back and compare with what the rows say.
   const sample = options.digestSample === undefined ? files : files.slice(0, options.digestSample);

@@ -26,7 +26,8 @@ export interface Registry {
   logs: () => string;
   /** The workerd processes running the Worker (for memory checks). */
   runtimePids: () => number[];
-  stop: () => Promise<void>;
+  /** Stops the server; the state directory is removed unless `keepState` (to start again on it). */
+  stop: (options?: { keepState?: boolean }) => Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -43,6 +44,10 @@ export async function freePort(): Promise<number> {
 export interface StartOptions {
   /** Serve HTTPS with a throwaway certificate for 127.0.0.1 and localhost (Go sends credentials and Terraform talks only over HTTPS). */
   tls?: boolean;
+  /** Start on this existing state directory (a restart) instead of a fresh one. */
+  stateDir?: string;
+  /** The admin token (a restart keeps the first start's). */
+  adminToken?: string;
 }
 
 /** Child pids of `pid` whose command is workerd (Miniflare runs one workerd per server). */
@@ -62,8 +67,8 @@ function workerdChildren(pid: number): number[] {
 }
 
 export async function startRegistry(vars: Record<string, string> = {}, options: StartOptions = {}): Promise<Registry> {
-  const stateDir = mkdtempSync(path.join(tmpdir(), "packyard-e2e-"));
-  const adminToken = `e2e-admin-${Math.random().toString(36).slice(2)}`;
+  const stateDir = options.stateDir ?? mkdtempSync(path.join(tmpdir(), "packyard-e2e-"));
+  const adminToken = options.adminToken ?? `e2e-admin-${Math.random().toString(36).slice(2)}`;
   const tlsArgs: string[] = [];
   const caFile = options.tls ? process.env.PACKYARD_E2E_TLS_CERT : undefined;
   if (options.tls) {
@@ -109,9 +114,9 @@ export async function startRegistry(vars: Record<string, string> = {}, options: 
     caFile,
     logs: () => output,
     runtimePids: () => workerdChildren(child.pid!),
-    stop: async () => {
+    stop: async (stopOptions = {}) => {
       await stopChild(child);
-      rmSync(stateDir, { recursive: true, force: true });
+      if (!stopOptions.keepState) rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }
