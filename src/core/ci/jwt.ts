@@ -2,6 +2,8 @@
 // ES256 (ECDSA P-256, SHA-256, the signature as r‖s, which is WebCrypto's own form). Nothing else is accepted
 // (no `none`, no HMAC: the keys are public). Spec: RFC 7515, RFC 7518 §3.3–3.4, RFC 7517.
 
+import { fromBase64url } from "../auth/signed-tokens";
+
 export type JwtAlgorithm = "RS256" | "ES256";
 export const JWT_ALGORITHMS: readonly JwtAlgorithm[] = ["RS256", "ES256"];
 
@@ -14,16 +16,6 @@ export interface DecodedJwt {
 
 /** ID tokens are a few KiB; anything far larger is not one. */
 export const MAX_JWT_LENGTH = 16 * 1024;
-
-function base64UrlBytes(part: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(part)) return null;
-  try {
-    const binary = atob(part.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (part.length % 4)) % 4));
-    return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
 
 function jsonObject(bytes: Uint8Array | null): Record<string, unknown> | null {
   if (!bytes) return null;
@@ -40,9 +32,9 @@ export function decodeJwt(token: string): DecodedJwt | null {
   if (token.length > MAX_JWT_LENGTH) return null;
   const parts = token.split(".");
   if (parts.length !== 3) return null;
-  const header = jsonObject(base64UrlBytes(parts[0]!));
-  const claims = jsonObject(base64UrlBytes(parts[1]!));
-  const signature = base64UrlBytes(parts[2]!);
+  const header = jsonObject(fromBase64url(parts[0]!));
+  const claims = jsonObject(fromBase64url(parts[1]!));
+  const signature = fromBase64url(parts[2]!);
   if (!header || !claims || !signature) return null;
   return { header, claims, signature, signingInput: new TextEncoder().encode(`${parts[0]}.${parts[1]}`) };
 }
