@@ -2,6 +2,8 @@
 import { createApp } from "./app";
 import type { Bindings } from "./env";
 import { removeUnreferencedBlobs } from "./core/cleanup";
+import { runDueCleanupPolicies } from "./core/storage/cleanup-policy";
+import { commitTargetOf } from "./formats";
 
 export { PublishCoordinator } from "./core/publish/coordinator";
 
@@ -10,6 +12,7 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(removeUnreferencedBlobs(env));
+    // Policies first: the packages they delete leave blobs the blob cleanup frees once the grace period passes.
+    ctx.waitUntil(runDueCleanupPolicies(env, commitTargetOf).catch((error) => console.error("cleanup policies failed", error)).then(() => removeUnreferencedBlobs(env)));
   },
 } satisfies ExportedHandler<Bindings>;

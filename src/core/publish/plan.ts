@@ -15,9 +15,11 @@ import { blobs, namespaces, packageBuildInfos, packageFiles, packageNameReservat
 import { FORWARDING_FORMATS } from "../settings/package-settings";
 import { AppError } from "../errors";
 import { checkProtection } from "../protection/enforce";
+import { patternMatches } from "../protection/rules";
+import { planCleanup, type CleanupPlanInput } from "../storage/cleanup-rules";
 import { duplicatesAllowed, repeatsFile } from "./duplicates";
 import { plannerFor, type PackageState } from "./planners";
-import type { CommitOp, CommitRequest, CommitResult } from "./types";
+import { CLEANUP_PLANNER, type CommitOp, type CommitRequest, type CommitResult } from "./types";
 
 type Statement = BatchItem<"sqlite">;
 
@@ -39,8 +41,11 @@ export async function planCommit(d1: D1Database, request: CommitRequest): Promis
     db.select().from(packageProtectionRules).where(and(eq(packageProtectionRules.projectId, request.projectId), eq(packageProtectionRules.packageType, request.packageType))),
   ]);
   if (!project) throw new AppError("not_found", "404 Project Not Found");
-  const ops = await expandPlans(db, request);
-  await checkProtection(db, request, project, rules, ops);
+  // A cleanup policy's commit: protection rules do not refuse it; its planner keeps a protected package's latest version instead.
+  const cleanup = request.author.cleanupPolicy === true;
+  if (cleanup && request.ops.some((op) => op.kind !== "plan" || op.planner !== CLEANUP_PLANNER)) throw new AppError("internal", "a cleanup policy commit carries only its own plan");
+  const ops = await expandPlans(db, request, rules.some((rule) => patternMatches(rule, request.name)));
+  if (!cleanup) await checkProtection(db, request, project, rules, ops);
   const statements: Statement[] = [];
   const readBacks: PublishReadBack[] = [];
   let packageId: number | null = null;
@@ -67,14 +72,18 @@ export async function planCommit(d1: D1Database, request: CommitRequest): Promis
 }
 
 /** Replace each `plan` op by what its planner decides from the package's current rows. */
-async function expandPlans(db: Db, request: CommitRequest): Promise<Exclude<CommitOp, { kind: "plan" }>[]> {
+async function expandPlans(db: Db, request: CommitRequest, protectedPackage: boolean): Promise<Exclude<CommitOp, { kind: "plan" }>[]> {
   if (!request.ops.some((op) => op.kind === "plan")) return request.ops as Exclude<CommitOp, { kind: "plan" }>[];
   const state = await readState(db, request);
-  return request.ops.flatMap((op) => (op.kind === "plan" ? plannerFor(op.planner)(state, op.input) : [op]));
+  return request.ops.flatMap((op) => {
+    if (op.kind !== "plan") return [op];
+    if (op.planner === CLEANUP_PLANNER) return planCleanup(request.name, state, op.input as CleanupPlanInput, protectedPackage);
+    return plannerFor(op.planner)(state, op.input);
+  });
 }
 
 async function readState(db: Db, request: CommitRequest): Promise<PackageState> {
-  const withFiles = request.ops.some((op) => op.kind === "plan" && plannerFor(op.planner).readsFiles);
+  const withFiles = request.ops.some((op) => op.kind === "plan" && (op.planner === CLEANUP_PLANNER || plannerFor(op.planner).readsFiles));
   const packageRows = db.select().from(packages).where(samePackage(request));
   const tagRows = db.select().from(packageTags).where(tagScope(request));
   const fileRows = db

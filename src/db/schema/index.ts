@@ -4,3 +4,4 @@ export * from "./packages";
 export * from "./blobs";
 export * from "./throttle";
 export * from "./settings";
+export * from "./storage";
