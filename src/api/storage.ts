@@ -2,11 +2,15 @@
 // shapes them (every figure but packages_size is 0: Packyard stores packages only), and the instance's figures
 // for administrators (GET /application/storage, Packyard).
 import { Hono } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../env";
-import type { Actor } from "../core/auth/actor";
+import { ACCESS_LEVELS, type Actor } from "../core/auth/actor";
 import { AppError } from "../core/errors";
-import { instanceStorage } from "../core/storage/statistics";
+import { groupPackagesSizeQuery, instanceStorage, projectPackagesSizeQuery, sizeOf } from "../core/storage/statistics";
+import { saveStorageSettings, storageSettingsQuery, type StorageSettingsRow } from "../core/storage/quota";
+import { authorizeGroupRead, roleOnNamespace } from "../core/tenancy";
 import { requireUser } from "./current-actor";
+import { parseBody } from "./validate";
 
 export const isAdmin = (actor: Actor) => actor.kind === "user" && actor.user.isAdmin;
 
@@ -49,4 +53,57 @@ storageRoutes.get("/application/storage", async (c) => {
   const me = requireUser(c);
   if (!me.isAdmin) throw new AppError("forbidden");
   return c.json(await instanceStorage(c.var.registry.db));
+});
+
+/** Bytes; 0 or null removes the quota. */
+const settingsSchema = z
+  .object({
+    packages_size_limit: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+  })
+  .strict();
+
+const settingsJson = (size: number, row: StorageSettingsRow | undefined) => ({
+  packages_size: size,
+  packages_size_limit: row?.packagesSizeLimit ?? null,
+});
+
+const limitOf = (value: number | null | undefined) => (value === undefined ? undefined : value === 0 ? null : value);
+
+/** A project's storage: its packages_size and settings. Reporters read (as statistics); administrators set the quota. */
+storageRoutes.get("/projects/:id/storage", async (c) => {
+  const registry = c.var.registry;
+  const ctx = await registry.authorize(c.req.param("id"), "read_project");
+  if (!isAdmin(registry.actor) && ctx.accessLevel < ACCESS_LEVELS.reporter) throw new AppError("forbidden");
+  const owner = { projectId: ctx.project.id };
+  const [size, settings] = await registry.db.batch([projectPackagesSizeQuery(registry.db, ctx.project.id), storageSettingsQuery(registry.db, owner)]);
+  return c.json(settingsJson(sizeOf(size), settings[0]));
+});
+
+storageRoutes.put("/projects/:id/storage", async (c) => {
+  requireUser(c, true);
+  const registry = c.var.registry;
+  const ctx = await registry.authorize(c.req.param("id"), "read_project");
+  const body = await parseBody(c, settingsSchema);
+  if (body.packages_size_limit !== undefined && !isAdmin(registry.actor)) throw new AppError("forbidden", "403 Forbidden - only administrators set storage quotas");
+  const row = await saveStorageSettings(registry.db, { projectId: ctx.project.id }, { packagesSizeLimit: limitOf(body.packages_size_limit) });
+  return c.json(settingsJson(sizeOf(await projectPackagesSizeQuery(registry.db, ctx.project.id).all()), row));
+});
+
+/** A group's storage (its whole tree): Owners and administrators read; administrators set the quota. */
+storageRoutes.get("/groups/:id/storage", async (c) => {
+  const { db, actor, roles } = c.var.registry;
+  const group = await authorizeGroupRead(db, actor, c.req.param("id"), roles);
+  if (!isAdmin(actor) && roleOnNamespace(await roles(), group) < ACCESS_LEVELS.owner) throw new AppError("forbidden");
+  const [size, settings] = await db.batch([groupPackagesSizeQuery(db, group), storageSettingsQuery(db, { namespaceId: group.id })]);
+  return c.json(settingsJson(sizeOf(size), settings[0]));
+});
+
+storageRoutes.put("/groups/:id/storage", async (c) => {
+  requireUser(c, true);
+  const { db, actor, roles } = c.var.registry;
+  const group = await authorizeGroupRead(db, actor, c.req.param("id"), roles);
+  const body = await parseBody(c, settingsSchema);
+  if (body.packages_size_limit !== undefined && !isAdmin(actor)) throw new AppError("forbidden", "403 Forbidden - only administrators set storage quotas");
+  const row = await saveStorageSettings(db, { namespaceId: group.id }, { packagesSizeLimit: limitOf(body.packages_size_limit) });
+  return c.json(settingsJson(sizeOf(await groupPackagesSizeQuery(db, group).all()), row));
 });

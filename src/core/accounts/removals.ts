@@ -26,6 +26,7 @@ import {
   packageProtectionRules,
   packages,
   packagesCleanupPolicies,
+  storageSettings,
   packageTags,
   personalAccessTokens,
   projects,
@@ -66,6 +67,7 @@ export async function removeProject(db: Db, project: Pick<ProjectRow, "id">): Pr
     db.delete(members).where(projectSource),
     db.delete(packageProtectionRules).where(eq(packageProtectionRules.projectId, project.id)),
     db.delete(packagesCleanupPolicies).where(eq(packagesCleanupPolicies.projectId, project.id)),
+    db.delete(storageSettings).where(eq(storageSettings.projectId, project.id)),
     db.delete(deployTokens).where(eq(deployTokens.projectId, project.id)),
     db.delete(jobTokens).where(eq(jobTokens.projectId, project.id)),
     db.delete(uploadSessions).where(eq(uploadSessions.projectId, project.id)),
@@ -86,6 +88,7 @@ export async function removeGroup(db: Db, group: Pick<NamespaceRow, "id" | "trav
     ...botRows(db, groupSources),
     db.delete(members).where(groupSources),
     db.delete(deployTokens).where(inIds(deployTokens.namespaceId, tree)),
+    db.delete(storageSettings).where(inIds(storageSettings.namespaceId, tree)),
     // A project created in the tree while the projects above were removed keeps its namespace (the foreign key refuses).
     db.delete(namespaces).where(inIds(namespaces.id, tree)),
     orphanBots(db),

@@ -17,6 +17,7 @@ import { AppError } from "../errors";
 import { checkProtection } from "../protection/enforce";
 import { patternMatches } from "../protection/rules";
 import { planCleanup, type CleanupPlanInput } from "../storage/cleanup-rules";
+import { isQuotaRefusal, quotaGuardStatement } from "../storage/quota";
 import { duplicatesAllowed, repeatsFile } from "./duplicates";
 import { plannerFor, type PackageState } from "./planners";
 import { CLEANUP_PLANNER, type CommitOp, type CommitRequest, type CommitResult } from "./types";
@@ -63,7 +64,12 @@ export async function planCommit(d1: D1Database, request: CommitRequest): Promis
   if (statements.length === 0) return { ok: true, packageId, fileIds: [], createdPackage: false, revision: project.packagesRevision };
 
   statements.push(db.update(projects).set({ packagesRevision: sql`${projects.packagesRevision} + 1` }).where(eq(projects.id, request.projectId)));
-  const outputs = await db.batch(statements as [Statement, ...Statement[]]);
+  // Quotas are checked by the batch itself, after its own inserts: race-free across coordinators (src/core/storage/quota.ts).
+  if (ops.some((op) => op.kind === "publish" && op.files.length > 0)) statements.push(quotaGuardStatement(db, request.projectId));
+  const outputs = await db.batch(statements as [Statement, ...Statement[]]).catch((error: unknown) => {
+    if (isQuotaRefusal(error)) throw new AppError("payload_too_large", "413 Request Entity Too Large - this publish would exceed the storage quota");
+    throw error;
+  });
   const firstId = (i: number) => (outputs[i] as { id: number }[])[0]!.id;
   const fileIds = readBacks.flatMap((r) => r.fileStatements.map(firstId));
   const lastPublish = readBacks[readBacks.length - 1];

@@ -1,7 +1,8 @@
-// Storage management (docs/storage.md): cleanup policies per project.
+// Storage management (docs/storage.md): cleanup policies per project, storage settings (quota, immutable
+// versions) per project or group, the quota guard of publish commits, and tombstones of deleted versions.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { projects } from "./accounts";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { namespaces, projects } from "./accounts";
 
 /** One Packyard cleanup rule of a package type (src/core/storage/cleanup-rules.ts); stored as the API spells it. */
 export interface StoredCleanupRule {
@@ -33,3 +34,30 @@ export const packagesCleanupPolicies = sqliteTable(
   },
   (t) => [index("packages_cleanup_policies_next_run").on(t.nextRunAt)],
 );
+
+/**
+ * A project's or a group's storage settings (one row each, absent = none): the packages quota an administrator sets
+ * (bytes, counted per blob as `statistics.packages_size`; null = no quota) and immutable versions.
+ */
+export const storageSettings = sqliteTable(
+  "storage_settings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    projectId: integer("project_id").references(() => projects.id),
+    namespaceId: integer("namespace_id").references(() => namespaces.id),
+    packagesSizeLimit: integer("packages_size_limit"),
+    immutableVersions: integer("immutable_versions", { mode: "boolean" }).notNull().default(false),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [
+    uniqueIndex("storage_settings_project").on(t.projectId),
+    uniqueIndex("storage_settings_namespace").on(t.namespaceId),
+    check("storage_settings_owner", sql`(${t.projectId} IS NULL) <> (${t.namespaceId} IS NULL)`),
+  ],
+);
+
+/**
+ * Never holds a row: a publish commit's last statement inserts into it when the commit took a project or one of its
+ * groups past its quota, and the CHECK fails, which undoes the whole batch (src/core/storage/quota.ts).
+ */
+export const storageQuotaGuard = sqliteTable("storage_quota_guard", { projectId: integer("project_id").notNull() }, (t) => [check("storage_quota_exceeded", sql`${t.projectId} IS NULL`)]);
