@@ -1,3 +1,15 @@
+CREATE TABLE `package_file_tombstones` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`project_id` integer NOT NULL,
+	`package_type` text NOT NULL,
+	`normalized_name` text NOT NULL,
+	`version` text NOT NULL,
+	`file_key` text NOT NULL,
+	`sha256` text NOT NULL,
+	`created_at` integer DEFAULT (unixepoch() * 1000) NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `package_file_tombstones_identity` ON `package_file_tombstones` (`project_id`,`package_type`,`normalized_name`,`version`,`file_key`);--> statement-breakpoint
 CREATE TABLE `packages_cleanup_policies` (
 	`project_id` integer PRIMARY KEY NOT NULL,
 	`keep_n_duplicated_package_files` text DEFAULT 'all' NOT NULL,

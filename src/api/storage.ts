@@ -7,10 +7,10 @@ import type { AppEnv } from "../env";
 import { ACCESS_LEVELS, type Actor } from "../core/auth/actor";
 import { AppError } from "../core/errors";
 import { groupPackagesSizeQuery, instanceStorage, projectPackagesSizeQuery, sizeOf } from "../core/storage/statistics";
-import { saveStorageSettings, storageSettingsQuery, type StorageSettingsRow } from "../core/storage/quota";
+import { saveStorageSettings, settingsAboveQuery, storageSettingsQuery, type StorageSettingsRow } from "../core/storage/quota";
 import { authorizeGroupRead, roleOnNamespace } from "../core/tenancy";
 import { requireUser } from "./current-actor";
-import { parseBody } from "./validate";
+import { booleanish, parseBody } from "./validate";
 
 export const isAdmin = (actor: Actor) => actor.kind === "user" && actor.user.isAdmin;
 
@@ -59,12 +59,15 @@ storageRoutes.get("/application/storage", async (c) => {
 const settingsSchema = z
   .object({
     packages_size_limit: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+    immutable_versions: booleanish.optional(),
   })
   .strict();
 
-const settingsJson = (size: number, row: StorageSettingsRow | undefined) => ({
+const settingsJson = (size: number, row: StorageSettingsRow | undefined, inherited?: boolean) => ({
   packages_size: size,
   packages_size_limit: row?.packagesSizeLimit ?? null,
+  immutable_versions: row?.immutableVersions ?? false,
+  ...(inherited === undefined ? {} : { immutable_versions_inherited: inherited }),
 });
 
 const limitOf = (value: number | null | undefined) => (value === undefined ? undefined : value === 0 ? null : value);
@@ -74,9 +77,9 @@ storageRoutes.get("/projects/:id/storage", async (c) => {
   const registry = c.var.registry;
   const ctx = await registry.authorize(c.req.param("id"), "read_project");
   if (!isAdmin(registry.actor) && ctx.accessLevel < ACCESS_LEVELS.reporter) throw new AppError("forbidden");
-  const owner = { projectId: ctx.project.id };
-  const [size, settings] = await registry.db.batch([projectPackagesSizeQuery(registry.db, ctx.project.id), storageSettingsQuery(registry.db, owner)]);
-  return c.json(settingsJson(sizeOf(size), settings[0]));
+  const db = registry.db;
+  const [size, settings] = await db.batch([projectPackagesSizeQuery(db, ctx.project.id), settingsAboveQuery(db, ctx.project.id)]);
+  return c.json(projectSettingsJson(ctx.project.id, sizeOf(size), settings));
 });
 
 storageRoutes.put("/projects/:id/storage", async (c) => {
@@ -84,9 +87,13 @@ storageRoutes.put("/projects/:id/storage", async (c) => {
   const registry = c.var.registry;
   const ctx = await registry.authorize(c.req.param("id"), "read_project");
   const body = await parseBody(c, settingsSchema);
-  if (body.packages_size_limit !== undefined && !isAdmin(registry.actor)) throw new AppError("forbidden", "403 Forbidden - only administrators set storage quotas");
-  const row = await saveStorageSettings(registry.db, { projectId: ctx.project.id }, { packagesSizeLimit: limitOf(body.packages_size_limit) });
-  return c.json(settingsJson(sizeOf(await projectPackagesSizeQuery(registry.db, ctx.project.id).all()), row));
+  const admin = isAdmin(registry.actor);
+  if (body.packages_size_limit !== undefined && !admin) throw new AppError("forbidden", "403 Forbidden - only administrators set storage quotas");
+  if (body.immutable_versions !== undefined && !admin && ctx.accessLevel < ACCESS_LEVELS.maintainer) throw new AppError("forbidden");
+  const db = registry.db;
+  await saveStorageSettings(db, { projectId: ctx.project.id }, { packagesSizeLimit: limitOf(body.packages_size_limit), immutableVersions: body.immutable_versions });
+  const [size, settings] = await db.batch([projectPackagesSizeQuery(db, ctx.project.id), settingsAboveQuery(db, ctx.project.id)]);
+  return c.json(projectSettingsJson(ctx.project.id, sizeOf(size), settings));
 });
 
 /** A group's storage (its whole tree): Owners and administrators read; administrators set the quota. */
@@ -103,7 +110,18 @@ storageRoutes.put("/groups/:id/storage", async (c) => {
   const { db, actor, roles } = c.var.registry;
   const group = await authorizeGroupRead(db, actor, c.req.param("id"), roles);
   const body = await parseBody(c, settingsSchema);
-  if (body.packages_size_limit !== undefined && !isAdmin(actor)) throw new AppError("forbidden", "403 Forbidden - only administrators set storage quotas");
-  const row = await saveStorageSettings(db, { namespaceId: group.id }, { packagesSizeLimit: limitOf(body.packages_size_limit) });
+  const admin = isAdmin(actor);
+  if (body.packages_size_limit !== undefined && !admin) throw new AppError("forbidden", "403 Forbidden - only administrators set storage quotas");
+  if (body.immutable_versions !== undefined && !admin && roleOnNamespace(await roles(), group) < ACCESS_LEVELS.owner) throw new AppError("forbidden");
+  const row = await saveStorageSettings(db, { namespaceId: group.id }, { packagesSizeLimit: limitOf(body.packages_size_limit), immutableVersions: body.immutable_versions });
   return c.json(settingsJson(sizeOf(await groupPackagesSizeQuery(db, group).all()), row));
 });
+
+/** A project's own settings, and whether a group above it has immutable versions on. */
+function projectSettingsJson(projectId: number, size: number, rows: StorageSettingsRow[]) {
+  return settingsJson(
+    size,
+    rows.find((r) => r.projectId === projectId),
+    rows.some((r) => r.namespaceId !== null && r.immutableVersions),
+  );
+}

@@ -18,6 +18,7 @@ import { checkProtection } from "../protection/enforce";
 import { patternMatches } from "../protection/rules";
 import { planCleanup, type CleanupPlanInput } from "../storage/cleanup-rules";
 import { isQuotaRefusal, quotaGuardStatement } from "../storage/quota";
+import { checkImmutable, immutableQuery, tombstoneStatement } from "../storage/immutable";
 import { duplicatesAllowed, repeatsFile } from "./duplicates";
 import { plannerFor, type PackageState } from "./planners";
 import { CLEANUP_PLANNER, type CommitOp, type CommitRequest, type CommitResult } from "./types";
@@ -37,10 +38,12 @@ interface PublishReadBack {
 
 export async function planCommit(d1: D1Database, request: CommitRequest): Promise<CommitResult> {
   const db = createDb(d1);
-  const [[project], rules] = await db.batch([
+  const [[project], rules, immutableRows] = await db.batch([
     db.select().from(projects).where(eq(projects.id, request.projectId)),
     db.select().from(packageProtectionRules).where(and(eq(packageProtectionRules.projectId, request.projectId), eq(packageProtectionRules.packageType, request.packageType))),
+    immutableQuery(db, request.projectId),
   ]);
+  const immutable = immutableRows.length > 0;
   if (!project) throw new AppError("not_found", "404 Project Not Found");
   // A cleanup policy's commit: protection rules do not refuse it; its planner keeps a protected package's latest version instead.
   const cleanup = request.author.cleanupPolicy === true;
@@ -54,11 +57,11 @@ export async function planCommit(d1: D1Database, request: CommitRequest): Promis
 
   for (const op of ops) {
     if (op.kind === "publish") {
-      const planned = await planPublish(db, request, op, project.namespaceId, statements);
+      const planned = await planPublish(db, request, op, project.namespaceId, statements, immutable);
       readBacks.push(planned.readBack);
       createdPackage ||= planned.createdPackage;
     } else {
-      packageId = (await planChange(db, request, op, statements)) ?? packageId;
+      packageId = (await planChange(db, request, op, statements, immutable)) ?? packageId;
     }
   }
   if (statements.length === 0) return { ok: true, packageId, fileIds: [], createdPackage: false, revision: project.packagesRevision };
@@ -110,7 +113,7 @@ const samePackage = (request: CommitRequest) =>
   and(eq(packages.projectId, request.projectId), eq(packages.packageType, request.packageType), eq(packages.normalizedName, request.normalizedName));
 
 /** Every op but publish; answers the package id it touched, if one. */
-async function planChange(db: Db, request: CommitRequest, op: Exclude<CommitOp, { kind: "plan" } | { kind: "publish" }>, statements: Statement[]): Promise<number | null> {
+async function planChange(db: Db, request: CommitRequest, op: Exclude<CommitOp, { kind: "plan" } | { kind: "publish" }>, statements: Statement[], immutable: boolean): Promise<number | null> {
   const same = samePackage(request);
   switch (op.kind) {
     case "set_tag": {
@@ -144,6 +147,8 @@ async function planChange(db: Db, request: CommitRequest, op: Exclude<CommitOp, 
         op.kind === "remove_version" ? and(same, eq(packages.version, op.version)) : op.kind === "remove_package" ? and(same, eq(packages.id, op.packageId)) : same;
       const doomed = await db.select({ id: packages.id }).from(packages).where(where).all();
       if (doomed.length === 0) throw new AppError("not_found", "404 Package Not Found");
+      // Immutable versions: what goes leaves its digests behind (src/core/storage/immutable.ts).
+      if (immutable) statements.push(tombstoneStatement(db, request.packageType, { packageIds: doomed.map((p) => p.id) }));
       statements.push(...removePackages(db, doomed.map((p) => p.id)));
       return null;
     }
@@ -155,15 +160,20 @@ async function planChange(db: Db, request: CommitRequest, op: Exclude<CommitOp, 
         .where(and(same, eq(packageFiles.id, op.fileId)))
         .get();
       if (!file) throw new AppError("not_found", "404 Package file Not Found");
+      if (immutable) statements.push(tombstoneStatement(db, request.packageType, { fileId: file.id }));
       statements.push(db.delete(packageFiles).where(eq(packageFiles.id, file.id)));
       return file.packageId;
     }
   }
 }
 
-async function planPublish(db: Db, request: CommitRequest, op: PublishOp, namespaceId: number, statements: Statement[]): Promise<{ readBack: PublishReadBack; createdPackage: boolean }> {
+async function planPublish(db: Db, request: CommitRequest, op: PublishOp, namespaceId: number, statements: Statement[], immutable: boolean): Promise<{ readBack: PublishReadBack; createdPackage: boolean }> {
   const existing = await db.select().from(packages).where(and(samePackage(request), eq(packages.version, op.version))).get();
   if (existing) await checkDuplicates(db, request, op, existing, namespaceId);
+  if (immutable) {
+    const files = op.files.map((f) => ({ fileName: f.fileName, sha256: f.blob.sha256, metadata: f.metadata }));
+    await checkImmutable(db, request, op.version, existing?.id ?? null, files);
+  }
   if (op.uniqueInRootNamespace) await checkUniqueInRootNamespace(db, request, op.uniqueInRootNamespace === "name" ? null : op.version, namespaceId);
 
   const now = new Date();

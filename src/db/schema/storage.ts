@@ -61,3 +61,23 @@ export const storageSettings = sqliteTable(
  * groups past its quota, and the CHECK fails, which undoes the whole batch (src/core/storage/quota.ts).
  */
 export const storageQuotaGuard = sqliteTable("storage_quota_guard", { projectId: integer("project_id").notNull() }, (t) => [check("storage_quota_exceeded", sql`${t.projectId} IS NULL`)]);
+
+/**
+ * What a file deleted under immutable versions was (src/core/storage/immutable.ts): the same name and version may be
+ * published again only with the same bytes. `file_key` is the file name, with Conan's revision path before it.
+ */
+export const packageFileTombstones = sqliteTable(
+  "package_file_tombstones",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Not a foreign key: deleting a project drops its tombstones without an ordering rule. */
+    projectId: integer("project_id").notNull(),
+    packageType: text("package_type").notNull(),
+    normalizedName: text("normalized_name").notNull(),
+    version: text("version").notNull(),
+    fileKey: text("file_key").notNull(),
+    sha256: text("sha256").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [uniqueIndex("package_file_tombstones_identity").on(t.projectId, t.packageType, t.normalizedName, t.version, t.fileKey)],
+);
