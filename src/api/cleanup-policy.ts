@@ -40,6 +40,9 @@ const policySchema = z
 
 export const cleanupPolicyRoutes = new Hono<AppEnv>();
 
+/** Package commits one run request makes at most (the scheduled run has its own per-tick budget). */
+const RUN_BUDGET = 100;
+
 const POLICY = "/projects/:id/packages/cleanup_policy";
 
 cleanupPolicyRoutes.get(POLICY, async (c) => {
@@ -69,7 +72,7 @@ cleanupPolicyRoutes.post(`${POLICY}/run`, async (c) => {
   const db = c.var.registry.db;
   const now = Date.now();
   const before = await previewCleanup(db, project.project.id, now);
-  const run = await runCleanupPolicy(c.env, project, commitTargetOf, now);
+  const run = await runCleanupPolicy(c.env, project, commitTargetOf, now, RUN_BUDGET);
   const packageIds = before.packages.flatMap((p) => p.deletions.versionIds);
   const fileIds = before.packages.flatMap((p) => p.deletions.fileIds);
   const left = await remainingIds(db, packageIds, fileIds);
@@ -77,6 +80,8 @@ cleanupPolicyRoutes.post(`${POLICY}/run`, async (c) => {
     packages_deleted: packageIds.filter((id) => !left.packages.has(id)).length,
     package_files_deleted: fileIds.filter((id) => !left.files.has(id)).length,
     failed: run.failed,
+    // false: more packages had something to delete than one request commits; call again for the rest.
+    complete: run.complete,
   });
 });
 

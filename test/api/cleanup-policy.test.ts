@@ -112,7 +112,7 @@ describe("cleanup policy API", () => {
     expect(preview.size).toBe(preview.packages.reduce((s: number, p: any) => s + p.size, 0));
     expect(preview.size).toBeGreaterThan(0);
     const run = await ok(call(`${url}/run`, { method: "POST", token: maintainer.token }));
-    expect(run).toEqual({ packages_deleted: 3, package_files_deleted: 0, failed: 0 });
+    expect(run).toEqual({ packages_deleted: 3, package_files_deleted: 0, failed: 0, complete: true });
     expect(await versionsOf(project.id, "nightly")).toEqual(["1.0.3", "1.0.4"]);
     expect(await versionsOf(project.id, "stable")).toEqual(["2.0.0", "2.0.1"]);
     expect((await ok(call(`${url}/preview`, { token: maintainer.token }))).packages).toEqual([]);

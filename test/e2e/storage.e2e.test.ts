@@ -83,7 +83,7 @@ describe("cleanup policy on 200 versions", () => {
     expect(before).toHaveLength(VERSIONS);
 
     const run = jsonOf(api(`/projects/${projectId}/packages/cleanup_policy/run`, "POST"));
-    expect(run).toEqual({ packages_deleted: VERSIONS - KEEP, package_files_deleted: 0, failed: 0 });
+    expect(run).toEqual({ packages_deleted: VERSIONS - KEEP, package_files_deleted: 0, failed: 0, complete: true });
     const after = allPackages();
     const gone = before.filter((p) => !after.some((a) => a.id === p.id)).map((p) => p.id);
     expect(new Set(gone)).toEqual(previewed);
