@@ -21,6 +21,9 @@ import { ciOidcRoutes } from "./api/ci-oidc";
 import { jobTokenScopeRoutes } from "./api/job-token-scope";
 import { packageApiRoutes } from "./api/packages";
 import { protectionRuleRoutes } from "./api/protection-rules";
+import { cleanupPolicyRoutes } from "./api/cleanup-policy";
+import { storageRoutes } from "./api/storage";
+import { bulkDeleteRoutes } from "./api/bulk-delete";
 import { accessTokenRoutes } from "./api/access-tokens";
 import { versionRoutes } from "./api/version";
 import { applicationSettingsRoutes } from "./api/application-settings";
@@ -89,7 +92,7 @@ export function createApp() {
 
   const api = new Hono<AppEnv>();
   api.use(inertResponses);
-  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, trustedPublisherRoutes, ciOidcRoutes, jobTokenScopeRoutes, accessTokenRoutes, protectionRuleRoutes, versionRoutes, packageApiRoutes, applicationSettingsRoutes, forwardingRoutes]) {
+  for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, trustedPublisherRoutes, ciOidcRoutes, jobTokenScopeRoutes, accessTokenRoutes, protectionRuleRoutes, cleanupPolicyRoutes, storageRoutes, bulkDeleteRoutes, versionRoutes, packageApiRoutes, applicationSettingsRoutes, forwardingRoutes]) {
     api.route("/", routes);
   }
   for (const format of FORMATS) api.route("/", format.routes);

@@ -17,6 +17,8 @@ import { originOf, requireUser } from "./current-actor";
 import { groupJson, namespaceJson, projectJson } from "./serializers";
 import { paginateList, readPage, setPaginationHeaders } from "./pagination";
 import { invalidDuplicatePattern } from "../core/publish/duplicates";
+import { groupPackagesSizeQuery, sizeOf } from "../core/storage/statistics";
+import { groupStatisticsJson, isAdmin } from "./storage";
 
 // Saved patterns must compile on RE2, the engine publishes match them with (src/core/publish/duplicates.ts).
 const regex = z.string().superRefine((pattern, ctx) => {
@@ -85,7 +87,14 @@ groupRoutes.get("/groups", async (c) => {
   const readable = await readableGroupsOf(db, actor, await roles());
   const visible = all.filter((g) => (!search || g.fullPath.toLowerCase().includes(search) || g.name.toLowerCase().includes(search)) && readable(g));
   setPaginationHeaders(c, page, visible.length);
-  return c.json(visible.slice(page.offset, page.offset + page.perPage).map((g) => groupJson(originOf(c), g)));
+  const shown = visible.slice(page.offset, page.offset + page.perPage);
+  // GitLab: `statistics=true` for administrators; every group of the page in one batch, one aggregate each.
+  if (c.req.query("statistics") === "true" && isAdmin(actor) && shown.length > 0) {
+    const [first, ...rest] = shown.map((g) => groupPackagesSizeQuery(db, g));
+    const sizes = await db.batch([first!, ...rest]);
+    return c.json(shown.map((g, i) => ({ ...groupJson(originOf(c), g), statistics: groupStatisticsJson(sizeOf(sizes[i]!)) })));
+  }
+  return c.json(shown.map((g) => groupJson(originOf(c), g)));
 });
 
 /**
@@ -108,7 +117,12 @@ groupRoutes.get("/namespaces", async (c) => {
 groupRoutes.get("/groups/:id", async (c) => {
   const { db, actor, roles } = c.var.registry;
   const group = await authorizeGroupRead(db, actor, c.req.param("id"), roles);
-  return c.json(groupJson(originOf(c), group));
+  const json = groupJson(originOf(c), group);
+  // GitLab gives group statistics to administrators; Packyard also to the group's Owners (docs/storage.md).
+  if (c.req.query("statistics") === "true" && (isAdmin(actor) || roleOnNamespace(await roles(), group) >= ACCESS_LEVELS.owner)) {
+    return c.json({ ...json, statistics: groupStatisticsJson(sizeOf(await groupPackagesSizeQuery(db, group).all())) });
+  }
+  return c.json(json);
 });
 
 groupRoutes.put("/groups/:id", async (c) => {

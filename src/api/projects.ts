@@ -15,6 +15,8 @@ import { getNamespaceByRef, roleOn, roleOnNamespace, subjectOf, throwFor } from 
 import { booleanish, parseBody, pathSchema, visibilitySchema } from "./validate";
 import { originOf, requireUser } from "./current-actor";
 import { projectJson } from "./serializers";
+import { projectPackagesSizeQuery, sizeOf } from "../core/storage/statistics";
+import { projectStatisticsJson } from "./storage";
 import { readPage, setPaginationHeaders } from "./pagination";
 
 const accessLevelSchema = z.enum(["disabled", "private", "enabled", "public"]);
@@ -77,8 +79,15 @@ projectRoutes.get("/projects", async (c) => {
 });
 
 projectRoutes.get("/projects/:id", async (c) => {
-  const ctx = await c.var.registry.authorize(c.req.param("id"), "read_project").catch(asNotFoundForAnonymous);
-  return c.json(projectJson(originOf(c), ctx.project, ctx.namespace));
+  const registry = c.var.registry;
+  const ctx = await registry.authorize(c.req.param("id"), "read_project").catch(asNotFoundForAnonymous);
+  const json = projectJson(originOf(c), ctx.project, ctx.namespace);
+  // GitLab: `statistics=true` for Reporters and above (and administrators); one more statement (docs/storage.md).
+  const admin = registry.actor.kind === "user" && registry.actor.user.isAdmin;
+  if (c.req.query("statistics") === "true" && (admin || ctx.accessLevel >= ACCESS_LEVELS.reporter)) {
+    return c.json({ ...json, statistics: projectStatisticsJson(sizeOf(await projectPackagesSizeQuery(registry.db, ctx.project.id).all())) });
+  }
+  return c.json(json);
 });
 
 projectRoutes.put("/projects/:id", async (c) => {

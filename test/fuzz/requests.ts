@@ -122,8 +122,11 @@ export const MANAGEMENT_ROUTES: [string, string][] = [
   ["DELETE", "/projects/:project/packages/:package/package_files/:file"],
   ["GET", "/projects/:project/deploy_tokens"], ["POST", "/projects/:project/deploy_tokens"], ["GET", "/groups/:group/deploy_tokens"], ["POST", "/groups/:group/deploy_tokens"],
   ["GET", "/projects/:project/members"], ["POST", "/projects/:project/members"], ["GET", "/groups/:group/members"], ["POST", "/groups/:group/members"],
+  ["GET", "/projects/:project/packages/cleanup_policy"], ["PUT", "/projects/:project/packages/cleanup_policy"], ["GET", "/projects/:project/packages/cleanup_policy/preview"],
+  ["POST", "/projects/:project/packages/cleanup_policy/run"], ["GET", "/projects/:project/storage"], ["PUT", "/projects/:project/storage"], ["GET", "/groups/:group/storage"],
+  ["PUT", "/groups/:group/storage"], ["POST", "/projects/:project/packages/package_files/bulk_delete"], ["GET", "/application/storage"],
 ];
-const API_KEYS = ["name", "path", "visibility", "namespace_id", "parent_id", "description", "scopes", "expires_at", "access_level", "user_id", "username", "email", "password", "admin", "package_settings", "ref", "sha", "pipeline_id", "packages_enabled", "npm_package_requests_forwarding", "maven_duplicates_allowed", "maven_duplicate_exception_regex", "generic_duplicates_allowed", "page", "per_page"];
+const API_KEYS = ["name", "path", "visibility", "namespace_id", "parent_id", "description", "scopes", "expires_at", "access_level", "user_id", "username", "email", "password", "admin", "package_settings", "ref", "sha", "pipeline_id", "packages_enabled", "keep_n_duplicated_package_files", "rules", "packages_size_limit", "immutable_versions", "ids", "npm_package_requests_forwarding", "maven_duplicates_allowed", "maven_duplicate_exception_regex", "generic_duplicates_allowed", "page", "per_page"];
 
 const idArb = (real: fc.Arbitrary<string>) => fc.oneof({ weight: 4, arbitrary: real }, { weight: 2, arbitrary: fc.constantFrom("0", "-1", "1.5", "1e3", "99999999999999999999", "9007199254740993", "abc", "%00", "%zz", "a%2Fb", "") }, { weight: 1, arbitrary: nastyString });
 

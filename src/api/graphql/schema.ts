@@ -20,6 +20,7 @@ import {
 import { invalidDuplicatePattern } from "../../core/publish/duplicates";
 import type { PackageSettingsView } from "./package-settings";
 import { namespaceByPath, updatePackageSettings, type GraphqlContext, type NamespaceView } from "./package-settings";
+import { projectField, updatePolicyField } from "./cleanup-policy";
 
 /** GitLab's UntrustedRegexp scalar: a pattern RE2 compiles, refused at coercion with GitLab's message. */
 const untrustedRegexp = new GraphQLScalarType<string, string>({
@@ -116,6 +117,7 @@ export const schema = new GraphQLSchema({
         args: { fullPath: { type: new GraphQLNonNull(GraphQLID) } },
         resolve: (_root, args: { fullPath: string }, context) => namespaceByPath(context, args.fullPath),
       },
+      project: projectField,
     },
   }),
   mutation: new GraphQLObjectType<unknown, GraphqlContext>({
@@ -126,6 +128,7 @@ export const schema = new GraphQLSchema({
         args: { input: { type: new GraphQLNonNull(updateInput) } },
         resolve: (_root, args: { input: Record<string, unknown> }, context) => updatePackageSettings(context, args.input),
       },
+      updatePackagesCleanupPolicy: updatePolicyField,
     },
   }),
 });

@@ -26,6 +26,9 @@ import {
   packageFiles,
   packageProtectionRules,
   packages,
+  packagesCleanupPolicies,
+  storageSettings,
+  packageFileTombstones,
   packageTags,
   personalAccessTokens,
   projects,
@@ -66,6 +69,9 @@ export async function removeProject(db: Db, project: Pick<ProjectRow, "id">): Pr
     ...botRows(db, projectSource),
     db.delete(members).where(projectSource),
     db.delete(packageProtectionRules).where(eq(packageProtectionRules.projectId, project.id)),
+    db.delete(packagesCleanupPolicies).where(eq(packagesCleanupPolicies.projectId, project.id)),
+    db.delete(storageSettings).where(eq(storageSettings.projectId, project.id)),
+    db.delete(packageFileTombstones).where(eq(packageFileTombstones.projectId, project.id)),
     db.delete(deployTokens).where(eq(deployTokens.projectId, project.id)),
     db.delete(jobTokens).where(eq(jobTokens.projectId, project.id)),
     // Its trusted publishers and the job token allowlist entries it has or is named in (the audit log stays).
@@ -90,6 +96,7 @@ export async function removeGroup(db: Db, group: Pick<NamespaceRow, "id" | "trav
     db.delete(members).where(groupSources),
     db.delete(deployTokens).where(inIds(deployTokens.namespaceId, tree)),
     db.delete(jobTokenScopeLinks).where(inIds(jobTokenScopeLinks.targetNamespaceId, tree)),
+    db.delete(storageSettings).where(inIds(storageSettings.namespaceId, tree)),
     // A project created in the tree while the projects above were removed keeps its namespace (the foreign key refuses).
     db.delete(namespaces).where(inIds(namespaces.id, tree)),
     orphanBots(db),

@@ -15,9 +15,13 @@ import { blobs, namespaces, packageBuildInfos, packageFiles, packageNameReservat
 import { FORWARDING_FORMATS } from "../settings/package-settings";
 import { AppError } from "../errors";
 import { checkProtection, checkPublisherLimits } from "../protection/enforce";
+import { patternMatches } from "../protection/rules";
+import { planCleanup, type CleanupPlanInput } from "../storage/cleanup-rules";
+import { isQuotaRefusal, quotaGuardStatement } from "../storage/quota";
+import { checkImmutable, immutableQuery, tombstoneStatement } from "../storage/immutable";
 import { duplicatesAllowed, repeatsFile } from "./duplicates";
 import { plannerFor, type PackageState } from "./planners";
-import type { CommitOp, CommitRequest, CommitResult } from "./types";
+import { CLEANUP_PLANNER, type CommitOp, type CommitRequest, type CommitResult } from "./types";
 
 type Statement = BatchItem<"sqlite">;
 
@@ -34,14 +38,19 @@ interface PublishReadBack {
 
 export async function planCommit(d1: D1Database, request: CommitRequest): Promise<CommitResult> {
   const db = createDb(d1);
-  const [[project], rules] = await db.batch([
+  const [[project], rules, immutableRows] = await db.batch([
     db.select().from(projects).where(eq(projects.id, request.projectId)),
     db.select().from(packageProtectionRules).where(and(eq(packageProtectionRules.projectId, request.projectId), eq(packageProtectionRules.packageType, request.packageType))),
+    immutableQuery(db, request.projectId),
   ]);
+  const immutable = immutableRows.length > 0;
   if (!project) throw new AppError("not_found", "404 Project Not Found");
   checkPublisherLimits(request);
-  const ops = await expandPlans(db, request);
-  await checkProtection(db, request, project, rules, ops);
+  // A cleanup policy's commit: protection rules do not refuse it; its planner keeps a protected package's latest version instead.
+  const cleanup = request.author.cleanupPolicy === true;
+  if (cleanup && request.ops.some((op) => op.kind !== "plan" || op.planner !== CLEANUP_PLANNER)) throw new AppError("internal", "a cleanup policy commit carries only its own plan");
+  const ops = await expandPlans(db, request, rules.some((rule) => patternMatches(rule, request.name)));
+  if (!cleanup) await checkProtection(db, request, project, rules, ops);
   const statements: Statement[] = [];
   const readBacks: PublishReadBack[] = [];
   let packageId: number | null = null;
@@ -49,17 +58,22 @@ export async function planCommit(d1: D1Database, request: CommitRequest): Promis
 
   for (const op of ops) {
     if (op.kind === "publish") {
-      const planned = await planPublish(db, request, op, project.namespaceId, statements);
+      const planned = await planPublish(db, request, op, project.namespaceId, statements, immutable);
       readBacks.push(planned.readBack);
       createdPackage ||= planned.createdPackage;
     } else {
-      packageId = (await planChange(db, request, op, statements)) ?? packageId;
+      packageId = (await planChange(db, request, op, statements, immutable)) ?? packageId;
     }
   }
   if (statements.length === 0) return { ok: true, packageId, fileIds: [], createdPackage: false, revision: project.packagesRevision };
 
   statements.push(db.update(projects).set({ packagesRevision: sql`${projects.packagesRevision} + 1` }).where(eq(projects.id, request.projectId)));
-  const outputs = await db.batch(statements as [Statement, ...Statement[]]);
+  // Quotas are checked by the batch itself, after its own inserts: race-free across coordinators (src/core/storage/quota.ts).
+  if (ops.some((op) => op.kind === "publish" && op.files.length > 0)) statements.push(quotaGuardStatement(db, request.projectId));
+  const outputs = await db.batch(statements as [Statement, ...Statement[]]).catch((error: unknown) => {
+    if (isQuotaRefusal(error)) throw new AppError("payload_too_large", "413 Request Entity Too Large - this publish would exceed the storage quota");
+    throw error;
+  });
   const firstId = (i: number) => (outputs[i] as { id: number }[])[0]!.id;
   const fileIds = readBacks.flatMap((r) => r.fileStatements.map(firstId));
   const lastPublish = readBacks[readBacks.length - 1];
@@ -68,14 +82,18 @@ export async function planCommit(d1: D1Database, request: CommitRequest): Promis
 }
 
 /** Replace each `plan` op by what its planner decides from the package's current rows. */
-async function expandPlans(db: Db, request: CommitRequest): Promise<Exclude<CommitOp, { kind: "plan" }>[]> {
+async function expandPlans(db: Db, request: CommitRequest, protectedPackage: boolean): Promise<Exclude<CommitOp, { kind: "plan" }>[]> {
   if (!request.ops.some((op) => op.kind === "plan")) return request.ops as Exclude<CommitOp, { kind: "plan" }>[];
   const state = await readState(db, request);
-  return request.ops.flatMap((op) => (op.kind === "plan" ? plannerFor(op.planner)(state, op.input) : [op]));
+  return request.ops.flatMap((op) => {
+    if (op.kind !== "plan") return [op];
+    if (op.planner === CLEANUP_PLANNER) return planCleanup(request.name, state, op.input as CleanupPlanInput, protectedPackage);
+    return plannerFor(op.planner)(state, op.input);
+  });
 }
 
 async function readState(db: Db, request: CommitRequest): Promise<PackageState> {
-  const withFiles = request.ops.some((op) => op.kind === "plan" && plannerFor(op.planner).readsFiles);
+  const withFiles = request.ops.some((op) => op.kind === "plan" && (op.planner === CLEANUP_PLANNER || plannerFor(op.planner).readsFiles));
   const packageRows = db.select().from(packages).where(samePackage(request));
   const tagRows = db.select().from(packageTags).where(tagScope(request));
   const fileRows = db
@@ -96,7 +114,7 @@ const samePackage = (request: CommitRequest) =>
   and(eq(packages.projectId, request.projectId), eq(packages.packageType, request.packageType), eq(packages.normalizedName, request.normalizedName));
 
 /** Every op but publish; answers the package id it touched, if one. */
-async function planChange(db: Db, request: CommitRequest, op: Exclude<CommitOp, { kind: "plan" } | { kind: "publish" }>, statements: Statement[]): Promise<number | null> {
+async function planChange(db: Db, request: CommitRequest, op: Exclude<CommitOp, { kind: "plan" } | { kind: "publish" }>, statements: Statement[], immutable: boolean): Promise<number | null> {
   const same = samePackage(request);
   switch (op.kind) {
     case "set_tag": {
@@ -130,6 +148,8 @@ async function planChange(db: Db, request: CommitRequest, op: Exclude<CommitOp, 
         op.kind === "remove_version" ? and(same, eq(packages.version, op.version)) : op.kind === "remove_package" ? and(same, eq(packages.id, op.packageId)) : same;
       const doomed = await db.select({ id: packages.id }).from(packages).where(where).all();
       if (doomed.length === 0) throw new AppError("not_found", "404 Package Not Found");
+      // Immutable versions: what goes leaves its digests behind (src/core/storage/immutable.ts).
+      if (immutable) statements.push(tombstoneStatement(db, request.packageType, { packageIds: doomed.map((p) => p.id) }));
       statements.push(...removePackages(db, doomed.map((p) => p.id)));
       return null;
     }
@@ -141,15 +161,20 @@ async function planChange(db: Db, request: CommitRequest, op: Exclude<CommitOp, 
         .where(and(same, eq(packageFiles.id, op.fileId)))
         .get();
       if (!file) throw new AppError("not_found", "404 Package file Not Found");
+      if (immutable) statements.push(tombstoneStatement(db, request.packageType, { fileId: file.id }));
       statements.push(db.delete(packageFiles).where(eq(packageFiles.id, file.id)));
       return file.packageId;
     }
   }
 }
 
-async function planPublish(db: Db, request: CommitRequest, op: PublishOp, namespaceId: number, statements: Statement[]): Promise<{ readBack: PublishReadBack; createdPackage: boolean }> {
+async function planPublish(db: Db, request: CommitRequest, op: PublishOp, namespaceId: number, statements: Statement[], immutable: boolean): Promise<{ readBack: PublishReadBack; createdPackage: boolean }> {
   const existing = await db.select().from(packages).where(and(samePackage(request), eq(packages.version, op.version))).get();
   if (existing) await checkDuplicates(db, request, op, existing, namespaceId);
+  if (immutable) {
+    const files = op.files.map((f) => ({ fileName: f.fileName, sha256: f.blob.sha256, metadata: f.metadata }));
+    await checkImmutable(db, request, op.version, existing?.id ?? null, files);
+  }
   if (op.uniqueInRootNamespace) await checkUniqueInRootNamespace(db, request, op.uniqueInRootNamespace === "name" ? null : op.version, namespaceId);
 
   const now = new Date();

@@ -55,7 +55,15 @@ export interface CommitAuthor {
   actor?: CommitActor;
   /** A trusted publisher's job token: the package types and names it may publish (src/core/protection/enforce.ts). */
   limits?: { packageTypes: string[]; namePatterns: string[] };
+  /**
+   * A cleanup policy's run (src/core/storage): its only op is the CLEANUP_PLANNER plan; protection rules do not
+   * refuse it, and the planner never removes the latest version of a package a rule protects. Set by the core only.
+   */
+  cleanupPolicy?: true;
 }
+
+/** The core's planner of cleanup policy runs (src/core/storage/cleanup-rules.ts), run by the coordinator itself. */
+export const CLEANUP_PLANNER = "core.cleanup_policy";
 
 /** One change to a package. Every op of a commit is decided against the rows as they were before it. */
 export type CommitOp =

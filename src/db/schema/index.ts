@@ -5,3 +5,4 @@ export * from "./blobs";
 export * from "./throttle";
 export * from "./settings";
 export * from "./ci";
+export * from "./storage";

@@ -1,7 +1,13 @@
 // The three package lists: home (every package the viewer may read), a project's and a group's
 // (every readable project of the group and its subgroups). Search, type, sort and page live in the URL.
 // Spec: ../shared/seed/package-registry.md "View packages".
-import { allows, readableProjects } from "../../core/tenancy";
+import { allows, readableProjects, roleOnNamespace, type NamespaceRow } from "../../core/tenancy";
+import { ACCESS_LEVELS, userOf } from "../../core/auth/actor";
+import type { Db } from "../../db/client";
+import { getCleanupPolicy } from "../../core/storage/cleanup-policy";
+import { settingsAboveQuery, storageSettingsQuery, type StorageSettingsRow } from "../../core/storage/quota";
+import { groupPackagesSizeQuery, projectPackagesSizeQuery, sizeOf } from "../../core/storage/statistics";
+import { formatBytes } from "../format";
 import { AppError } from "../../core/errors";
 import type { UiContext } from "../context";
 import { renderPage } from "../layout";
@@ -47,7 +53,12 @@ export async function projectPackagesPage(c: UiContext, projectPath: string) {
   const ctx = await loadProjectPage(ui, projectPath, "read_package").catch((error) => registryDisabledPage(c, projectPath, error));
   if (ctx instanceof Response) return ctx;
   const state = parseListState(new URL(c.req.url).searchParams, false);
-  const page = await listPackagePage(ui.registry.db, [ctx.project.id], state);
+  const isAdmin = userOf(ui.actor)?.isAdmin === true;
+  // The storage view: Reporters and above, as `statistics` on the API (one more batch, beside the list's).
+  const [page, storage] = await Promise.all([
+    listPackagePage(ui.registry.db, [ctx.project.id], state),
+    isAdmin || ctx.accessLevel >= ACCESS_LEVELS.reporter ? projectStorage(ui.registry.db, ctx.project.id, isAdmin || ctx.accessLevel >= ACCESS_LEVELS.maintainer) : null,
+  ]);
   const action = urls.projectPackages(ctx.project.fullPath);
   return renderPage(c, {
     title: `Packages · ${ctx.project.fullPath}`,
@@ -66,10 +77,60 @@ export async function projectPackagesPage(c: UiContext, projectPath: string) {
             <a href={urls.settings(ctx.project.fullPath)}>Package registry settings</a>
           </p>
         ) : null}
+        {storage ? <StorageView storage={storage} /> : null}
         <ListBody state={state} page={page} withProject={false} action={action} caption={`Packages of ${ctx.project.fullPath}`} />
       </>
     ),
   });
+}
+
+interface StorageFigures {
+  size: number;
+  own: StorageSettingsRow | undefined;
+  inheritedImmutable: boolean;
+  /** Maintainers: when the cleanup policy runs next (null: it deletes nothing). */
+  nextCleanup?: Date | null;
+}
+
+async function projectStorage(db: Db, projectId: number, withPolicy: boolean): Promise<StorageFigures> {
+  const [[size, settings], policy] = await Promise.all([db.batch([projectPackagesSizeQuery(db, projectId), settingsAboveQuery(db, projectId)]), withPolicy ? getCleanupPolicy(db, projectId) : null]);
+  return {
+    size: sizeOf(size),
+    own: settings.find((r) => r.projectId === projectId),
+    inheritedImmutable: settings.some((r) => r.namespaceId !== null && r.immutableVersions),
+    ...(policy ? { nextCleanup: policy.nextRunAt } : {}),
+  };
+}
+
+async function groupStorage(db: Db, group: NamespaceRow): Promise<StorageFigures> {
+  const [size, settings] = await db.batch([groupPackagesSizeQuery(db, group), storageSettingsQuery(db, { namespaceId: group.id })]);
+  return { size: sizeOf(size), own: settings[0], inheritedImmutable: false };
+}
+
+/** Storage used (per stored blob, shared files once), the quota and how much of it is used, immutability, the next cleanup. */
+function StorageView({ storage }: { storage: StorageFigures }) {
+  const limit = storage.own?.packagesSizeLimit ?? null;
+  const immutable = storage.own?.immutableVersions ? "on" : storage.inheritedImmutable ? "on (set by a group above)" : "off";
+  return (
+    <section aria-labelledby="storage-heading">
+      <h2 id="storage-heading">Storage</h2>
+      <dl>
+        <dt>Packages use</dt>
+        <dd>
+          {formatBytes(storage.size)}
+          {limit !== null ? ` of ${formatBytes(limit)} (${limit === 0 ? 100 : Math.min(100, Math.round((storage.size / limit) * 100))}% of the quota)` : " (no quota)"}
+        </dd>
+        <dt>Immutable versions</dt>
+        <dd>{immutable}</dd>
+        {storage.nextCleanup !== undefined ? (
+          <>
+            <dt>Cleanup policy</dt>
+            <dd>{storage.nextCleanup ? `next run ${storage.nextCleanup.toISOString().replace("T", " ").slice(0, 16)} UTC` : "off"}</dd>
+          </>
+        ) : null}
+      </dl>
+    </section>
+  );
 }
 
 /** A disabled registry, told to viewers who may see the project; Maintainers get the way to turn it on. */
@@ -99,7 +160,8 @@ export async function groupPackagesPage(c: UiContext, groupPath: string) {
   const ui = c.get("ui");
   const { namespace: group, projectIds } = await loadGroupPage(ui, groupPath);
   const state = parseListState(new URL(c.req.url).searchParams, true);
-  const page = await listPackagePage(ui.registry.db, projectIds, state);
+  const owner = userOf(ui.actor)?.isAdmin === true || (ui.user !== null && roleOnNamespace(await ui.registry.roles(), group) >= ACCESS_LEVELS.owner);
+  const [page, storage] = await Promise.all([listPackagePage(ui.registry.db, projectIds, state), owner ? groupStorage(ui.registry.db, group) : null]);
   const action = urls.groupPackages(group.fullPath);
   return renderPage(c, {
     title: `Packages · ${group.fullPath}`,
@@ -108,6 +170,7 @@ export async function groupPackagesPage(c: UiContext, groupPath: string) {
       <>
         <h1>{group.name}: Package Registry</h1>
         <p class="muted">Packages of every project in this group and its subgroups that you can read.</p>
+        {storage ? <StorageView storage={storage} /> : null}
         <ListBody state={state} page={page} withProject={true} action={action} caption={`Packages of group ${group.fullPath}`} />
       </>
     ),
