@@ -33,6 +33,7 @@ const sha256 = (file) => createHash("sha256").update(readFileSync(file)).digest(
 const name = (i) => `bench-${String(i).padStart(2, "0")}`;
 let packyard = null;
 let peer = null;
+let bundleDir = null;
 
 /** bench-i depends on bench-(2i+1) and bench-(2i+2): a binary tree of N packages under bench-00, each ~16 KiB of payload. */
 function buildDebs(dir) {
@@ -165,6 +166,7 @@ function aptRun(target, built, { debug = false } = {}) {
 async function stop() {
   peer?.stop();
   await packyard?.stop();
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 }
 
 async function main() {
@@ -194,7 +196,8 @@ async function main() {
   log(`aptly's published directory behind static_server.py: update ${(plain.update / 1000).toFixed(2)} s, install --download-only ${(plain.install / 1000).toFixed(2)} s`);
   if (solo.total > 2 * plain.total) throw new Error(`aptly serve took ${(solo.total / 1000).toFixed(2)} s, over twice the ${(plain.total / 1000).toFixed(2)} s of its own files behind a plain static server: the peer is not serving as it should`);
 
-  packyard = await startPackyard({ bundleDir: await bundleOnce(), log });
+  bundleDir = await bundleOnce();
+  packyard = await startPackyard({ bundleDir, log });
   const { token, projectId } = await seedPublicProject(packyard, "debs");
   const basic = `Basic ${Buffer.from(`bencher:${token}`).toString("base64")}`;
   const repo = `${packyard.base}/api/v4/projects/${projectId}/packages/debian`;
@@ -234,14 +237,15 @@ async function main() {
   console.log(`\nDebian: Packyard as npm start runs it, and ${peer.version.split("\n")[0]} (aptly serve), 127.0.0.1; ${apt}; ${PACKAGES}-package tree; ${RUNS} runs per row, alternating; ${new Date().toISOString()}, load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
   console.log(`aptly alone before the comparison: update ${fmt(solo.update)} s, install --download-only ${fmt(solo.install)} s; its published directory behind bench/lib/static_server.py: ${fmt(plain.update)} s, ${fmt(plain.install)} s.`);
   console.log(`Upload of the ${PACKAGES} .debs to Packyard (PUT ?distribution=&component=, one after another): ${(uploadMs / 1000).toFixed(1)} s; X-Packyard-Cache of apt's requests (one untimed run each, Debug::Acquire::http): anonymous ${statuses.anonymous}, token ${statuses.token}.\n`);
-  console.log("| target | apt-get update, median s | install --download-only, median s | total, median s | total / aptly |");
-  console.log("|---|---|---|---|---|");
+  console.log("| target | apt-get update, median s (/ aptly) | install --download-only, median s (/ aptly) | total, median s (/ aptly) |");
+  console.log("|---|---|---|---|");
   const rows = [
     ["Packyard anonymous", "Packyard, anonymous (edge cache warm)"],
     ["Packyard token", "Packyard, token in auth.conf.d (no edge cache)"],
     ["aptly", "aptly serve (signed local repo)"],
   ];
-  for (const [label, title] of rows) console.log(`| ${title} | ${fmt(med(label, "update"))} | ${fmt(med(label, "install"))} | ${fmt(med(label, "total"))} | ${(med(label, "total") / peerTotal).toFixed(2)} |`);
+  const cell = (label, key) => `${fmt(med(label, key))} (${(med(label, key) / med("aptly", key)).toFixed(2)})`;
+  for (const [label, title] of rows) console.log(`| ${title} | ${cell(label, "update")} | ${cell(label, "install")} | ${cell(label, "total")} |`);
 }
 
 const timeout = setTimeout(async () => {
