@@ -15,6 +15,8 @@ export const QUIET_ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false",
 export async function bundleOnce() {
   const { bundle } = await import("../../scripts/serve.mjs");
   const dir = mkdtempSync(path.join(tmpdir(), "packyard-bench-bundle-"));
+  // Removed when the bench process ends, however it ends (servers using it are stopped before then).
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   bundle(dir);
   return dir;
 }
