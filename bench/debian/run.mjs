@@ -8,14 +8,13 @@
 // `trusted=yes`. The peer runs alone first; during the comparison its runs must stay within 2x of that, or the
 // machine's load changed. Runs alternate between the targets; every run starts from an empty apt state and cache and
 // must fetch all N packages with the bytes that were built.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { freePort } from "../lib/free-port.mjs";
 import { bundleOnce, seedPublicProject, startPackyard } from "../lib/packyard.mjs";
-import { startStaticServer } from "../lib/static-server.mjs";
+import { startServerProcess, startStaticServer } from "../lib/static-server.mjs";
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(name);
@@ -80,32 +79,7 @@ async function startAptly(debDir) {
   aptly("repo", "create", `-distribution=${CODENAME}`, "-component=main", "bench");
   aptly("repo", "add", "bench", debDir);
   aptly("publish", "repo", "-batch", `-gpg-key=${fingerprint}`, "-architectures=amd64", "bench");
-  const port = await freePort();
-  const child = spawn("aptly", [`-config=${config}`, "serve", `-listen=127.0.0.1:${port}`], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () => {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      /* gone */
-    }
-  };
-  for (const deadline = Date.now() + 30_000; ; ) {
-    if (child.exitCode !== null) throw new Error(`aptly serve exited: ${output}`);
-    try {
-      if ((await fetch(`${url}/dists/${CODENAME}/InRelease`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) {
-      stop();
-      throw new Error(`aptly serve did not start: ${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const { url, stop } = await startServerProcess("aptly serve", "aptly", (port) => [`-config=${config}`, "serve", `-listen=127.0.0.1:${port}`], { env, probePath: `/dists/${CODENAME}/InRelease` });
   const version = run("aptly", ["version"]).trim();
   return { url, keyFile, stop, version, publicDir: path.join(work, "aptly", "public") };
 }

@@ -31,19 +31,10 @@ export function projectStatisticsJson(packagesSize: number) {
   };
 }
 
-/** GitLab's group statistics (Namespace::RootStorageStatistics fields as GET /groups?statistics=true shows them). */
+/** GitLab's group statistics (Namespace::RootStorageStatistics fields as GET /groups?statistics=true shows them): the project's without commits and the container registry. */
 export function groupStatisticsJson(packagesSize: number) {
-  return {
-    storage_size: packagesSize,
-    repository_size: 0,
-    wiki_size: 0,
-    lfs_objects_size: 0,
-    job_artifacts_size: 0,
-    pipeline_artifacts_size: 0,
-    packages_size: packagesSize,
-    snippets_size: 0,
-    uploads_size: 0,
-  };
+  const { commit_count: _commits, container_registry_size: _containers, ...fields } = projectStatisticsJson(packagesSize);
+  return fields;
 }
 
 export const storageRoutes = new Hono<AppEnv>();
