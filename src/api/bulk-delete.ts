@@ -5,7 +5,8 @@
 // deletion-protected packages left with an error. Packyard serves that over REST: one coordinator commit per
 // package (every file of a package at once), so protection rules judge each package as they judge any delete.
 import { Hono } from "hono";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
+import { inIds } from "../db/client";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { commitTargetOf } from "../formats";
@@ -32,7 +33,7 @@ bulkDeleteRoutes.post("/projects/:id/packages/package_files/bulk_delete", async 
     .select({ fileId: packageFiles.id, pkg: packages })
     .from(packageFiles)
     .innerJoin(packages, eq(packages.id, packageFiles.packageId))
-    .where(and(inArray(packageFiles.id, ids), eq(packages.projectId, ctx.project.id)))
+    .where(and(inIds(packageFiles.id, ids), eq(packages.projectId, ctx.project.id)))
     .all();
   // GitLab: every file must be in the requested project, or nothing is deleted.
   if (rows.length !== ids.length) throw new AppError("not_found", "404 Not found - All files must be in the requested project");

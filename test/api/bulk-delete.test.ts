@@ -25,6 +25,18 @@ describe("bulk delete of package files", () => {
     expect((await checkInvariants({ afterGrace: false, emptyAllowed: new Set([b.packageId!]) })).violations).toEqual([]);
   });
 
+  it("deletes exactly 100 files in one call (the ids bind as one value: D1 binds at most 100)", async () => {
+    const project = await createProject((await createGroup()).id);
+    const files = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}.bin`, `file ${i}`]));
+    const pkg = await seedPackage(project.id, "generic", "many", "1", files);
+    const listed = await ok<{ id: number; file_name: string }[]>(call(`/api/v4/projects/${project.id}/packages/${pkg.packageId}/package_files?per_page=100&page=1`, { token: ADMIN_TOKEN }));
+    expect(listed).toHaveLength(100);
+    const answer = await ok(bulk(project.id, listed.map((f) => f.id)));
+    expect(answer.deleted).toHaveLength(100);
+    expect(answer.errors).toEqual([]);
+    expect(await filesOf(project.id, pkg.packageId!)).toHaveLength(1);
+  });
+
   it("refuses more than 100 files, files of another project, and callers below Maintainer", async () => {
     const group = await createGroup();
     const [project, other] = [await createProject(group.id), await createProject(group.id)];
