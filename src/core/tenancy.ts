@@ -69,6 +69,13 @@ export function underNamespaceRef(ref: string, kind: "group" | "user" | undefine
   return sql`substr(${namespaces.traversalIds} || '/', 1, length(${prefix})) = ${prefix}`;
 }
 
+/** The namespace ids of a traversal path (SQL yielding `1/4/7`), as a subquery for `IN`: one bound value however deep. */
+export const idsInTraversal = (traversalIds: SQL) => sql`(SELECT value FROM json_each('[' || replace(${traversalIds}, '/', ',') || ']'))`;
+
+/** The namespaces above a project (its own included), as a subquery for `IN`; `projectId` may itself be a subquery. */
+export const namespacesAboveProject = (projectId: number | SQL) =>
+  idsInTraversal(sql`(SELECT n.traversal_ids FROM projects pr JOIN namespaces n ON n.id = pr.namespace_id WHERE pr.id = ${projectId})`);
+
 export function projectsWhereQuery(db: Db, where: SQL) {
   return db.select({ project: projects, namespace: namespaces }).from(projects).innerJoin(namespaces, eq(namespaces.id, projects.namespaceId)).where(where);
 }

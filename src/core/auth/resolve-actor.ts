@@ -4,6 +4,7 @@
 // `lookupOf` (no D1: digest, candidate token kinds, admin check), `actorQueries` (the statements, keyed
 // by the token digest) and `actorFromRows` (the rules). `resolveActor` runs the three on their own.
 import { and, eq, sql, type SQL } from "drizzle-orm";
+import { namespacesAboveProject } from "../tenancy";
 import type { Db } from "../../db/client";
 import { deployTokens, jobTokens, jobTokenScopeLinks, personalAccessTokens, users } from "../../db/schema";
 import { AppError } from "../errors";
@@ -74,7 +75,7 @@ export function actorQueries(db: Db, lookup: ActorLookup) {
 /** Projects whose allowlist admits the job token's project, directly or through a group above it (bounded). */
 function allowlistQuery(db: Db, digest: string) {
   const tokenProject = sql`(SELECT project_id FROM job_tokens WHERE token_digest = ${digest})`;
-  const ancestors = sql`(SELECT value FROM json_each('[' || replace((SELECT n.traversal_ids FROM job_tokens jt JOIN projects p ON p.id = jt.project_id JOIN namespaces n ON n.id = p.namespace_id WHERE jt.token_digest = ${digest}), '/', ',') || ']'))`;
+  const ancestors = namespacesAboveProject(tokenProject);
   return db
     .select({ projectId: jobTokenScopeLinks.sourceProjectId })
     .from(jobTokenScopeLinks)

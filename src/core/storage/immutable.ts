@@ -7,13 +7,14 @@
 // Not covered: versionless rows (Maven's artifact-level metadata) and Maven's maven-metadata.xml files, which the
 // registry rewrites on every deploy. Read inside the coordinator's commit, so no race can slip a replacement in.
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { namespacesAboveProject } from "../tenancy";
 import type { Db } from "../../db/client";
 import { packageFiles, packageFileTombstones, packages, storageSettings } from "../../db/schema";
 import { AppError } from "../errors";
 
 /** One statement: whether the project, or a group above it, has immutable versions on. */
 export function immutableQuery(db: Db, projectId: number) {
-  const ancestors = sql`(SELECT value FROM json_each('[' || replace((SELECT n.traversal_ids FROM projects pr JOIN namespaces n ON n.id = pr.namespace_id WHERE pr.id = ${projectId}), '/', ',') || ']'))`;
+  const ancestors = namespacesAboveProject(projectId);
   return db
     .select({ id: storageSettings.id })
     .from(storageSettings)

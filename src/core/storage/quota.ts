@@ -8,6 +8,7 @@
 // D1 runs a batch as one transaction, one at a time over the database: of two publishes at the edge (in any two
 // coordinators), the second's guard sees the first's files and refuses, so both cannot pass.
 import { and, eq, sql } from "drizzle-orm";
+import { namespacesAboveProject } from "../tenancy";
 import type { Db } from "../../db/client";
 import { projects, storageQuotaGuard, storageSettings } from "../../db/schema";
 import { groupSizeSql, projectSizeSql } from "./statistics";
@@ -19,7 +20,7 @@ export const QUOTA_CONSTRAINT = "storage_quota_exceeded";
 
 /** The batch's last statement for a publish that adds files to `projectId`. */
 export function quotaGuardStatement(db: Db, projectId: number) {
-  const ancestors = sql`(SELECT value FROM json_each('[' || replace((SELECT n.traversal_ids FROM projects pr JOIN namespaces n ON n.id = pr.namespace_id WHERE pr.id = ${projectId}), '/', ',') || ']'))`;
+  const ancestors = namespacesAboveProject(projectId);
   const exceeded = sql`EXISTS (
     SELECT 1 FROM storage_settings s WHERE s.project_id = ${projectId} AND s.packages_size_limit IS NOT NULL AND ${projectSizeSql(projectId)} > s.packages_size_limit
     UNION ALL
@@ -56,7 +57,7 @@ export async function saveStorageSettings(db: Db, owner: StorageOwner, changes: 
 
 /** Rows of the settings that bear on a project: its own and its groups' (every ancestor), for the storage view. */
 export function settingsAboveQuery(db: Db, projectId: number) {
-  const ancestors = sql`(SELECT value FROM json_each('[' || replace((SELECT n.traversal_ids FROM projects pr JOIN namespaces n ON n.id = pr.namespace_id WHERE pr.id = ${projectId}), '/', ',') || ']'))`;
+  const ancestors = namespacesAboveProject(projectId);
   return db.select().from(storageSettings).where(sql`${storageSettings.projectId} = ${projectId} OR ${storageSettings.namespaceId} IN ${ancestors}`);
 }
 
