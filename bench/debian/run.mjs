@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { bundleOnce, seedPublicProject, startPackyard } from "../lib/packyard.mjs";
+import { runBench } from "../lib/run-bench.mjs";
 import { startServerProcess, startStaticServer } from "../lib/static-server.mjs";
 
 const arg = (name, fallback) => {
@@ -222,19 +223,10 @@ async function main() {
   for (const [label, title] of rows) console.log(`| ${title} | ${cell(label, "update")} | ${cell(label, "install")} | ${cell(label, "total")} |`);
 }
 
-const timeout = setTimeout(async () => {
-  console.error("bench timed out after 20 minutes");
-  await stop();
-  rmSync(work, { recursive: true, force: true });
-  process.exit(1);
-}, 20 * 60_000);
-main()
-  .catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    clearTimeout(timeout);
+runBench(main, {
+  minutes: 20,
+  cleanup: async () => {
     await stop();
     rmSync(work, { recursive: true, force: true });
-  });
+  },
+});

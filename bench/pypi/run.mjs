@@ -10,6 +10,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { bundleOnce, startPackyard } from "../lib/packyard.mjs";
+import { runBench } from "../lib/run-bench.mjs";
 import { startStaticServer } from "../lib/static-server.mjs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -229,18 +230,10 @@ async function main() {
   }
 }
 
-const timeout = setTimeout(() => {
-  console.error("bench timed out after 30 minutes");
-  stop();
-  process.exit(1);
-}, 30 * 60_000);
-main()
-  .catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    clearTimeout(timeout);
+runBench(main, {
+  minutes: 30,
+  cleanup: async () => {
     await stop();
     rmSync(work, { recursive: true, force: true });
-  });
+  },
+});
