@@ -5,12 +5,11 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { namespaces, type NamespacePackageSettings } from "../db/schema";
-import { ACCESS_LEVELS, type Actor } from "../core/auth/actor";
-import type { Db } from "../db/client";
+import { ACCESS_LEVELS } from "../core/auth/actor";
 import { callerRoleOf, createGroup, removeGroup, updateGroup } from "../core/accounts";
 import { abortUploads, ACCEPTED } from "./removal";
 import { AppError } from "../core/errors";
-import { authorizeGroupRead, canReadGroup, getNamespaceByRef, groupsAboveMemberProjects, listProjectsInGroup, mayReadGroup, roleOn, roleOnNamespace, subjectOf, type NamespaceRow } from "../core/tenancy";
+import { authorizeGroupRead, canReadGroup, getNamespaceByRef, groupReadTest, listProjectsInGroup, roleOn, roleOnNamespace, subjectOf } from "../core/tenancy";
 import { decide } from "../core/auth/policy";
 import { booleanish, parseBody, pathSchema, visibilitySchema } from "./validate";
 import { originOf, requireUser } from "./current-actor";
@@ -73,18 +72,12 @@ groupRoutes.post("/groups", async (c) => {
   return c.json(groupJson(originOf(c), group), 201);
 });
 
-/** A test of which groups the actor may see, with GitLab's `has_projects` rule read in one query for the whole list. */
-async function readableGroupsOf(db: Db, actor: Actor, roles: Map<string, number>): Promise<(group: NamespaceRow) => boolean> {
-  const aboveMemberProjects = await groupsAboveMemberProjects(db, actor, roles);
-  return (group) => mayReadGroup(actor, group, roles) || aboveMemberProjects.has(group.id);
-}
-
 groupRoutes.get("/groups", async (c) => {
   const { db, actor, roles } = c.var.registry;
   const page = readPage(c);
   const search = c.req.query("search")?.toLowerCase();
   const all = await db.select().from(namespaces).where(eq(namespaces.kind, "group")).orderBy(namespaces.fullPath).all();
-  const readable = await readableGroupsOf(db, actor, await roles());
+  const readable = await groupReadTest(db, actor, await roles(), all);
   const visible = all.filter((g) => (!search || g.fullPath.toLowerCase().includes(search) || g.name.toLowerCase().includes(search)) && readable(g));
   setPaginationHeaders(c, page, visible.length);
   const shown = visible.slice(page.offset, page.offset + page.perPage);
@@ -152,7 +145,7 @@ groupRoutes.get("/groups/:id/subgroups", async (c) => {
   const { db, actor, roles } = c.var.registry;
   const group = await authorizeGroupRead(db, actor, c.req.param("id"), roles);
   const rows = await db.select().from(namespaces).where(and(eq(namespaces.kind, "group"), eq(namespaces.parentId, group.id))).all();
-  const readable = await readableGroupsOf(db, actor, await roles());
+  const readable = await groupReadTest(db, actor, await roles(), rows);
   return c.json(paginateList(c, rows.filter(readable).map((g) => groupJson(originOf(c), g))));
 });
 

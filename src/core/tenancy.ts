@@ -223,8 +223,18 @@ export function keepReadable(actor: Actor, rows: { project: ProjectRow; namespac
  * tokens, and members of any project in it or its subgroups: GitLab's GroupPolicy `has_projects` → read_group).
  */
 export async function canReadGroup(db: Db, actor: Actor, group: NamespaceRow, roles: RolesLoader = () => loadRoles(db, actor)): Promise<boolean> {
-  const map = await roles();
-  return mayReadGroup(actor, group, map) || (group.kind === "group" && (await groupsAboveMemberProjects(db, actor, map)).has(group.id));
+  return (await groupReadTest(db, actor, await roles(), [group]))(group);
+}
+
+/**
+ * A test of which of `groups` the actor may see. GitLab's `has_projects` rule is read in one query for the whole
+ * list, and only when one of the groups is not already readable by visibility or membership.
+ */
+export async function groupReadTest(db: Db, actor: Actor, roles: Map<string, number>, groups: NamespaceRow[]): Promise<(group: NamespaceRow) => boolean> {
+  const direct = (group: NamespaceRow) => mayReadGroup(actor, group, roles);
+  if (groups.every(direct)) return direct;
+  const aboveMemberProjects = await groupsAboveMemberProjects(db, actor, roles);
+  return (group) => direct(group) || (group.kind === "group" && aboveMemberProjects.has(group.id));
 }
 
 /**
@@ -232,7 +242,7 @@ export async function canReadGroup(db: Db, actor: Actor, group: NamespaceRow, ro
  * project somewhere below it): the groups `has_projects` opens. One query whatever the number of groups asked
  * about, so list endpoints call it once; none for anonymous callers, deploy tokens or users without memberships.
  */
-export async function groupsAboveMemberProjects(db: Db, actor: Actor, roles: Map<string, number>): Promise<Set<number>> {
+async function groupsAboveMemberProjects(db: Db, actor: Actor, roles: Map<string, number>): Promise<Set<number>> {
   if (actor.kind === "anonymous" || actor.kind === "deploy_token" || roles.size === 0) return new Set();
   const projectIds = [...roles.keys()].filter((k) => k.startsWith("Project:")).map((k) => Number(k.slice("Project:".length)));
   const namespaceIds = [...roles.keys()].filter((k) => k.startsWith("Namespace:")).map((k) => k.slice("Namespace:".length));
