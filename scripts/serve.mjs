@@ -95,6 +95,15 @@ export async function serve(options = {}) {
   let https = {};
   if (options.https === true) https = { https: true };
   else if (options.https) https = { https: true, httpsKey: readFileSync(options.https.keyPath, "utf8"), httpsCert: readFileSync(options.https.certPath, "utf8") };
+  const host = options.host ?? "127.0.0.1";
+  const port = options.port ?? 8787;
+  const logRequests = options.logRequests ?? false;
+  // Clients reach the Worker through a socket of workerd's own (Miniflare's unsafeDirectSockets) rather than
+  // through Miniflare's entry Worker, which serves every request through a second Worker and costs about
+  // 0.4 ms each: a bare Worker answers ~1,900 requests/s behind the entry Worker and ~7,000/s directly
+  // (docs/benchmarks.md). The entry Worker stays for HTTPS and the request log, which only it provides; it
+  // then listens on the given port, otherwise on a free loopback port nobody is told about.
+  const direct = !options.https && !logRequests;
 
   const mf = new Miniflare(
     convertV4MiniflareOptions({
@@ -104,19 +113,22 @@ export async function serve(options = {}) {
       modulesRoot: bundleDir,
       modules,
       bindings: { ...worker.bindings, ...options.vars, ...options.bindings },
-      host: options.host ?? "127.0.0.1",
-      port: options.port ?? 8787,
+      ...(direct ? { host: "127.0.0.1", port: 0, unsafeDirectSockets: [{ host, port }] } : { host, port }),
       ...https,
       cf: false,
-      logRequests: options.logRequests ?? false,
-      log: new Log(options.logRequests ? LogLevel.INFO : LogLevel.WARN),
+      logRequests,
+      log: new Log(logRequests ? LogLevel.INFO : LogLevel.WARN),
       telemetry: { enabled: false },
+      // Profiling: PACKYARD_INSPECTOR_PORT=9229 opens workerd's inspector (Chrome DevTools protocol; the Worker is
+      // the target "core:user:packyard"), which is how docs/benchmarks.md's per-request costs were found.
+      ...(process.env.PACKYARD_INSPECTOR_PORT ? { inspectorPort: Number(process.env.PACKYARD_INSPECTOR_PORT) } : {}),
       resourcePersistencePath: path.join(persistTo, "v3"),
     }),
   );
   let url;
   try {
-    url = (await mf.ready).href.replace(/\/$/, "");
+    const ready = await mf.ready;
+    url = (direct ? await mf.unsafeGetDirectURL(readWorkerName(config)) : ready).href.replace(/\/$/, "");
   } catch (error) {
     await mf.dispose().catch(() => {});
     throw error;

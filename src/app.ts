@@ -32,7 +32,8 @@ import { graphqlRoutes } from "./api/graphql";
 import { FORMATS } from "./formats";
 import type { FormatModule } from "./formats/format";
 import { uiRoutes } from "./ui";
-import { inertResponses, makeInert } from "./http/inert";
+import { makeInert } from "./http/inert";
+import { setResponseHeaders } from "./http/response-headers";
 import { noteDownloadOf } from "./http/downloads";
 
 const API_PREFIX = "/api/v4";
@@ -50,12 +51,11 @@ export function createApp() {
     c.set("requestId", requestId);
     await next();
     noteDownloadOf(c);
-    c.header("X-Request-Id", requestId);
+    setResponseHeaders(c, { "X-Request-Id": requestId });
   });
 
-  // Format routes outside /api/v4 are as inert as those inside; so is every /api/v4 error thrown before the
-  // /api/v4 sub-app runs (a path trick, a bad credential), which the sub-app's own middleware never sees, and
-  // /api/graphql, refusals of its credentials included.
+  // Every /api/v4 response is inert, errors thrown before the /api/v4 sub-app runs included (a path trick, a
+  // bad credential); so are format routes outside /api/v4 and /api/graphql, refusals of its credentials included.
   app.use(async (c, next) => {
     await next();
     if (isApiPath(c.req.path) || formatOf(c) || c.req.path === GRAPHQL_PATH) makeInert(c);
@@ -91,7 +91,6 @@ export function createApp() {
   });
 
   const api = new Hono<AppEnv>();
-  api.use(inertResponses);
   for (const routes of [userRoutes, groupRoutes, projectRoutes, memberRoutes, deployTokenRoutes, jobTokenRoutes, trustedPublisherRoutes, ciOidcRoutes, jobTokenScopeRoutes, accessTokenRoutes, protectionRuleRoutes, cleanupPolicyRoutes, storageRoutes, bulkDeleteRoutes, versionRoutes, packageApiRoutes, applicationSettingsRoutes, forwardingRoutes]) {
     api.route("/", routes);
   }

@@ -13,9 +13,13 @@
 import { and, eq, isNull, lte, or } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { packages } from "../db/schema";
+import { IsolateMemo } from "./isolate-memo";
 
 export const LAST_DOWNLOADED_RESOLUTION_MS = 60 * 60 * 1000;
 const MARKER_ORIGIN = "https://last-downloaded.packyard.invalid";
+/** How long an isolate remembers a package's marker (well inside the marker's hour). */
+const NOTED_MEMO_MS = 5 * 60 * 1000;
+const noted = new IsolateMemo<true>(10_000);
 
 /** Record a download of `packageId` off the response path; never throws, never delays the response. */
 export function noteDownload(env: { DB: D1Database }, packageId: number, waitUntil: (work: Promise<unknown>) => void, now = Date.now()): void {
@@ -25,7 +29,13 @@ export function noteDownload(env: { DB: D1Database }, packageId: number, waitUnt
 /** The work `noteDownload` defers; true when it wrote the package's row. */
 export async function recordDownload(d1: D1Database, packageId: number, now = Date.now(), cache: Cache = caches.default): Promise<boolean> {
   const marker = new Request(`${MARKER_ORIGIN}/${packageId}`);
-  if (await cache.match(marker)) return false;
+  // This isolate already saw the marker, or wrote it: no Cache API read for every download of a hot package.
+  if (cache === caches.default && noted.get(marker.url, now)) return false;
+  if (await cache.match(marker)) {
+    if (cache === caches.default) noted.set(marker.url, true, now + NOTED_MEMO_MS, 0, now);
+    return false;
+  }
+  if (cache === caches.default) noted.set(marker.url, true, now + NOTED_MEMO_MS, 0, now);
   await cache.put(marker, new Response("1", { headers: { "Cache-Control": `max-age=${LAST_DOWNLOADED_RESOLUTION_MS / 1000}` } }));
   const stale = new Date(now - LAST_DOWNLOADED_RESOLUTION_MS);
   const written = await createDb(d1)

@@ -10,12 +10,16 @@ import { ANONYMOUS } from "../core/auth/actor";
 import { carriesCredentials } from "../core/auth/credentials";
 import { decide, type ProjectSubject } from "../core/auth/policy";
 import { sha256Hex } from "../core/auth/secrets";
+import { IsolateMemo } from "../core/isolate-memo";
 
 export const CACHE_STATUS_HEADER = "X-Packyard-Cache";
 const CACHE_HOST = "https://edge-cache.packyard.invalid";
 const CLIENT_CACHE_CONTROL = "X-Packyard-Client-Cache-Control";
 const STORED_TTL_SECONDS = 7 * 24 * 3600;
 const MAX_CACHED_BYTES = 64 * 1024 * 1024;
+/** What an isolate keeps of stored responses (Workers give an isolate 128 MB), and the largest one it keeps. */
+const MEMO_BYTES = 16 * 1024 * 1024;
+const MEMO_ENTRY_BYTES = 1024 * 1024;
 
 export interface CacheScope {
   /** True only when every project behind the response lets anonymous users pull. */
@@ -44,14 +48,32 @@ export async function edgeCacheKey(request: Request, revisions: string[], varian
 /** Whether a request may be answered from, and stored in, the shared cache (a GET with no credential). */
 export const edgeCacheable = (request: Request) => request.method === "GET" && !carriesCredentials(request.headers, new URL(request.url));
 
+/**
+ * Small stored responses this isolate has served, by key. A key names the revisions its response was built
+ * from, so a remembered copy is exactly what the Cache API holds under it, for as long as it holds it.
+ */
+const remembered = new IsolateMemo<{ status: number; headers: [string, string][]; body: ArrayBuffer }>(2_000, MEMO_BYTES);
+
 /** A stored response for these revisions, marked HIT, or null. */
 export async function edgeCacheHit(request: Request, revisions: string[], variant?: string): Promise<Response | null> {
-  const hit = await caches.default.match(await edgeCacheKey(request, revisions, variant));
+  const key = await edgeCacheKey(request, revisions, variant);
+  const copy = remembered.get(key.url);
+  if (copy) return hitResponse(copy.body, copy.status, new Headers(copy.headers));
+  const hit = await caches.default.match(key);
   if (!hit) return null;
   const headers = new Headers(hit.headers);
+  const length = Number(headers.get("content-length") ?? Number.NaN);
+  if (!hit.body || !(length <= MEMO_ENTRY_BYTES)) return hitResponse(hit.body, hit.status, headers);
+  const body = await hit.arrayBuffer();
+  remembered.set(key.url, { status: hit.status, headers: [...headers], body }, Date.now() + STORED_TTL_SECONDS * 1000, body.byteLength);
+  return hitResponse(body, hit.status, headers);
+}
+
+function hitResponse(body: ArrayBuffer | ReadableStream | null, status: number, headers: Headers): Response {
   restoreClientCacheControl(headers);
   headers.set(CACHE_STATUS_HEADER, "HIT");
-  return new Response(hit.body, { status: hit.status, headers });
+  // A Response copies an ArrayBuffer it is given, so the remembered bytes stay whole for the next hit.
+  return new Response(body, { status, headers });
 }
 
 export async function withEdgeCache(c: Context<AppEnv>, scope: CacheScope, build: () => Promise<Response>): Promise<Response> {

@@ -8,7 +8,7 @@ import { putBlob } from "../../src/core/blobs";
 import { removeUnreferencedBlobs } from "../../src/core/cleanup";
 import { commitPackage } from "../../src/core/publish/client";
 import { createDb } from "../../src/db/client";
-import { blobs } from "../../src/db/schema";
+import { blobs, packageFiles } from "../../src/db/schema";
 import { createGroup, createProject } from "../support/api";
 import { seedPackage } from "../support/packages";
 
@@ -27,7 +27,7 @@ describe("scheduled cleanup", () => {
   it("keeps blobs that package files reference and frees them once the package is deleted", async () => {
     const project = await createProject((await createGroup()).id);
     const pkg = await seedPackage(project.id, "generic", "kept", "1.0.0");
-    const file = await createDb(env.DB).query.packageFiles.findFirst({ where: (f, { eq }) => eq(f.packageId, pkg.packageId!) });
+    const [file] = await createDb(env.DB).select().from(packageFiles).where(eq(packageFiles.packageId, pkg.packageId!)).limit(1);
     await removeUnreferencedBlobs(env, Date.now() + GRACE_MS + 1000);
     expect(await exists(file!.blobId)).toBe(true);
     await commitPackage(env, { projectId: project.id, packageType: "generic", name: "kept", normalizedName: "kept", ops: [{ kind: "remove_package", packageId: pkg.packageId! }], author: NO_AUTHOR });

@@ -5,6 +5,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { fetchCounted } from "../support/counting-d1";
+import { accessRecordUrl } from "../../src/core/registry";
+import { ACCESS_MEMO_MS } from "../../src/core/registry/edge-access";
 import { ADMIN_TOKEN, addMember, call, createGroup, createProject, createUser, ok, unique } from "../support/api";
 import { escaped, INSTALL_ACCEPT, projectPrefix, groupPrefix, publish, publishBody } from "../formats/npm/support";
 
@@ -104,6 +106,37 @@ describe("D1 round trips", () => {
     expect([within.status, within.response.headers.get("x-packyard-cache")]).toEqual([200, "HIT"]);
     await new Promise((r) => setTimeout(r, 1_100));
     expect((await fetchCounted(file(elsewhere), { vars })).status).toBe(401);
+  });
+
+  it("hits this isolate remembers are whole every time, and touch neither D1 nor the Cache API", async () => {
+    const { project, name } = await npmProject("public");
+    const path = `${projectPrefix(project.id)}/${name}/-/${name}-1.0.0.tgz`;
+    const miss = await fetchCounted(path);
+    const hits = [];
+    for (let i = 0; i < 3; i++) hits.push(await fetchCounted(path));
+    // The access record and the response are both remembered now: even with the Cache API emptied, a hit.
+    const recordUrl = accessRecordUrl({ kind: "project", ref: String(project.id) })!;
+    expect(await caches.default.delete(recordUrl)).toBe(true);
+    hits.push(await fetchCounted(path));
+    for (const hit of hits) {
+      expect([hit.status, hit.response.headers.get("x-packyard-cache"), hit.roundTrips.total]).toEqual([200, "HIT", 0]);
+      expect(hit.body).toBe(miss.body);
+      expect(hit.response.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+  });
+
+  it("another isolate of this data centre sees a change within ACCESS_MEMO_MS", async () => {
+    const { project, name } = await npmProject("public");
+    const path = `${projectPrefix(project.id)}/${name}/-/${name}-1.0.0.tgz`;
+    await fetchCounted(path);
+    expect((await fetchCounted(path)).response.headers.get("x-packyard-cache")).toBe("HIT");
+    // What a change handled by another isolate here does: D1 changes, and the data centre's record goes.
+    await env.DB.prepare("UPDATE projects SET visibility = 'private', packages_revision = packages_revision + 1 WHERE id = ?").bind(project.id).run();
+    await caches.default.delete(accessRecordUrl({ kind: "project", ref: String(project.id) })!);
+    // This isolate still remembers the record, for at most ACCESS_MEMO_MS.
+    expect((await fetchCounted(path)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, ACCESS_MEMO_MS + 100));
+    expect((await fetchCounted(path)).status).toBe(401);
   });
 
   it("a publish costs at most two round trips besides the coordinator's batch", async () => {

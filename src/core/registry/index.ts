@@ -6,4 +6,4 @@ export type { GroupRecordRow, GroupRecords } from "../group-records";
 export type { FileAndPackage, FileWithPackage, PackageName, PackageWithFiles, PackageFileRow, PackageStatus, TagRow } from "../packages";
 export { DOWNLOADABLE_STATUSES, INSTALLABLE_STATUSES } from "../packages";
 export { newestFile, newestPerVersion } from "../packages";
-export { accessTtl, purgeAccessRecords, readAccessRecord, writeAccessRecord } from "./edge-access";
+export { accessRecordUrl, accessTtl, purgeAccessRecords, readAccessRecord, writeAccessRecord } from "./edge-access";
