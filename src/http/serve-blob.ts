@@ -1,7 +1,17 @@
 // Streams a stored file from R2 to the client with ETag, Content-Length, Range (206/416) and HEAD.
 import { blobKey } from "../core/blobs";
 import { AppError } from "../core/errors";
+import { IsolateMemo } from "../core/isolate-memo";
 import { DOWNLOADED_PACKAGE_HEADER } from "./downloads";
+
+/**
+ * Small stored files this isolate has served, by blob id. A blob's bytes never change (a new upload is a new
+ * blob), and the caller has already found the file's row and authorised the read in D1, so a remembered copy
+ * only saves the trip to R2; it never serves anything D1 did not just allow.
+ */
+const smallBlobs = new IsolateMemo<ArrayBuffer>(4_000, 16 * 1024 * 1024);
+const MEMO_ENTRY_BYTES = 1024 * 1024;
+const MEMO_MS = 10 * 60 * 1000;
 
 export interface ServableFile {
   blobId: string;
@@ -50,8 +60,21 @@ export async function serveBlob(bucket: R2Bucket, request: Request, file: Servab
     headers.set("Content-Length", String(file.size));
     return new Response(null, { status: 200, headers });
   }
+  if (!range && file.size <= MEMO_ENTRY_BYTES) {
+    const remembered = smallBlobs.get(file.blobId);
+    if (remembered) {
+      headers.set("Content-Length", String(file.size));
+      return new Response(remembered, { status: 200, headers });
+    }
+  }
   const object = await bucket.get(blobKey(file.blobId), range ? { range: { offset: range.start, length: range.end - range.start + 1 } } : {});
   if (!object) throw new AppError("not_found", "404 File Not Found");
+  if (!range && file.size <= MEMO_ENTRY_BYTES) {
+    const bytes = await object.arrayBuffer();
+    smallBlobs.set(file.blobId, bytes, Date.now() + MEMO_MS, bytes.byteLength);
+    headers.set("Content-Length", String(bytes.byteLength));
+    return new Response(bytes, { status: 200, headers });
+  }
   if (range) {
     headers.set("Content-Range", `bytes ${range.start}-${range.end}/${file.size}`);
     headers.set("Content-Length", String(range.end - range.start + 1));

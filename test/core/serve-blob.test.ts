@@ -1,7 +1,7 @@
 // Streaming reads: ETag, Content-Length, Range (206/416), HEAD and If-None-Match (304).
 import { env } from "cloudflare:workers";
 import { describe, expect, it, beforeAll } from "vitest";
-import { putBlob, type StoredBlob } from "../../src/core/blobs";
+import { blobKey, putBlob, type StoredBlob } from "../../src/core/blobs";
 import { serveBlob } from "../../src/http/serve-blob";
 
 let blob: StoredBlob;
@@ -44,5 +44,20 @@ describe("serving a stored file", () => {
     expect(await head.text()).toBe("");
     const notModified = await get({ "if-none-match": `"${blob.sha256}"` });
     expect(notModified.status).toBe(304);
+  });
+
+  it("serves a small file again from this isolate's memory, whole every time, without R2", async () => {
+    const small = await putBlob(env, new Response("remember me").body, { contentLength: 11, maxBytes: 100 });
+    const served = { blobId: small.id, fileName: "r.txt", size: small.size, sha256: small.sha256 };
+    const request = () => serveBlob(env.BLOBS, new Request("http://x/r"), served);
+    expect(await (await request()).text()).toBe("remember me");
+    // Gone from R2 (it never is while a row names it): only the remembered copy can answer now.
+    await env.BLOBS.delete(blobKey(small.id));
+    for (let i = 0; i < 3; i++) {
+      const again = await request();
+      expect([again.status, again.headers.get("content-length"), await again.text()]).toEqual([200, "11", "remember me"]);
+    }
+    // A range still reads R2 (none of it is kept), so here it finds nothing.
+    await expect(serveBlob(env.BLOBS, new Request("http://x/r", { headers: { range: "bytes=0-3" } }), served)).rejects.toThrow(/404/);
   });
 });
