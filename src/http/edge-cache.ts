@@ -36,13 +36,23 @@ export interface CacheScope {
 /** The request headers every key carries: content negotiation (npm, PyPI), byte ranges, NuGet's symbol checksum. */
 const KEY_HEADERS = ["accept", "range", "symbolchecksum"];
 
-/** The Cache API key of an anonymous GET for these revisions. */
-export async function edgeCacheKey(request: Request, revisions: string[], variant = ""): Promise<Request> {
+/** What a key is made of: everything the response depends on, as one string (the isolate memo's key). */
+function keyParts(request: Request, revisions: string[], variant: string) {
   const url = new URL(request.url);
   const headers = KEY_HEADERS.map((h) => `${h}=${request.headers.get(h) ?? ""}`).join("&");
   // Scheme and host are part of the key: documents embed absolute URLs built from the request.
-  const revision = await sha256Hex(`${url.protocol}//${url.host}|${revisions.join(",")}|${headers}|${variant}`);
-  return new Request(`${CACHE_HOST}/${revision}${url.pathname}?${url.searchParams.toString()}`);
+  const prefix = `${url.protocol}//${url.host}|${revisions.join(",")}|${headers}|${variant}`;
+  const path = `${url.pathname}?${url.searchParams.toString()}`;
+  return { memoKey: `${prefix}|${path}`, prefix, path };
+}
+
+async function cacheKeyOf(parts: { prefix: string; path: string }): Promise<Request> {
+  return new Request(`${CACHE_HOST}/${await sha256Hex(parts.prefix)}${parts.path}`);
+}
+
+/** The Cache API key of an anonymous GET for these revisions. */
+export function edgeCacheKey(request: Request, revisions: string[], variant = ""): Promise<Request> {
+  return cacheKeyOf(keyParts(request, revisions, variant));
 }
 
 /** Whether a request may be answered from, and stored in, the shared cache (a GET with no credential). */
@@ -55,17 +65,17 @@ export const edgeCacheable = (request: Request) => request.method === "GET" && !
 const remembered = new IsolateMemo<{ status: number; headers: [string, string][]; body: ArrayBuffer }>(2_000, MEMO_BYTES);
 
 /** A stored response for these revisions, marked HIT, or null. */
-export async function edgeCacheHit(request: Request, revisions: string[], variant?: string): Promise<Response | null> {
-  const key = await edgeCacheKey(request, revisions, variant);
-  const copy = remembered.get(key.url);
+export async function edgeCacheHit(request: Request, revisions: string[], variant = ""): Promise<Response | null> {
+  const parts = keyParts(request, revisions, variant);
+  const copy = remembered.get(parts.memoKey);
   if (copy) return hitResponse(copy.body, copy.status, new Headers(copy.headers));
-  const hit = await caches.default.match(key);
+  const hit = await caches.default.match(await cacheKeyOf(parts));
   if (!hit) return null;
   const headers = new Headers(hit.headers);
   const length = Number(headers.get("content-length") ?? Number.NaN);
   if (!hit.body || !(length <= MEMO_ENTRY_BYTES)) return hitResponse(hit.body, hit.status, headers);
   const body = await hit.arrayBuffer();
-  remembered.set(key.url, { status: hit.status, headers: [...headers], body }, Date.now() + STORED_TTL_SECONDS * 1000, body.byteLength);
+  remembered.set(parts.memoKey, { status: hit.status, headers: [...headers], body }, Date.now() + STORED_TTL_SECONDS * 1000, body.byteLength + parts.memoKey.length);
   return hitResponse(body, hit.status, headers);
 }
 
