@@ -3,9 +3,8 @@
 // cache, every packument and tarball fetched) and once from a warm cache with `--offline` (no request at all:
 // resolving, extracting, linking and writing the lockfile only). The offline time is the floor no registry can
 // go below on this machine; `node bench/npm/floor.mjs [--runs N]` prints both.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { createNpmTree, PACKAGES } from "../lib/npm-tree.mjs";
 import { startVerdaccio } from "./servers.mjs";
