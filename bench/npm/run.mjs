@@ -4,7 +4,8 @@
 // path is far off its anonymous one, as a misconfigured peer would be). Then starts Packyard as `npm start` runs
 // it, publishes the same generated tree of 50 packages to both with the real npm client, and measures in the
 // same run: cold `npm install` of the whole tree with and without a token (median, fresh npm cache each,
-// alternating between the servers), packument requests per second (anonymous and authenticated), publish
+// alternating between the servers), packument requests per second (anonymous and authenticated; one-second
+// slices alternating between the servers, so both see the same machine), publish
 // latency, 20 concurrent publishes to one package and a 200 MB publish. Verdaccio's installs during the
 // comparison must stay within 2x of its solo run, or the machine's load changed and the bench says so.
 // Prints a table with ratios and records it in docs/benchmarks.md (## npm).
@@ -73,13 +74,10 @@ async function checkPeerAlone(server) {
   return solo;
 }
 
-/** GETs per second of a URL with CONCURRENCY parallel clients for LOAD_SECONDS (every answer must have `status`). */
-async function requestRate(server, url, headers, status = 200) {
-  const first = await fetch(url, { headers });
-  if (first.status !== status) throw new Error(`${server.name} ${url}: ${first.status}`);
-  await first.arrayBuffer();
+/** GETs of a URL answered in `seconds` with CONCURRENCY parallel clients (every answer must have `status`). */
+async function requestCount(server, url, headers, status, seconds) {
   let count = 0;
-  const end = performance.now() + LOAD_SECONDS * 1000;
+  const end = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < end) {
@@ -90,19 +88,41 @@ async function requestRate(server, url, headers, status = 200) {
       }
     }),
   );
-  return count / LOAD_SECONDS;
+  return count;
 }
 
-/** Packument GETs per second, as npm install asks for them. */
-function packumentRate(server, authenticated) {
+/**
+ * GETs per second of each server's request, measured in one-second slices that alternate between the servers
+ * for LOAD_SECONDS each, so a change in the machine's load falls on both alike.
+ * `requestOf(server)` is `{ url, headers, status }`.
+ */
+async function alternatingRates(servers, requestOf) {
+  const counts = servers.map(() => 0);
+  for (const server of servers) {
+    const { url, headers, status = 200 } = requestOf(server);
+    const first = await fetch(url, { headers });
+    await first.arrayBuffer();
+    if (first.status !== status) throw new Error(`${server.name} ${url}: ${first.status}`);
+  }
+  for (let slice = 0; slice < LOAD_SECONDS; slice++) {
+    for (const [i, server] of servers.entries()) {
+      const { url, headers, status = 200 } = requestOf(server);
+      counts[i] += await requestCount(server, url, headers, status, 1);
+    }
+  }
+  return counts.map((n) => n / LOAD_SECONDS);
+}
+
+/** Packument GETs, as npm install asks for them. */
+function packumentRequest(server, authenticated) {
   const headers = { accept: "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*" };
   if (authenticated) headers.authorization = `Bearer ${server.token}`;
-  return requestRate(server, `${server.registry}@bench%2fpkg-0`, headers);
+  return { url: `${server.registry}@bench%2fpkg-0`, headers };
 }
 
 /** The server's floor: a request that touches no storage (Packyard: unknown path, 404; Verdaccio: /-/ping). */
-function floorRate(server) {
-  return server.name === "Packyard" ? requestRate(server, new URL("/api/v4/no-such-endpoint", server.registry).href, {}, 404) : requestRate(server, new URL("/-/ping", server.registry).href, {});
+function floorRequest(server) {
+  return server.name === "Packyard" ? { url: new URL("/api/v4/no-such-endpoint", server.registry).href, headers: {}, status: 404 } : { url: new URL("/-/ping", server.registry).href, headers: {} };
 }
 
 async function concurrentPublishes(server) {
@@ -172,10 +192,6 @@ async function installs(servers, withToken) {
 }
 
 async function measure(server) {
-  log(`${server.name}: packument load`);
-  const anonymous = await packumentRate(server, false);
-  const authenticated = await packumentRate(server, true);
-  const floor = await floorRate(server);
   log(`${server.name}: 20 concurrent publishes`);
   const concurrent = await concurrentPublishes(server);
   let huge = null;
@@ -183,7 +199,7 @@ async function measure(server) {
     log(`${server.name}: ${HUGE_MB} MB publish`);
     huge = await hugePublish(server);
   }
-  return { anonymous, authenticated, floor, concurrent, huge };
+  return { concurrent, huge };
 }
 
 const servers = [];
@@ -207,8 +223,13 @@ try {
   const drift = median(vAuth) / solo.authenticatedInstall;
   if (drift > 2 || drift < 0.5)
     throw new Error(`${verdaccio.name}'s installs took ${median(vAuth).toFixed(2)} s during the comparison against ${solo.authenticatedInstall.toFixed(2)} s alone: the machine's load changed, run the bench again`);
-  const p = { ...(await measure(packyard)), publish: median(pPublish), install: median(pAuth), anonInstall: median(pAnon), installRuns: pAuth };
-  const v = { ...(await measure(verdaccio)), publish: median(vPublish), install: median(vAuth), anonInstall: median(vAnon), installRuns: vAuth };
+  log("packument and floor request rates, alternating between the servers second by second");
+  const [pAnonRate, vAnonRate] = await alternatingRates(servers, (server) => packumentRequest(server, false));
+  const [pAuthRate, vAuthRate] = await alternatingRates(servers, (server) => packumentRequest(server, true));
+  const [pFloor, vFloor] = await alternatingRates(servers, floorRequest);
+  const rates = (anonymous, authenticated, floor) => ({ anonymous, authenticated, floor });
+  const p = { ...rates(pAnonRate, pAuthRate, pFloor), ...(await measure(packyard)), publish: median(pPublish), install: median(pAuth), anonInstall: median(pAnon), installRuns: pAuth };
+  const v = { ...rates(vAnonRate, vAuthRate, vFloor), ...(await measure(verdaccio)), publish: median(vPublish), install: median(vAuth), anonInstall: median(vAnon), installRuns: vAuth };
   const ratio = (a, b, lowerIsBetter) => (lowerIsBetter ? b / a : a / b).toFixed(2);
   const rows = [
     [`cold \`npm install\` of the 50-package tree with a token, median of ${INSTALL_RUNS} (s)`, p.install.toFixed(2), v.install.toFixed(2), ratio(p.install, v.install, true)],
@@ -240,7 +261,8 @@ try {
     `(2 shared cores, load average ${load} at the end; npm ${npmVersion}). Both servers on 127.0.0.1: Packyard as \`npm start\``,
     "runs it (the bundled Worker on Miniflare, local D1/R2/Durable Objects, no request log), Verdaccio with its",
     "default configuration except JWT API tokens, no uplink for the private `@bench` scope and no request log",
-    "(bench/npm/servers.mjs says why). Advantage > 1 means Packyard is faster. Cold installs alternate between the",
+    "(bench/npm/servers.mjs says why). Advantage > 1 means Packyard is faster. Request rates are measured in one-second",
+    "slices alternating between the servers. Cold installs alternate between the",
     `servers, fresh npm cache each; runs with a token: Packyard ${p.installRuns.map((t) => t.toFixed(2)).join(", ")} s,`,
     `Verdaccio ${v.installRuns.map((t) => t.toFixed(2)).join(", ")} s. Verdaccio alone before the comparison (the bench's check of its`,
     `peer): cold install ${solo.anonymousInstall.toFixed(2)} s anonymous, ${solo.authenticatedInstall.toFixed(2)} s with a token; one packument GET ${solo.anonymousMs.toFixed(1)} ms`,
