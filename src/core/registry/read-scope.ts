@@ -63,7 +63,10 @@ export function scopeQueries(db: Db, level: ScopeLevel) {
   switch (level.kind) {
     case "project": {
       const where = projectRefCondition(level.ref);
-      return { queries: [...projectRowQueries(db, where)], projectIds: projectIdsWhere(db, where) };
+      // A numeric ref is the project's id itself: the package rows need no join to find it (rows of a project
+      // that turns out not to exist, or not to be readable, are dropped once the scope is resolved).
+      const projectIds = /^\d+$/.test(level.ref) ? sql`(${Number(level.ref)})` : projectIdsWhere(db, where);
+      return { queries: [...projectRowQueries(db, where)], projectIds };
     }
     case "group":
     case "root_namespace": {
