@@ -15,8 +15,12 @@ export async function sha256Hex(input: string | ArrayBuffer | Uint8Array): Promi
   return toHex(await crypto.subtle.digest("SHA-256", data));
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 export function toHex(buffer: ArrayBuffer): string {
-  return [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  let out = "";
+  for (const b of new Uint8Array(buffer)) out += HEX[b];
+  return out;
 }
 
 /** Tokens are stored as their SHA-256: they are long and random, so no slow hash is needed. */
@@ -27,9 +31,16 @@ export const tokenDigest = sha256Hex;
  * timing: both sides are hashed first, so the comparison always runs over 32 equal-length bytes.
  */
 export async function secretsEqual(presented: string, configured: string): Promise<boolean> {
-  const [a, b] = await Promise.all([sha256Hex(presented), sha256Hex(configured)]);
+  const [a, b] = await Promise.all([sha256Hex(presented), configuredDigest(configured)]);
   return timingSafeEqual(a, b);
 }
+
+/** `sha256Hex` of a configured secret (the admin token), hashed once per isolate rather than per request. */
+export async function configuredDigest(configured: string): Promise<string> {
+  if (lastConfigured?.value !== configured) lastConfigured = { value: configured, digest: await sha256Hex(configured) };
+  return lastConfigured.digest;
+}
+let lastConfigured: { value: string; digest: string } | null = null;
 
 export function timingSafeEqual(a: string, b: string): boolean {
   const ea = new TextEncoder().encode(a);
