@@ -137,4 +137,4 @@ console.log(
   `control Worker (D1 row${R2 ? " + R2 object" : ""} per request, ${DIRECT ? "direct socket" : "entry Worker"}, V8 flags "${V8_FLAGS}"): ` +
     `${requests} requests in ${SECONDS} s (${Math.round(requests / elapsed)}/s, workerd CPU ${cpuMsPerRequest.toFixed(3)} ms per request), ${failures} failures`,
 );
-console.log(`MiB (V8 heaps: used/total):\n${samples.join("\n")}`);
+console.log(`t, requests, RSS / anonymous / file-backed (MiB)${inspector ? ", V8 heaps used/total (MiB)" : ""}:\n${samples.join("\n")}`);
