@@ -11,13 +11,22 @@
 // and throughput, p50/p99 latency per request kind, 5xx and other unexpected answers, connection errors,
 // versions lost (every acknowledged publish looked up afterwards: the version in the full packument with the
 // same shasum, the Generic file in the Packages API with the same sha256), and the runtime's RSS (the workerd
-// processes, VmRSS) and the load average sampled every --sample-seconds (5). Exits 1 on a 5xx or a lost version.
+// processes, VmRSS, and how much of it is anonymous) and the load average sampled every --sample-seconds (5), and
+// workerd's CPU time per request. Exits 1 on a 5xx or a lost version.
+//
+// Memory (docs/reliability.md, "Where the memory goes"): --heaps opens workerd's inspector and adds each
+// isolate's V8 heap to the samples (the Worker, "core:user:packyard", and Miniflare's simulators), then forces a
+// full GC in every isolate after the load and samples again; --v8-flags "FLAGS" replaces scripts/serve.mjs's
+// WORKERD_V8_FLAGS for the run ("" for V8's defaults, to see the curve without them).
 import { createHash, randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { loadavg } from "node:os";
 import { execFileSync } from "node:child_process";
-import { bundleOnce, startPackyard } from "../lib/packyard.mjs";
+import { freePort } from "../lib/free-port.mjs";
+import { QUIET_ENV, bundleOnce, startPackyard } from "../lib/packyard.mjs";
+import { WORKERD_V8_FLAGS } from "../../scripts/serve.mjs";
+import { cpuSeconds, inspectIsolates, rssBreakdownMiB, rssMiB, workerdPids } from "./memory.mjs";
 
 const arg = (flag, fallback) => {
   const i = process.argv.indexOf(flag);
@@ -35,6 +44,8 @@ const CONCURRENCY = Math.floor(arg("--concurrency", 16));
 const PACKAGES = Math.floor(arg("--packages", 40));
 const SAMPLE_SECONDS = arg("--sample-seconds", 5);
 const JSON_OUT = stringArg("--json");
+const HEAPS = process.argv.includes("--heaps");
+const V8_FLAGS = stringArg("--v8-flags") ?? WORKERD_V8_FLAGS;
 const log = (m) => process.stderr.write(`${m}\n`);
 const NPM_ACCEPT = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*";
 
@@ -94,40 +105,6 @@ function publishBody(name, version, tarball) {
   );
 }
 
-/** Children of `pid` (recursively) whose command is workerd. */
-function workerdPids(pid) {
-  const children = new Map();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(Number(entry), { parent, comm: readFileSync(`/proc/${entry}/comm`, "utf8").trim() });
-    } catch {
-      /* gone */
-    }
-  }
-  const found = [];
-  const walk = (p) => {
-    for (const [child, info] of children) {
-      if (info.parent !== p) continue;
-      if (info.comm.startsWith("workerd")) found.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
-}
-const rssMiB = (pids) =>
-  pids.reduce((sum, pid) => {
-    try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-      return sum + kb / 1024;
-    } catch {
-      return sum;
-    }
-  }, 0);
-
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
 async function main() {
@@ -140,6 +117,9 @@ async function main() {
     }
   })();
   const bundleDir = await bundleOnce();
+  // The server is a child process started with QUIET_ENV: its V8 flags and inspector port go there.
+  QUIET_ENV.MINIFLARE_WORKERD_V8_FLAGS = [V8_FLAGS, HEAPS ? "--expose-gc" : ""].filter(Boolean).join(" ");
+  if (HEAPS) QUIET_ENV.PACKYARD_INSPECTOR_PORT = String(await freePort());
   const packyard = await startPackyard({ bundleDir, log });
   const base = packyard.base;
   try {
@@ -225,16 +205,27 @@ async function main() {
       throw new Error(kind);
     }
 
-    // RSS and load average, sampled while the load runs.
-    const serverPid = packyard.pid;
+    // RSS, where it lies, V8 heaps (--heaps) and load average, sampled while the load runs.
+    const pids = workerdPids(packyard.pid);
+    const inspector = HEAPS ? await inspectIsolates(Number(QUIET_ENV.PACKYARD_INSPECTOR_PORT)) : null;
     const memory = [];
     const t0 = performance.now();
-    const sample = () => {
-      const pids = workerdPids(serverPid);
-      memory.push({ t: Math.round((performance.now() - t0) / 1000), rssMiB: Math.round(rssMiB(pids)), load1: Number(loadavg()[0].toFixed(2)), requests: [...stats.values()].reduce((n, s) => n + s.latencies.length, 0) });
+    const round1 = (x) => Number(x.toFixed(1));
+    const sample = async (note) => {
+      const { anon, file } = rssBreakdownMiB(pids);
+      const entry = { t: Math.round((performance.now() - t0) / 1000), rssMiB: Math.round(rssMiB(pids)), anonMiB: Math.round(anon), fileMiB: Math.round(file), load1: Number(loadavg()[0].toFixed(2)), requests: [...stats.values()].reduce((n, s) => n + s.latencies.length, 0) };
+      if (note) entry.note = note;
+      if (inspector) {
+        const heaps = await inspector.heaps();
+        entry.heapsMiB = Object.fromEntries(Object.entries(heaps).map(([name, h]) => [name, { used: round1(h.usedMiB), total: round1(h.totalMiB) }]));
+        entry.v8UsedMiB = round1(Object.values(heaps).reduce((n, h) => n + h.usedMiB, 0));
+        entry.v8TotalMiB = round1(Object.values(heaps).reduce((n, h) => n + h.totalMiB, 0));
+      }
+      memory.push(entry);
     };
-    sample();
-    const sampler = setInterval(sample, SAMPLE_SECONDS * 1000);
+    await sample();
+    const cpuAtStart = cpuSeconds(pids);
+    const sampler = setInterval(() => void sample(), SAMPLE_SECONDS * 1000);
     const deadline = performance.now() + SECONDS * 1000;
     let lastLog = performance.now();
     log(`load: ${SECONDS} s, ${CONCURRENCY} clients, ${PACKAGES} packages, against ${base}`);
@@ -266,8 +257,16 @@ async function main() {
       }),
     );
     const elapsed = (performance.now() - t0) / 1000;
+    const cpuMsPerRequest = ((cpuSeconds(pids) - cpuAtStart) * 1000) / [...stats.values()].reduce((n, s) => n + s.latencies.length, 0);
     clearInterval(sampler);
-    sample();
+    await sample();
+    if (inspector) {
+      // What is garbage and what is live: a full GC in every isolate, then the same figures again.
+      await inspector.collectGarbage();
+      await new Promise((r) => setTimeout(r, 2000));
+      await sample("after a full GC in every isolate");
+      inspector.close();
+    }
 
     // Versions lost: every acknowledged publish, looked up afterwards.
     log(`checking ${published.length} npm versions and ${genericPublished.length} Generic files…`);
@@ -295,7 +294,7 @@ async function main() {
     });
     const total = rows.reduce((n, r) => n + r.requests, 0);
     const result = {
-      command: `npm run bench -- load --seconds ${SECONDS} --concurrency ${CONCURRENCY} --packages ${PACKAGES}${READS_ONLY ? " --reads-only" : ""}${ONLY ? ` --only '${ONLY}'` : ""}`,
+      command: `npm run bench -- load --seconds ${SECONDS} --concurrency ${CONCURRENCY} --packages ${PACKAGES}${READS_ONLY ? " --reads-only" : ""}${ONLY ? ` --only '${ONLY}'` : ""}${HEAPS ? " --heaps" : ""}${V8_FLAGS !== WORKERD_V8_FLAGS ? ` --v8-flags '${V8_FLAGS}'` : ""}`,
       commit,
       date: started.toISOString(),
       node: process.version,
@@ -310,6 +309,8 @@ async function main() {
       genericPublished: genericPublished.length,
       lost,
       rows,
+      v8Flags: QUIET_ENV.MINIFLARE_WORKERD_V8_FLAGS,
+      workerdCpuMsPerRequest: Number(cpuMsPerRequest.toFixed(3)),
       memory,
     };
     const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : "–");
@@ -319,10 +320,15 @@ async function main() {
     for (const r of rows) console.log(`| ${r.kind} | ${r.requests} | ${f(r.perSecond)} | ${f(r.p50)} | ${f(r.p99)} | ${r.fiveXX} | ${r.unexpected - r.fiveXX} | ${r.connErrors} |`);
     console.log(`| all | ${total} | ${f(result.throughput)} | | | ${result.fiveXX} | ${result.unexpected - result.fiveXX} | ${result.connErrors} |`);
     console.log(`\nversions lost: ${lost.length} of ${published.length} npm versions and ${genericPublished.length} Generic files acknowledged${lost.length ? ` (${lost.slice(0, 10).join(", ")})` : ""}; tarballs with wrong bytes: ${result.badBytes}`);
-    const rss = memory.map((m) => m.rssMiB);
+    const during = memory.filter((m) => !m.note);
+    const rss = during.map((m) => m.rssMiB);
+    console.log(`workerd V8 flags "${result.v8Flags}"; workerd CPU ${result.workerdCpuMsPerRequest} ms per request`);
     console.log(`runtime RSS (MiB, every ${SAMPLE_SECONDS} s): min ${Math.min(...rss)}, max ${Math.max(...rss)}, first ${rss[0]}, last ${rss.at(-1)}`);
-    const step = Math.max(1, Math.floor(memory.length / 12));
-    console.log(`  t (s) / RSS (MiB) / load1: ${memory.filter((_, i) => i % step === 0 || i === memory.length - 1).map((m) => `${m.t}/${m.rssMiB}/${m.load1}`).join("  ")}`);
+    const step = Math.max(1, Math.floor(during.length / 12));
+    const shown = [...during.filter((_, i) => i % step === 0 || i === during.length - 1), ...memory.filter((m) => m.note)];
+    const v8 = (m) => (m.heapsMiB ? ` V8 ${m.v8UsedMiB}/${m.v8TotalMiB} (Worker ${m.heapsMiB["core:user:packyard"]?.used}/${m.heapsMiB["core:user:packyard"]?.total})` : "");
+    console.log(`  t (s): requests, RSS / anonymous (MiB), load1${inspector ? ", V8 heaps used/total (MiB, all isolates; the Worker's)" : ""}`);
+    for (const m of shown) console.log(`  ${m.note ? `${m.note}:` : `${m.t}:`} ${m.requests}, ${m.rssMiB} / ${m.anonMiB}, ${m.load1}${v8(m)}`);
     for (const r of rows) if (r.samples.length) console.log(`  ${r.kind}: ${r.samples.join(" | ")}`);
     if (JSON_OUT) writeFileSync(JSON_OUT, `${JSON.stringify(result, null, 2)}\n`);
     process.exitCode = result.fiveXX > 0 || lost.length > 0 || result.badBytes > 0 ? 1 : 0;
