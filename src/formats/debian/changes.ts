@@ -62,12 +62,12 @@ export function parseChanges(text: string): { distribution: string; files: Liste
 }
 
 /**
- * When the .changes has a `Files` field (dpkg-genchanges always writes one), it and `Checksums-Sha256` must
- * list the same files with the same sizes, as GitLab's ExtractChangesMetadataService checks.
+ * The `Files` field (dpkg-genchanges always writes one) and `Checksums-Sha256` must list the same files with
+ * the same sizes; a .changes without `Files` is refused, as GitLab's ExtractChangesMetadataService does.
  */
 function checkFilesField(stanza: Stanza, files: ListedFile[]): void {
   const lines = (field(stanza, "Files") ?? "").split("\n").slice(1).map((l) => l.trim().split(/\s+/)).filter((p) => p.length >= 3);
-  if (lines.length === 0) return;
+  if (lines.length === 0) throw new AppError("bad_request", "400 Bad request - Files field is missing");
   const sizes = new Map(lines.map((p) => [p[p.length - 1]!, Number(p[1])]));
   const bySha = new Map(files.map((f) => [f.name, f.size]));
   const problems = [

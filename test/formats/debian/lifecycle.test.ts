@@ -232,7 +232,7 @@ describe("source uploads and debian-installer packages", () => {
     const src = await sourcePackage("lonely", "1.0-1");
     for (const f of [src.dsc, src.files[0]!]) expect((await s.put(f.name, f.bytes, "")).status).toBe(201);
     const sums = (await Promise.all([src.dsc, src.files[0]!].map(async (f) => ` ${await hex("SHA-256", f.bytes)} ${f.bytes.byteLength} ${f.name}`))).join("\n");
-    const changes = `Format: 1.8\nSource: lonely\nDistribution: bookworm\nChecksums-Sha256:\n${sums}\n`;
+    const changes = `Format: 1.8\nSource: lonely\nDistribution: bookworm\n${filesFieldFor(sums)}Checksums-Sha256:\n${sums}\n`;
     const res = await call(`${s.repo}/lonely_1.0-1_source.changes`, { method: "PUT", body: changes, headers: s.form });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("lonely_1.0-1.debian.tar.gz");
@@ -250,12 +250,13 @@ describe("a .changes", () => {
     expect((await s.put("changed_1.0_all.deb", changed, "")).status).toBe(201);
     const ghost = await deb(controlText("ghost", "1.0"));
     const other = await deb(controlText("changed", "1.0", "all", "X-Other: yes\n"));
-    const changes = `Format: 1.8\nSource: here\nDistribution: bookworm\nChecksums-Sha256:\n${[
+    const sums = [
       await line(here, "here_1.0_all.deb"),
       await line(ghost, "ghost_1.0_all.deb"),
       await line(other, "changed_1.0_all.deb"),
       await line(ghost, "ghost_1.0.dsc"),
-    ].join("\n")}\n`;
+    ].join("\n");
+    const changes = `Format: 1.8\nSource: here\nDistribution: bookworm\n${filesFieldFor(sums)}Checksums-Sha256:\n${sums}\n`;
     const res = await call(`${s.repo}/here_1.0_all.changes`, { method: "PUT", body: changes, headers: s.form });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
@@ -277,7 +278,8 @@ describe("a .changes", () => {
       json: { package_name_pattern: "locked*", package_type: "debian", minimum_access_level_for_push: "admin" },
     });
     expect(rule.status).toBe(201);
-    const changes = `Format: 1.8\nSource: free\nDistribution: bookworm\nChecksums-Sha256:\n${await line(free, "free_1.0_all.deb")}\n${await line(locked, "locked_1.0_all.deb")}\n`;
+    const sums = `${await line(free, "free_1.0_all.deb")}\n${await line(locked, "locked_1.0_all.deb")}`;
+    const changes = `Format: 1.8\nSource: free\nDistribution: bookworm\n${filesFieldFor(sums)}Checksums-Sha256:\n${sums}\n`;
     const put = () => call(`${s.repo}/free_1.0_all.changes`, { method: "PUT", body: changes, headers: s.form });
     const refused = await put();
     expect(refused.status).toBe(403);
@@ -295,6 +297,15 @@ describe("a .changes", () => {
     expect(packages).toContain("Package: locked\n");
   });
 });
+
+/** The `Files` field dpkg-genchanges writes beside `Checksums-Sha256` lines (the MD5 column is not checked). */
+function filesFieldFor(sums: string): string {
+  const lines = sums.split("\n").map((l) => {
+    const [, size, name] = l.trim().split(/\s+/);
+    return ` ${"0".repeat(32)} ${size} misc optional ${name}`;
+  });
+  return `Files:\n${lines.join("\n")}\n`;
+}
 
 /** The request through the app with a D1 that counts statements, waiting for what it left to do (cache puts). */
 async function counted(path: string, headers: Record<string, string>) {

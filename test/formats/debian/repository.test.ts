@@ -59,13 +59,14 @@ describe("control files", () => {
     expect(() => parseChanges(changes(" 0 10 misc optional a_1_all.deb", ` ${sha} 10 a_1_all.deb\n ${sha} 5 c_1.dsc`))).toThrow("c_1.dsc is listed in Checksums-Sha256 but not in Files");
     expect(() => parseChanges(changes(" 0 11 misc optional a_1_all.deb", ` ${sha} 10 a_1_all.deb`))).toThrow("Size for a_1_all.deb in Files and Checksums-Sha256 differ");
     expect(parseChanges(changes(" 0 10 misc optional a_1_all.deb", ` ${sha} 10 a_1_all.deb`)).files).toHaveLength(1);
+    expect(() => parseChanges(`Format: 1.8\nDistribution: bookworm\nChecksums-Sha256:\n ${sha} 10 a_1_all.deb\n`)).toThrow("Files field is missing");
   });
 
   it("reads clearsigned .changes and .dsc files (debsign's output) by their signed text", () => {
     const sha = "b".repeat(64);
     const signed = (body: string) =>
       `-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n${body}\n-----BEGIN PGP SIGNATURE-----\n\niHUEARYKAB0WIQ==\n=abcd\n-----END PGP SIGNATURE-----\n`;
-    expect(parseChanges(signed(`Format: 1.8\nDistribution: unstable\nChecksums-Sha256:\n ${sha} 5 y_1.dsc`))).toEqual({ distribution: "unstable", files: [{ name: "y_1.dsc", size: 5, sha256: sha, section: "main" }] });
+    expect(parseChanges(signed(`Format: 1.8\nDistribution: unstable\nFiles:\n ${"d".repeat(32)} 5 devel optional y_1.dsc\nChecksums-Sha256:\n ${sha} 5 y_1.dsc`))).toEqual({ distribution: "unstable", files: [{ name: "y_1.dsc", size: 5, sha256: sha, section: "devel" }] });
     const dsc = parseDsc(signed(`Format: 3.0 (native)\nSource: yy\nVersion: 1\nChecksums-Sha256:\n ${sha} 7 y_1.tar.xz\nFiles:\n ${"c".repeat(32)} 7 y_1.tar.xz`));
     expect(dsc).toMatchObject({ source: "yy", version: "1", files: [{ name: "y_1.tar.xz", size: 7, sha256: sha }] });
     expect(() => parseDsc("Format: 3.0 (native)\nSource: Bad Name\nVersion: 1\n")).toThrow(/Source/);
