@@ -6,9 +6,9 @@
 //            written in the same batch as the delete
 // Not covered: versionless rows (Maven's artifact-level metadata) and Maven's maven-metadata.xml files, which the
 // registry rewrites on every deploy. Read inside the coordinator's commit, so no race can slip a replacement in.
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { namespacesAboveProject } from "../tenancy";
-import type { Db } from "../../db/client";
+import { inIds, type Db } from "../../db/client";
 import { packageFiles, packageFileTombstones, packages, storageSettings } from "../../db/schema";
 import { AppError } from "../errors";
 
@@ -81,7 +81,7 @@ export async function checkImmutable(db: Db, target: { projectId: number; packag
 /** The statement that tombstones files about to be deleted (by package ids or by file id), for the same batch. */
 export function tombstoneStatement(db: Db, packageType: string, which: { packageIds: number[] } | { fileId: number }) {
   const where =
-    "fileId" in which ? eq(packageFiles.id, which.fileId) : inArray(packageFiles.packageId, sql`(SELECT value FROM json_each(${JSON.stringify(which.packageIds)}))`);
+    "fileId" in which ? eq(packageFiles.id, which.fileId) : inIds(packageFiles.packageId, which.packageIds);
   return db
     .insert(packageFileTombstones)
     .select(
