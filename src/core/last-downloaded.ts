@@ -30,12 +30,12 @@ export function noteDownload(env: { DB: D1Database }, packageId: number, waitUnt
 export async function recordDownload(d1: D1Database, packageId: number, now = Date.now(), cache: Cache = caches.default): Promise<boolean> {
   const marker = new Request(`${MARKER_ORIGIN}/${packageId}`);
   // This isolate already saw the marker, or wrote it: no Cache API read for every download of a hot package.
-  if (cache === caches.default && noted.get(marker.url, now)) return false;
-  if (await cache.match(marker)) {
-    if (cache === caches.default) noted.set(marker.url, true, now + NOTED_MEMO_MS, 0, now);
-    return false;
-  }
-  if (cache === caches.default) noted.set(marker.url, true, now + NOTED_MEMO_MS, 0, now);
+  const remembers = cache === caches.default;
+  if (remembers && noted.get(marker.url, now)) return false;
+  const seen = await cache.match(marker);
+  // Seen, or about to be written below: either way the marker is there for the next hour.
+  if (remembers) noted.set(marker.url, true, now + NOTED_MEMO_MS, 0, now);
+  if (seen) return false;
   await cache.put(marker, new Response("1", { headers: { "Cache-Control": `max-age=${LAST_DOWNLOADED_RESOLUTION_MS / 1000}` } }));
   const stale = new Date(now - LAST_DOWNLOADED_RESOLUTION_MS);
   const written = await createDb(d1)

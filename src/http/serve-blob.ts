@@ -60,7 +60,8 @@ export async function serveBlob(bucket: R2Bucket, request: Request, file: Servab
     headers.set("Content-Length", String(file.size));
     return new Response(null, { status: 200, headers });
   }
-  if (!range && file.size <= MEMO_ENTRY_BYTES) {
+  const memoable = !range && file.size <= MEMO_ENTRY_BYTES;
+  if (memoable) {
     const remembered = smallBlobs.get(file.blobId);
     if (remembered) {
       headers.set("Content-Length", String(file.size));
@@ -69,7 +70,7 @@ export async function serveBlob(bucket: R2Bucket, request: Request, file: Servab
   }
   const object = await bucket.get(blobKey(file.blobId), range ? { range: { offset: range.start, length: range.end - range.start + 1 } } : {});
   if (!object) throw new AppError("not_found", "404 File Not Found");
-  if (!range && file.size <= MEMO_ENTRY_BYTES) {
+  if (memoable) {
     const bytes = await object.arrayBuffer();
     smallBlobs.set(file.blobId, bytes, Date.now() + MEMO_MS, bytes.byteLength);
     headers.set("Content-Length", String(bytes.byteLength));

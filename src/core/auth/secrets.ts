@@ -31,12 +31,16 @@ export const tokenDigest = sha256Hex;
  * timing: both sides are hashed first, so the comparison always runs over 32 equal-length bytes.
  */
 export async function secretsEqual(presented: string, configured: string): Promise<boolean> {
-  const [a, b] = await Promise.all([sha256Hex(presented), configuredDigest(configured)]);
-  return timingSafeEqual(a, b);
+  return digestMatchesSecret(await sha256Hex(presented), configured);
+}
+
+/** `secretsEqual` for a caller that already holds the presented secret's `sha256Hex` (token lookups do). */
+export async function digestMatchesSecret(presentedDigest: string, configured: string): Promise<boolean> {
+  return timingSafeEqual(presentedDigest, await configuredDigest(configured));
 }
 
 /** `sha256Hex` of a configured secret (the admin token), hashed once per isolate rather than per request. */
-export async function configuredDigest(configured: string): Promise<string> {
+async function configuredDigest(configured: string): Promise<string> {
   if (lastConfigured?.value !== configured) lastConfigured = { value: configured, digest: await sha256Hex(configured) };
   return lastConfigured.digest;
 }
