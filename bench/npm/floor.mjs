@@ -6,7 +6,12 @@
 //     plain Node HTTP server (no storage, no auth, no JSON building: a response costs what a socket write does);
 //   - nowhere: `--offline` from a warm cache (resolving, extracting, linking, writing the lockfile only).
 // The ideal registry is the floor a server can reach; what is left above the offline run is npm's own work per
-// request (its HTTP agent, cache writes, integrity checks). `node bench/npm/floor.mjs [--runs N]`.
+// request (its HTTP agent, cache writes, integrity checks).
+// With `--delay-ms D` a second ideal registry waits D ms before every answer (a registry whose every request
+// makes one round trip to a database D ms away, as an authenticated read that must see every change at once
+// does), and reports how many requests npm had in flight at once: what issue 12's "authenticated install at
+// most 1.5× slower with 80 ms on every D1 call" asks of any registry.
+// `node bench/npm/floor.mjs [--runs N] [--delay-ms D]`.
 import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -17,13 +22,15 @@ import { startVerdaccio } from "./servers.mjs";
 
 const runsAt = process.argv.indexOf("--runs");
 const RUNS = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 5;
+const delayAt = process.argv.indexOf("--delay-ms");
+const DELAY_MS = delayAt > 0 ? Number(process.argv[delayAt + 1]) : 0;
 const log = (line) => console.error(line);
 const { temp, publishTree, coldInstall, cleanup } = createNpmTree("npm-floor");
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ACCEPT = "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*";
 
 /** Every packument (as npm install asks for it) and tarball of the tree, read from `registry`, served from memory. */
-async function startIdealRegistry(registry) {
+async function startIdealRegistry(registry, delayMs = 0) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}/`;
   const responses = new Map();
@@ -40,8 +47,13 @@ async function startIdealRegistry(registry) {
     // npm asks for a scoped name with its slash encoded; either spelling is answered.
     for (const p of [`/${name.replace("/", "%2f")}`, `/${name.replace("/", "%2F")}`, `/${name}`]) responses.set(p, { body, type: "application/vnd.npm.install-v1+json" });
   }
-  const server = http.createServer((req, res) => {
+  const flight = { now: 0, max: 0, requests: 0 };
+  const server = http.createServer(async (req, res) => {
     const found = responses.get(req.url.split("?")[0]);
+    flight.requests++;
+    flight.max = Math.max(flight.max, ++flight.now);
+    res.on("close", () => flight.now--);
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (!found) {
       res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
       return;
@@ -50,7 +62,8 @@ async function startIdealRegistry(registry) {
   });
   server.keepAliveTimeout = 60_000;
   await new Promise((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { name: "ideal registry (in memory)", registry: base, token: "unused", stop: () => new Promise((resolve) => server.close(resolve)) };
+  const name = delayMs > 0 ? `ideal registry waiting ${delayMs} ms per request` : "ideal registry (in memory)";
+  return { name, registry: base, token: "unused", flight, stop: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 function rc(dir, registry) {
@@ -60,19 +73,27 @@ function rc(dir, registry) {
 
 const verdaccio = await startVerdaccio(log);
 let ideal = null;
+let delayed = null;
 try {
   log(`${verdaccio.name}: publishing ${PACKAGES} packages`);
   await publishTree(verdaccio, 4);
   ideal = await startIdealRegistry(verdaccio.registry);
+  if (DELAY_MS > 0) delayed = await startIdealRegistry(verdaccio.registry, DELAY_MS);
   // A warm cache: one install fills it, then every offline run starts from a copy of it.
   const warm = temp("warm-cache");
   const seed = temp("seed");
   rc(seed, verdaccio.registry);
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--cache", warm, "--loglevel=error"], { cwd: seed });
-  const times = { verdaccio: [], ideal: [], offline: [] };
+  const times = { verdaccio: [], ideal: [], delayed: [], offline: [] };
+  const inFlight = [];
   for (let run = 0; run < RUNS; run++) {
     times.verdaccio.push(await coldInstall(verdaccio, false));
     times.ideal.push(await coldInstall(ideal, false));
+    if (delayed) {
+      Object.assign(delayed.flight, { max: 0, requests: 0 });
+      times.delayed.push(await coldInstall(delayed, false));
+      inFlight.push(`${delayed.flight.max} of ${delayed.flight.requests}`);
+    }
     const dir = temp("app");
     const cache = temp("cache");
     cpSync(warm, cache, { recursive: true });
@@ -89,9 +110,15 @@ try {
   console.log(line(`cold install from ${verdaccio.name}, anonymous`, times.verdaccio));
   console.log(line("cold install from the ideal registry (responses from memory)", times.ideal));
   console.log(line("the same install offline from a warm cache (npm's own work)", times.offline));
+  if (delayed) {
+    console.log(line(`cold install from the ${delayed.name}`, times.delayed));
+    console.log(`  most requests in flight at once, of all requests, per run: ${inFlight.join("; ")}`);
+    console.log(`  delayed / ideal: ${(median(times.delayed) / median(times.ideal)).toFixed(2)}× (issue 12 asks at most 1.5× with 80 ms)`);
+  }
   console.log(`0.8 × Verdaccio's cold install: ${(0.8 * median(times.verdaccio)).toFixed(2)} s; ideal / Verdaccio: ${(median(times.ideal) / median(times.verdaccio)).toFixed(2)}`);
 } finally {
   await ideal?.stop();
+  await delayed?.stop();
   await verdaccio.stop();
   cleanup();
 }
