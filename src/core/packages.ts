@@ -29,12 +29,15 @@ export interface VersionQuery {
 /** Which projects a package read looks in: their ids, or a subquery selecting them (a batched read). */
 export type ProjectIdSource = number[] | SQLWrapper;
 
+/** A value in a package read: bound as given, or a placeholder in a compiled statement (src/db/compiled.ts). */
+type Bindable = string | SQLWrapper;
+
 export interface PackageQuery {
-  packageType: string;
-  normalizedName?: string;
-  /** Several names (bound as one parameter). */
-  normalizedNames?: readonly string[];
-  version?: string;
+  packageType: Bindable;
+  normalizedName?: Bindable;
+  /** Several names (bound as one parameter: their JSON text, for a placeholder). */
+  normalizedNames?: readonly string[] | SQLWrapper;
+  version?: Bindable;
   /** Every status when absent. */
   statuses?: PackageStatus[];
 }
@@ -110,7 +113,7 @@ export async function getTags(db: Db, projectIds: number[], packageType: string,
 }
 
 /** Tags of a name (of every name of the type when `normalizedName` is absent) in these projects. */
-export function tagsQuery(db: Db, projects: ProjectIdSource, packageType: string, normalizedName?: string) {
+export function tagsQuery(db: Db, projects: ProjectIdSource, packageType: Bindable, normalizedName?: Bindable) {
   return db
     .select({ projectId: packageTags.projectId, tag: packageTags.tag, packageId: packageTags.packageId, normalizedName: packageTags.normalizedName })
     .from(packageTags)
@@ -131,8 +134,8 @@ export type FileAndPackage = { file: PackageFileRow; pkg: PackageRow };
  * Files with this sha256 (and name) among these projects' installable packages, and their packages: two
  * statements for one batch (a joined select would mix up the columns both tables name alike in a D1 batch).
  */
-export function fileBySha256Queries(db: Db, projects: ProjectIdSource, packageType: string, sha256: string, fileName?: string) {
-  const fileConditions = [eq(packageFiles.sha256, sha256.toLowerCase())];
+export function fileBySha256Queries(db: Db, projects: ProjectIdSource, packageType: Bindable, sha256: Bindable, fileName?: Bindable) {
+  const fileConditions = [eq(packageFiles.sha256, typeof sha256 === "string" ? sha256.toLowerCase() : sha256)];
   if (fileName) fileConditions.push(eq(packageFiles.fileName, fileName));
   const fileWhere = and(...fileConditions)!;
   const packageWhere = and(projectsCondition(projects), eq(packages.packageType, packageType), inArray(packages.status, INSTALLABLE_STATUSES))!;

@@ -1,8 +1,9 @@
 // Tenancy reads: projects and groups by id or full path, an actor's inherited role, and the
 // projects of a group an actor may read. Authorisation itself is src/core/auth/policy.ts.
-import { and, eq, getTableColumns, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { inIds, type Db } from "../db/client";
+import { compiledFamily, slot } from "../db/compiled";
 import { members, namespaces, projects } from "../db/schema";
 import { userOf, type Actor } from "./auth/actor";
 import { decide, type PackageAction, type ProjectSubject } from "./auth/policy";
@@ -26,7 +27,18 @@ export type ProjectWithNamespace = { project: ProjectRow; namespace: NamespaceRo
 
 /** `:id` in GitLab URLs: a number or a (URL-decoded) full path. */
 export function projectRefCondition(ref: string): SQL {
-  return /^\d+$/.test(ref) ? eq(projects.id, Number(ref)) : sql`lower(${projects.fullPath}) = lower(${ref})`;
+  return projectRefConditionOf(refKindOf(ref), ref);
+}
+
+/** Whether a `:id` is an id or a full path. */
+export const refKindOf = (ref: string): "id" | "path" => (/^\d+$/.test(ref) ? "id" : "path");
+
+/** The bound value of a `:id` of that kind. */
+export const refValueOf = (ref: string): number | string => (refKindOf(ref) === "id" ? Number(ref) : ref);
+
+/** `projectRefCondition` for a `:id` of a known kind, whose value may be a placeholder (src/db/compiled.ts). */
+export function projectRefConditionOf(kind: "id" | "path", ref: string | SQLWrapper): SQL {
+  return kind === "id" ? sql`${projects.id} = ${typeof ref === "string" ? Number(ref) : ref}` : sql`lower(${projects.fullPath}) = lower(${ref})`;
 }
 
 export function projectByRefQuery(db: Db, ref: string) {
@@ -125,9 +137,14 @@ export type RolesLoader = () => Promise<Map<string, number>>;
 export async function loadRoles(db: Db, actor: Actor): Promise<Map<string, number>> {
   const user = userOf(actor);
   if (!user) return new Map();
-  const [rows, owned] = await db.batch(roleQueries(db, sql`(${user.id})`));
+  const [rows, owned] = await db.batch(userRoleQueries(db, user.id));
   return rolesFromRows(user.id, rows, owned);
 }
+
+const userRoleFamily = compiledFamily((db) => roleQueries(db, sql`(${slot("userId")})`));
+
+/** `roleQueries` of one known user (built once per isolate). */
+export const userRoleQueries = (db: Db, userId: number) => userRoleFamily(db, "user", { userId });
 
 /** Memberships and owned personal namespaces of the user(s) `userIds` (SQL) names: two statements for one batch. */
 export function roleQueries(db: Db, userIds: SQL) {

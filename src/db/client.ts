@@ -16,8 +16,11 @@ export function createDb(d1: D1Database) {
 
 /**
  * `column IN (ids)` with one bound parameter, however many ids: D1 allows at most 100 bound
- * parameters per statement, and a group can hold thousands of projects.
+ * parameters per statement, and a group can hold thousands of projects. A compiled statement
+ * (src/db/compiled.ts) passes a placeholder instead, bound to the ids' JSON text.
  */
-export function inIds(column: SQLWrapper, ids: readonly (number | string)[]): SQL {
-  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+export function inIds(column: SQLWrapper, ids: readonly (number | string)[] | SQLWrapper): SQL {
+  return sql`${column} IN (SELECT value FROM json_each(${isList(ids) ? JSON.stringify(ids) : ids}))`;
 }
+
+const isList = (ids: readonly (number | string)[] | SQLWrapper): ids is readonly (number | string)[] => Array.isArray(ids);

@@ -3,9 +3,10 @@
 // Resolution is split in three so the registry context can fold it into the request's one D1 batch:
 // `lookupOf` (no D1: digest, candidate token kinds, admin check), `actorQueries` (the statements, keyed
 // by the token digest) and `actorFromRows` (the rules). `resolveActor` runs the three on their own.
-import { and, eq, sql, type SQL } from "drizzle-orm";
-import { namespacesAboveProject } from "../tenancy";
+import { and, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { namespacesAboveProject, roleQueries } from "../tenancy";
 import type { Db } from "../../db/client";
+import { compiledFamily, slot } from "../../db/compiled";
 import { deployTokens, jobTokens, jobTokenScopeLinks, personalAccessTokens, users } from "../../db/schema";
 import { AppError } from "../errors";
 import { ANONYMOUS, type Actor, type UserRecord } from "./actor";
@@ -56,12 +57,31 @@ function candidateKinds(credential: Credential): TokenKind[] {
   return ["pat", "deploy", "job"];
 }
 
+/** What the statements of a lookup depend on: its digest is a placeholder in compiled statements. */
+type LookupShape = Pick<ActorLookup, "admin" | "kinds"> & { digest: string | SQLWrapper };
+
+/** A lookup's statement variant: the admin token, or the token tables looked in. */
+const variantOf = (lookup: ActorLookup) => (lookup.admin ? "admin" : lookup.kinds.join(","));
+const shapeOf = (variant: string): LookupShape => ({ admin: variant === "admin", kinds: variant === "admin" ? [] : (variant.split(",") as TokenKind[]), digest: slot("digest") });
+
+const actorFamily = compiledFamily((db, variant) => buildActorQueries(db, shapeOf(variant)));
+const roleFamily = compiledFamily((db, variant) => roleQueries(db, userIdsOf(shapeOf(variant))!));
+
 /**
  * The statements that find the credential's rows: one per candidate token table, then the users they name
  * (root's row for the admin token). No joins: D1 returns batch rows as objects, where the columns two joined
- * tables share (id, name, …) would collide.
+ * tables share (id, name, …) would collide. Built once per isolate for each kind of lookup.
  */
 export function actorQueries(db: Db, lookup: ActorLookup) {
+  return actorFamily(db, variantOf(lookup), { digest: lookup.digest });
+}
+
+/** The memberships of the user the credential stands for, in the same batch as `actorQueries`; null when it stands for none. */
+export function lookupRoleQueries(db: Db, lookup: ActorLookup) {
+  return standsForUser(lookup) ? roleFamily(db, variantOf(lookup), { digest: lookup.digest }) : null;
+}
+
+function buildActorQueries(db: Db, lookup: LookupShape) {
   const userIds = userIdsOf(lookup);
   const tokenQueries = lookup.kinds.map((kind) => {
     if (kind === "pat") return db.select().from(personalAccessTokens).where(eq(personalAccessTokens.tokenDigest, lookup.digest));
@@ -75,7 +95,7 @@ export function actorQueries(db: Db, lookup: ActorLookup) {
 }
 
 /** Projects whose allowlist admits the job token's project, directly or through a group above it (bounded). */
-function allowlistQuery(db: Db, digest: string) {
+function allowlistQuery(db: Db, digest: string | SQLWrapper) {
   const tokenProject = sql`(SELECT project_id FROM job_tokens WHERE token_digest = ${digest})`;
   const ancestors = namespacesAboveProject(tokenProject);
   return db
@@ -88,8 +108,11 @@ function allowlistQuery(db: Db, digest: string) {
 /** How many allowlisting projects a job token's reach holds (beyond this, the oldest links are not seen). */
 const MAX_ALLOWLISTED = 1000;
 
+/** Whether the credential may stand for a user (deploy tokens stand for none). */
+const standsForUser = (lookup: Pick<ActorLookup, "admin" | "kinds">) => lookup.admin || lookup.kinds.includes("pat") || lookup.kinds.includes("job");
+
 /** The user id(s) a credential may stand for, as SQL, so memberships can be read in the same batch. */
-export function userIdsOf(lookup: ActorLookup): SQL | null {
+function userIdsOf(lookup: LookupShape): SQL | null {
   if (lookup.admin) return sql`(SELECT ${ROOT_USER_ID})`;
   const parts: SQL[] = [];
   if (lookup.kinds.includes("pat")) parts.push(sql`SELECT user_id FROM personal_access_tokens WHERE token_digest = ${lookup.digest}`);
@@ -105,7 +128,7 @@ type DeployRow = typeof deployTokens.$inferSelect;
 /** The actor the rows of `actorQueries` (in the same order) describe, or null when the credential is not valid now. */
 export function actorFromRows(db: Db, lookup: ActorLookup, results: unknown[][], options: ResolveOptions): Actor | null {
   const now = options.now ?? Date.now();
-  const hasUsers = userIdsOf(lookup) !== null;
+  const hasUsers = standsForUser(lookup);
   const usersById = new Map(((hasUsers ? results[lookup.kinds.length] : []) as UserRow[]).map((u) => [u.id, u]));
   const allowedBy = lookup.kinds.includes("job") ? ((results[lookup.kinds.length + (hasUsers ? 1 : 0)] ?? []) as { projectId: number }[]).map((r) => r.projectId) : [];
   if (lookup.admin) {

@@ -5,8 +5,9 @@
 // Unknown and hidden places answer alike, so an outsider cannot tell them apart: 401 for anonymous
 // callers (clients then send credentials), 404 for everyone else.
 // Spec: ../shared/reference/gitlab-spec.md §0.4 (auth), §1/§2/§3 (route prefixes and levels).
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { compiledFamily, slot } from "../../db/compiled";
 import type { Actor } from "../auth/actor";
 import { AppError } from "../errors";
 import {
@@ -19,7 +20,9 @@ import {
   projectIdsWhere,
   projectPathsCondition,
   joinProjectRows,
-  projectRefCondition,
+  projectRefConditionOf,
+  refKindOf,
+  refValueOf,
   projectRowQueries,
   throwFor,
   underNamespaceRef,
@@ -56,17 +59,34 @@ export interface ReadScope {
 }
 
 /**
+ * A level whose statements are compiled (src/db/compiled.ts): `variant` names their shape, `values` binds them.
+ * Reads in the same batch compile against it too, their projects subquery rebuilt from `variant` by
+ * `projectLevelIds`. Only project levels are compiled: they carry the hot authenticated reads.
+ */
+export interface CompiledLevel {
+  variant: "id" | "path";
+  values: { ref: number | string };
+}
+
+/** The projects of a project level as a subquery; `ref` is a placeholder in compiled statements. */
+export function projectLevelIds(db: Db, variant: CompiledLevel["variant"], ref: number | string | SQLWrapper): SQLWrapper {
+  // A numeric ref is the project's id itself: the package rows need no join to find it (rows of a project that
+  // turns out not to exist, or not to be readable, are dropped once the scope is resolved).
+  return variant === "id" ? sql`(${ref})` : projectIdsWhere(db, projectRefConditionOf("path", typeof ref === "number" ? String(ref) : ref));
+}
+
+const projectLevelFamily = compiledFamily((db, variant) => projectRowQueries(db, projectRefConditionOf(variant as CompiledLevel["variant"], slot("ref"))));
+
+/**
  * The statements a level needs (for one batch) and the projects it may cover as a subquery, so package rows
  * can be read in the same batch before anyone knows the project ids.
  */
-export function scopeQueries(db: Db, level: ScopeLevel) {
+export function scopeQueries(db: Db, level: ScopeLevel): { queries: readonly unknown[]; projectIds: SQLWrapper; compiled?: CompiledLevel } {
   switch (level.kind) {
     case "project": {
-      const where = projectRefCondition(level.ref);
-      // A numeric ref is the project's id itself: the package rows need no join to find it (rows of a project
-      // that turns out not to exist, or not to be readable, are dropped once the scope is resolved).
-      const projectIds = /^\d+$/.test(level.ref) ? sql`(${Number(level.ref)})` : projectIdsWhere(db, where);
-      return { queries: [...projectRowQueries(db, where)], projectIds };
+      const compiled: CompiledLevel = { variant: refKindOf(level.ref), values: { ref: refValueOf(level.ref) } };
+      // Reads that are not compiled use `projectIds` with the value bound; compiled ones rebuild it with the placeholder.
+      return { queries: projectLevelFamily(db, compiled.variant, compiled.values), projectIds: projectLevelIds(db, compiled.variant, compiled.values.ref), compiled };
     }
     case "group":
     case "root_namespace": {

@@ -8,14 +8,14 @@
 // and those package rows in ONE batch, keyed by the token digest and the `:id` in the URL. Reads run in a
 // D1 session that may use a read replica; an answer that finds nothing is asked again of the primary,
 // so a version published a moment ago is never a 404 (src/core/registry/read-session.ts).
-import { sql, type SQLWrapper } from "drizzle-orm";
+import type { SQLWrapper } from "drizzle-orm";
 import { createDb, type Db } from "../../db/client";
 import type { PackageStatus } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { userOf, type Actor } from "../auth/actor";
 import type { Credential } from "../auth/credentials";
 import type { PackageAction } from "../auth/policy";
-import { actorFromRows, actorQueries, invalidToken, lookupOf, userIdsOf, type ActorLookup, type ResolveOptions } from "../auth/resolve-actor";
+import { actorFromRows, actorQueries, invalidToken, lookupOf, lookupRoleQueries, type ActorLookup, type ResolveOptions } from "../auth/resolve-actor";
 import type { RangedSource } from "../archive";
 import { blobSource, discardBlob, putBlob, type OptionalDigest, type PutBlobOptions, type StoredBlob, type StoredBlobWith } from "../blobs";
 import { AppError } from "../errors";
@@ -44,8 +44,9 @@ import {
 } from "../packages";
 import { commitPackage, type CommitSuccess } from "../publish/client";
 import type { CommitActor, CommitAuthor, CommitOp, CommitTarget } from "../publish/types";
-import { allows, authorizeFound, roleQueries, rolesFromRows, type ProjectContext } from "../tenancy";
-import { foundProject, projectScopeOf, scopeFromRows, scopeQueries, type ReadScope, type ScopeLevel } from "./read-scope";
+import { allows, authorizeFound, rolesFromRows, userRoleQueries, type ProjectContext } from "../tenancy";
+import { compiledFileBySha256Queries, compiledTagsQuery, compiledVersionQueries } from "./compiled-reads";
+import { foundProject, projectScopeOf, scopeFromRows, scopeQueries, type CompiledLevel, type ReadScope, type ScopeLevel } from "./read-scope";
 import { ReadSession } from "./read-session";
 import { purgeAccessRecords } from "./edge-access";
 import { authorizeGroup, groupRecordQuery, groupRecords, type GroupRecordRow, type GroupRecords } from "../group-records";
@@ -172,7 +173,7 @@ export class Registry {
     this.rolesPromise ??= (async () => {
       const user = userOf(actor);
       if (!user) return new Map<string, number>();
-      const [members, owned] = await this.db.batch(roleQueries(this.db, sql`(${user.id})`));
+      const [members, owned] = await this.db.batch(userRoleQueries(this.db, user.id));
       return rolesFromRows(user.id, members, owned);
     })();
     return this.rolesPromise;
@@ -346,11 +347,11 @@ export class Registry {
         return [from, statements.length] as const;
       };
       const actorSlot = lookup && !this.actorValue ? slot(actorQueries(db, lookup)) : null;
-      const userIds = actorSlot && lookup ? userIdsOf(lookup) : this.actorValue && !this.rolesPromise ? userIdSql(this.actorValue) : null;
-      const roleSlot = target && userIds ? slot(roleQueries(db, userIds)) : null;
+      const roleQueries = !target ? null : actorSlot && lookup ? lookupRoleQueries(db, lookup) : this.actorValue && !this.rolesPromise ? knownUserRoleQueries(db, this.actorValue) : null;
+      const roleSlot = roleQueries ? slot(roleQueries) : null;
       const scope = target ? scopeQueries(db, target.level) : null;
       const scopeSlot = scope ? slot(scope.queries) : null;
-      const readSlots = scope && target ? plan.map((reads) => ({ reads, ...slotsOf(db, target.level, scope.projectIds, reads, slot) })) : [];
+      const readSlots = scope && target ? plan.map((reads) => ({ reads, ...slotsOf(db, target.level, scope, reads, slot) })) : [];
       if (statements.length === 0) return { actor: this.actor, roles: null, scope: null, prefetched: [] };
       const results = (await db.batch(statements as unknown as Parameters<Db["batch"]>[0])) as unknown as unknown[][];
       const part = (range: readonly [number, number] | null) => (range ? results.slice(range[0], range[1]) : []);
@@ -407,27 +408,36 @@ export function authorOf(actor: Actor, roles: Map<string, number> = new Map()): 
 
 const idsOf = (where: ProjectSet): number[] => (Array.isArray(where) ? where.map((p) => p.project.id) : where.projectIds);
 
-const userIdSql = (actor: Actor) => {
+const knownUserRoleQueries = (db: Db, actor: Actor) => {
   const user = userOf(actor);
-  return user ? sql`(${user.id})` : null;
+  return user ? userRoleQueries(db, user.id) : null;
 };
 
 /** The statements of one declared read, appended to the batch by `slot`. */
-function slotsOf(db: Db, level: ScopeLevel, projects: SQLWrapper, reads: PackageReads, slot: (list: readonly unknown[]) => readonly [number, number]) {
+function slotsOf(db: Db, level: ScopeLevel, scope: { projectIds: SQLWrapper; compiled?: CompiledLevel }, reads: PackageReads, slot: (list: readonly unknown[]) => readonly [number, number]) {
   const type = reads.packageType;
+  const projects = scope.projectIds;
+  const compiled = scope.compiled;
   switch (kindOf(reads)) {
     case "record":
       return { main: level.kind === "group" ? slot([groupRecordQuery(db, namespaceIdByRef(db, level.ref, "group"), type, reads.groupRecord!)]) : null, tags: null };
     case "sha256":
-      return { main: slot(fileBySha256Queries(db, projects, type, reads.fileSha256!, reads.fileName)), tags: null };
+      return {
+        main: slot(compiled ? compiledFileBySha256Queries(db, compiled, type, reads.fileSha256!, reads.fileName) : fileBySha256Queries(db, projects, type, reads.fileSha256!, reads.fileName)),
+        tags: null,
+      };
     case "metadata":
       return { main: slot([filesByMetadataQuery(db, projects, type, reads.fileMetadata!.key, reads.fileMetadata!.value)]), tags: null };
     case "names":
       return { main: slot([packageNamesQuery(db, projects, type)]), tags: null };
     case "rows":
       return {
-        main: slot(versionQueries(db, projects, { packageType: type, normalizedName: reads.name, normalizedNames: reads.names, version: reads.version })),
-        tags: reads.tags ? slot([tagsQuery(db, projects, type, reads.name)]) : null,
+        main: slot(
+          compiled
+            ? compiledVersionQueries(db, compiled, { packageType: type, name: reads.name, names: reads.names, version: reads.version })
+            : versionQueries(db, projects, { packageType: type, normalizedName: reads.name, normalizedNames: reads.names, version: reads.version }),
+        ),
+        tags: reads.tags ? slot([compiled ? compiledTagsQuery(db, compiled, type, reads.name)[0] : tagsQuery(db, projects, type, reads.name)]) : null,
       };
   }
 }
