@@ -50,7 +50,12 @@ export async function getProjectByRef(db: Db, ref: string): Promise<ProjectWithN
 }
 
 function namespaceRefCondition(ref: string, kind?: "group" | "user"): SQL {
-  const where = /^\d+$/.test(ref) ? eq(namespaces.id, Number(ref)) : sql`lower(${namespaces.fullPath}) = lower(${ref})`;
+  return namespaceRefConditionOf(refKindOf(ref), refValueOf(ref), kind);
+}
+
+/** `namespaceRefCondition` for a ref of a known kind, whose value may be a placeholder (src/db/compiled.ts). */
+function namespaceRefConditionOf(refKind: "id" | "path", ref: number | string | SQLWrapper, kind?: "group" | "user"): SQL {
+  const where = refKind === "id" ? sql`${namespaces.id} = ${ref}` : sql`lower(${namespaces.fullPath}) = lower(${ref})`;
   return kind ? and(where, eq(namespaces.kind, kind))! : where;
 }
 
@@ -60,7 +65,12 @@ export function namespaceIdByRef(db: Db, ref: string, kind?: "group" | "user") {
 }
 
 export function namespaceByRefQuery(db: Db, ref: string, kind?: "group" | "user") {
-  return db.select().from(namespaces).where(namespaceRefCondition(ref, kind));
+  return namespaceByRefQueryOf(db, refKindOf(ref), refValueOf(ref), kind);
+}
+
+/** `namespaceByRefQuery` for a ref of a known kind, whose value may be a placeholder. */
+export function namespaceByRefQueryOf(db: Db, refKind: "id" | "path", ref: number | string | SQLWrapper, kind?: "group" | "user") {
+  return db.select().from(namespaces).where(namespaceRefConditionOf(refKind, ref, kind));
 }
 
 export async function getNamespaceByRef(db: Db, ref: string, kind?: "group" | "user"): Promise<NamespaceRow | null> {
@@ -73,8 +83,13 @@ export async function getNamespaceByRef(db: Db, ref: string, kind?: "group" | "u
  * share a batch with the namespace's own.
  */
 export function underNamespaceRef(ref: string, kind: "group" | "user" | undefined, includeSubgroups: boolean): SQL {
+  return underNamespaceRefOf(refKindOf(ref), refValueOf(ref), kind, includeSubgroups);
+}
+
+/** `underNamespaceRef` for a ref of a known kind, whose value may be a placeholder. */
+export function underNamespaceRefOf(refKind: "id" | "path", ref: number | string | SQLWrapper, kind: "group" | "user" | undefined, includeSubgroups: boolean): SQL {
   const top = alias(namespaces, "top");
-  const byRef = /^\d+$/.test(ref) ? eq(top.id, Number(ref)) : sql`lower(${top.fullPath}) = lower(${ref})`;
+  const byRef = refKind === "id" ? sql`${top.id} = ${ref}` : sql`lower(${top.fullPath}) = lower(${ref})`;
   const where = kind ? and(byRef, eq(top.kind, kind)) : byRef;
   if (!includeSubgroups) return sql`${namespaces.id} = (SELECT ${top.id} FROM ${namespaces} AS "top" WHERE ${where})`;
   const prefix = sql`(SELECT ${top.traversalIds} || '/' FROM ${namespaces} AS "top" WHERE ${where})`;

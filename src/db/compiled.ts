@@ -48,6 +48,10 @@ export const slot = (name: string): Placeholder => sql.placeholder(name);
  */
 const templateDb = createDb({ prepare: () => ({}) } as unknown as D1Database);
 
+let builds = 0;
+/** How many statement lists compiled families have built in this isolate (tests pin that hot reads build none). */
+export const compiledBuilds = () => builds;
+
 /** How many variants a family keeps (variants come from a closed set in code; this only bounds a mistake). */
 const MAX_VARIANTS = 64;
 
@@ -61,6 +65,7 @@ export function compiledFamily<const Q extends readonly unknown[]>(build: (db: D
     let list = templates.get(variant);
     if (!list) {
       list = build(templateDb, variant).map((statement) => templateOf(statement as unknown as Buildable));
+      builds++;
       if (templates.size < MAX_VARIANTS) templates.set(variant, list);
     }
     const session = (db as unknown as { session: SessionInternals }).session;

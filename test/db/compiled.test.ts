@@ -4,9 +4,11 @@ import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb, inIds } from "../../src/db/client";
-import { compiledFamily, slot } from "../../src/db/compiled";
+import { compiledBuilds, compiledFamily, slot } from "../../src/db/compiled";
 import { users } from "../../src/db/schema";
-import { createUser } from "../support/api";
+import { addMember, createGroup, createProject, createUser, unique } from "../support/api";
+import { fetchCounted } from "../support/counting-d1";
+import { escaped, groupPrefix, INSTALL_ACCEPT, INSTANCE_PREFIX, projectPrefix, publish } from "../formats/npm/support";
 
 describe("compiled statements", () => {
   it("build once per variant and bind each use's values, answering what drizzle's own statement answers", async () => {
@@ -53,5 +55,28 @@ describe("compiled statements", () => {
     const db = createDb(env.DB);
     const family = compiledFamily((d) => [d.select().from(users).where(eq(users.id, slot("id")))] as const);
     await expect(db.batch(family(db, "one", {}))).rejects.toThrow(/No value for placeholder "id"/);
+  });
+});
+
+describe("compiled reads", () => {
+  it("an authenticated packument or tarball of another project, name or user builds no SQL once one of its kind was served", async () => {
+    const reads = async () => {
+      const group = await createGroup(unique("cr").toLowerCase());
+      const project = await createProject(group.id, { visibility: "private" });
+      const developer = await createUser();
+      await addMember("projects", project.id, developer.id, 30);
+      const name = `@${group.path}/${unique("lib").toLowerCase()}`;
+      expect((await publish(projectPrefix(project.id), name, "1.0.0", developer.token)).response.status).toBe(200);
+      const before = compiledBuilds();
+      for (const prefix of [projectPrefix(project.id), groupPrefix(group.id), projectPrefix(encodeURIComponent(project.path_with_namespace)), INSTANCE_PREFIX]) {
+        const headers = { authorization: `Bearer ${developer.token}` };
+        const packument = await fetchCounted(`${prefix}/${escaped(name)}`, { headers: { ...headers, accept: INSTALL_ACCEPT } });
+        expect(packument.status).toBe(200);
+        expect((await fetchCounted(`${prefix}/${name}/-/${name}-1.0.0.tgz`, { headers })).status).toBe(200);
+      }
+      return compiledBuilds() - before;
+    };
+    expect(await reads()).toBeGreaterThan(0);
+    expect(await reads()).toBe(0);
   });
 });

@@ -1,12 +1,13 @@
-// The declared reads of a project level, as compiled statements (src/db/compiled.ts): an authenticated
-// packument, tarball, PyPI page or file download builds none of its batch's SQL once its isolate has served
-// one of its kind. A variant is the level's (`id` or `path`) and which optional values the read binds.
+// The declared reads of a project, group or top-level namespace level, as compiled statements
+// (src/db/compiled.ts): an authenticated packument, tarball, PyPI page or file download builds none of its
+// batch's SQL once its isolate has served one of its kind. A variant is the level's and which optional values
+// the read binds.
 import { compiledFamily, slot } from "../../db/compiled";
 import type { Db } from "../../db/client";
 import { fileBySha256Queries, tagsQuery, versionQueries } from "../packages";
-import { projectLevelIds, type CompiledLevel } from "./read-scope";
+import { levelProjectIds, type CompiledLevel } from "./read-scope";
 
-/** `id|nv`: the level's variant, then a letter per optional value present. */
+/** `project:id|nv`: the level's variant, then a letter per optional value present. */
 const variantOf = (level: CompiledLevel, present: Record<string, boolean>) =>
   `${level.variant}|${Object.entries(present)
     .filter(([, on]) => on)
@@ -16,7 +17,7 @@ const variantOf = (level: CompiledLevel, present: Record<string, boolean>) =>
 function parse(db: Db, variant: string) {
   const [level, letters = ""] = variant.split("|");
   const has = (letter: string) => letters.includes(letter);
-  return { projects: projectLevelIds(db, level as CompiledLevel["variant"], slot("ref")), has };
+  return { projects: levelProjectIds(db, level!, slot("ref")), has };
 }
 
 const rowsFamily = compiledFamily((db, variant) => {
@@ -46,7 +47,7 @@ export interface RowsRead {
   version?: string;
 }
 
-/** `versionQueries` of a project level (every status: the registry keeps what the route asks for). */
+/** `versionQueries` of a compiled level (every status: the registry keeps what the route asks for). */
 export const compiledVersionQueries = (db: Db, level: CompiledLevel, read: RowsRead) =>
   rowsFamily(db, variantOf(level, { n: read.name !== undefined, N: read.names !== undefined, v: read.version !== undefined }), {
     ...level.values,
@@ -56,10 +57,10 @@ export const compiledVersionQueries = (db: Db, level: CompiledLevel, read: RowsR
     version: read.version ?? null,
   });
 
-/** `tagsQuery` of a project level: the tags of one name, or of every name of the type. */
+/** `tagsQuery` of a compiled level: the tags of one name, or of every name of the type. */
 export const compiledTagsQuery = (db: Db, level: CompiledLevel, packageType: string, name?: string) =>
   tagsFamily(db, variantOf(level, { n: name !== undefined }), { ...level.values, type: packageType, name: name ?? null });
 
-/** `fileBySha256Queries` of a project level. */
+/** `fileBySha256Queries` of a compiled level. */
 export const compiledFileBySha256Queries = (db: Db, level: CompiledLevel, packageType: string, sha256: string, fileName?: string) =>
   sha256Family(db, variantOf(level, { f: !!fileName }), { ...level.values, type: packageType, sha256: sha256.toLowerCase(), fileName: fileName || null });

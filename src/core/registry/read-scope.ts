@@ -15,7 +15,7 @@ import {
   keepReadable,
   mayReadGroup,
   memberOfAnyProject,
-  namespaceByRefQuery,
+  namespaceByRefQueryOf,
   parseTraversal,
   projectIdsWhere,
   projectPathsCondition,
@@ -25,7 +25,7 @@ import {
   refValueOf,
   projectRowQueries,
   throwFor,
-  underNamespaceRef,
+  underNamespaceRefOf,
   type NamespaceRow,
   type ProjectContext,
   type ProjectRow,
@@ -59,47 +59,73 @@ export interface ReadScope {
 }
 
 /**
- * A level whose statements are compiled (src/db/compiled.ts): `variant` names their shape, `values` binds them.
- * Reads in the same batch compile against it too, their projects subquery rebuilt from `variant` by
- * `projectLevelIds`. Only project levels are compiled: they carry the hot authenticated reads.
+ * A level whose statements are compiled (src/db/compiled.ts): `variant` names their shape (`project:id`,
+ * `group:path:1`, `root:path`, …), `values` binds them. Reads in the same batch compile against it too, their
+ * projects subquery rebuilt from `variant` by `levelProjectIds`. Instance levels that name paths or every
+ * readable project are not compiled.
  */
 export interface CompiledLevel {
-  variant: "id" | "path";
+  variant: string;
   values: { ref: number | string };
 }
 
-/** The projects of a project level as a subquery; `ref` is a placeholder in compiled statements. */
-export function projectLevelIds(db: Db, variant: CompiledLevel["variant"], ref: number | string | SQLWrapper): SQLWrapper {
-  // A numeric ref is the project's id itself: the package rows need no join to find it (rows of a project that
-  // turns out not to exist, or not to be readable, are dropped once the scope is resolved).
-  return variant === "id" ? sql`(${ref})` : projectIdsWhere(db, projectRefConditionOf("path", typeof ref === "number" ? String(ref) : ref));
+function compiledLevelOf(level: ScopeLevel): CompiledLevel | null {
+  switch (level.kind) {
+    case "project":
+      return { variant: `project:${refKindOf(level.ref)}`, values: { ref: refValueOf(level.ref) } };
+    case "group":
+      return { variant: `group:${refKindOf(level.ref)}:${level.includeSubgroups === false ? 0 : 1}`, values: { ref: refValueOf(level.ref) } };
+    case "root_namespace":
+      return { variant: `root:${refKindOf(level.path)}`, values: { ref: refValueOf(level.path) } };
+    default:
+      return null;
+  }
 }
 
-const projectLevelFamily = compiledFamily((db, variant) => projectRowQueries(db, projectRefConditionOf(variant as CompiledLevel["variant"], slot("ref"))));
+/** What a variant says: the level's kind, whether its ref is an id or a path, and (groups) whether subgroups count. */
+function partsOf(variant: string) {
+  const [kind, refKind, subgroups] = variant.split(":") as ["project" | "group" | "root", "id" | "path", string | undefined];
+  return { kind, refKind, includeSubgroups: subgroups !== "0" };
+}
+
+/** The condition on projects ⋈ namespaces selecting a namespace level's projects. */
+function underLevel(variant: string, ref: number | string | SQLWrapper): SQL {
+  const { kind, refKind, includeSubgroups } = partsOf(variant);
+  return underNamespaceRefOf(refKind, ref, kind === "group" ? "group" : undefined, includeSubgroups);
+}
+
+/** The projects of a compiled level as a subquery; `ref` is a placeholder in compiled statements. */
+export function levelProjectIds(db: Db, variant: string, ref: number | string | SQLWrapper): SQLWrapper {
+  const { kind, refKind } = partsOf(variant);
+  if (kind !== "project") return projectIdsWhere(db, underLevel(variant, ref));
+  // A numeric ref is the project's id itself: the package rows need no join to find it (rows of a project that
+  // turns out not to exist, or not to be readable, are dropped once the scope is resolved).
+  return refKind === "id" ? sql`(${ref})` : projectIdsWhere(db, projectRefConditionOf("path", typeof ref === "number" ? String(ref) : ref));
+}
+
+const levelFamily = compiledFamily((db, variant) => {
+  const { kind, refKind } = partsOf(variant);
+  if (kind === "project") return [...projectRowQueries(db, projectRefConditionOf(refKind, slot("ref")))];
+  return [namespaceByRefQueryOf(db, refKind, slot("ref"), kind === "group" ? "group" : undefined), ...projectRowQueries(db, underLevel(variant, slot("ref")))];
+});
 
 /**
  * The statements a level needs (for one batch) and the projects it may cover as a subquery, so package rows
  * can be read in the same batch before anyone knows the project ids.
  */
 export function scopeQueries(db: Db, level: ScopeLevel): { queries: readonly unknown[]; projectIds: SQLWrapper; compiled?: CompiledLevel } {
+  const compiled = compiledLevelOf(level);
+  if (compiled) {
+    // Reads that are not compiled use `projectIds` with the value bound; compiled ones rebuild it with the placeholder.
+    return { queries: levelFamily(db, compiled.variant, compiled.values), projectIds: levelProjectIds(db, compiled.variant, compiled.values.ref), compiled };
+  }
   switch (level.kind) {
-    case "project": {
-      const compiled: CompiledLevel = { variant: refKindOf(level.ref), values: { ref: refValueOf(level.ref) } };
-      // Reads that are not compiled use `projectIds` with the value bound; compiled ones rebuild it with the placeholder.
-      return { queries: projectLevelFamily(db, compiled.variant, compiled.values), projectIds: projectLevelIds(db, compiled.variant, compiled.values.ref), compiled };
-    }
-    case "group":
-    case "root_namespace": {
-      const ref = level.kind === "group" ? level.ref : level.path;
-      const kind = level.kind === "group" ? "group" : undefined;
-      const under: SQL = underNamespaceRef(ref, kind, level.kind === "group" ? (level.includeSubgroups ?? true) : true);
-      return { queries: [namespaceByRefQuery(db, ref, kind), ...projectRowQueries(db, under)], projectIds: projectIdsWhere(db, under) };
-    }
     case "project_paths": {
       const where = projectPathsCondition(level.paths);
       return { queries: [...projectRowQueries(db, where)], projectIds: projectIdsWhere(db, where) };
     }
-    case "readable":
+    default:
+      // `readable` (project, group and top-level namespace levels are compiled above).
       return { queries: [...projectRowQueries(db, sql`1 = 1`)], projectIds: projectIdsWhere(db, sql`1 = 1`) };
   }
 }
