@@ -80,13 +80,9 @@ export async function getNamespaceByRef(db: Db, ref: string, kind?: "group" | "u
 /**
  * Which projects lie under the namespace `ref` names (or in it only, without subgroups), as a condition on
  * a projects ⋈ namespaces query that finds the namespace by reference rather than id, so the lookup can
- * share a batch with the namespace's own.
+ * share a batch with the namespace's own. `refKind` says whether `ref` is an id or a path; `ref` may be a
+ * placeholder (src/db/compiled.ts).
  */
-export function underNamespaceRef(ref: string, kind: "group" | "user" | undefined, includeSubgroups: boolean): SQL {
-  return underNamespaceRefOf(refKindOf(ref), refValueOf(ref), kind, includeSubgroups);
-}
-
-/** `underNamespaceRef` for a ref of a known kind, whose value may be a placeholder. */
 export function underNamespaceRefOf(refKind: "id" | "path", ref: number | string | SQLWrapper, kind: "group" | "user" | undefined, includeSubgroups: boolean): SQL {
   const top = alias(namespaces, "top");
   const byRef = refKind === "id" ? sql`${top.id} = ${ref}` : sql`lower(${top.fullPath}) = lower(${ref})`;
