@@ -27,7 +27,7 @@ export type ProjectWithNamespace = { project: ProjectRow; namespace: NamespaceRo
 
 /** `:id` in GitLab URLs: a number or a (URL-decoded) full path. */
 export function projectRefCondition(ref: string): SQL {
-  return projectRefConditionOf(refKindOf(ref), ref);
+  return projectRefConditionOf(refKindOf(ref), refValueOf(ref));
 }
 
 /** Whether a `:id` is an id or a full path. */
@@ -36,9 +36,9 @@ export const refKindOf = (ref: string): "id" | "path" => (/^\d+$/.test(ref) ? "i
 /** The bound value of a `:id` of that kind. */
 export const refValueOf = (ref: string): number | string => (refKindOf(ref) === "id" ? Number(ref) : ref);
 
-/** `projectRefCondition` for a `:id` of a known kind, whose value may be a placeholder (src/db/compiled.ts). */
-export function projectRefConditionOf(kind: "id" | "path", ref: string | SQLWrapper): SQL {
-  return kind === "id" ? sql`${projects.id} = ${typeof ref === "string" ? Number(ref) : ref}` : sql`lower(${projects.fullPath}) = lower(${ref})`;
+/** `projectRefCondition` for a `:id` of a known kind, bound as given (`refValueOf`, or a placeholder: src/db/compiled.ts). */
+export function projectRefConditionOf(kind: "id" | "path", ref: number | string | SQLWrapper): SQL {
+  return kind === "id" ? sql`${projects.id} = ${ref}` : sql`lower(${projects.fullPath}) = lower(${ref})`;
 }
 
 export function projectByRefQuery(db: Db, ref: string) {

@@ -20,7 +20,10 @@ export function createDb(d1: D1Database) {
  * (src/db/compiled.ts) passes a placeholder instead, bound to the ids' JSON text.
  */
 export function inIds(column: SQLWrapper, ids: readonly (number | string)[] | SQLWrapper): SQL {
-  return sql`${column} IN (SELECT value FROM json_each(${isList(ids) ? JSON.stringify(ids) : ids}))`;
+  return sql`${column} IN (SELECT value FROM json_each(${isList(ids) ? idsParam(ids) : ids}))`;
 }
+
+/** The one parameter `inIds` binds for a list: what a compiled statement's placeholder for it is given. */
+export const idsParam = (ids: readonly (number | string)[]): string => JSON.stringify(ids);
 
 const isList = (ids: readonly (number | string)[] | SQLWrapper): ids is readonly (number | string)[] => Array.isArray(ids);

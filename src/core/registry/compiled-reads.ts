@@ -3,7 +3,7 @@
 // batch's SQL once its isolate has served one of its kind. A variant is the level's and which optional values
 // the read binds.
 import { compiledFamily, slot } from "../../db/compiled";
-import type { Db } from "../../db/client";
+import { idsParam, type Db } from "../../db/client";
 import { fileBySha256Queries, tagsQuery, versionQueries } from "../packages";
 import { levelProjectIds, type CompiledLevel } from "./read-scope";
 
@@ -40,6 +40,7 @@ const sha256Family = compiledFamily((db, variant) => {
   return fileBySha256Queries(db, projects, slot("type"), slot("sha256"), has("f") ? slot("fileName") : undefined);
 });
 
+/** A declared read of package rows (`PackageReads`): its type, and optionally one name or several, and a version. */
 export interface RowsRead {
   packageType: string;
   name?: string;
@@ -53,7 +54,7 @@ export const compiledVersionQueries = (db: Db, level: CompiledLevel, read: RowsR
     ...level.values,
     type: read.packageType,
     name: read.name ?? null,
-    names: read.names ? JSON.stringify(read.names) : null,
+    names: read.names ? idsParam(read.names) : null,
     version: read.version ?? null,
   });
 

@@ -100,7 +100,7 @@ export function levelProjectIds(db: Db, variant: string, ref: number | string | 
   if (kind !== "project") return projectIdsWhere(db, underLevel(variant, ref));
   // A numeric ref is the project's id itself: the package rows need no join to find it (rows of a project that
   // turns out not to exist, or not to be readable, are dropped once the scope is resolved).
-  return refKind === "id" ? sql`(${ref})` : projectIdsWhere(db, projectRefConditionOf("path", typeof ref === "number" ? String(ref) : ref));
+  return refKind === "id" ? sql`(${ref})` : projectIdsWhere(db, projectRefConditionOf("path", ref));
 }
 
 const levelFamily = compiledFamily((db, variant) => {

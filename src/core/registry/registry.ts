@@ -434,7 +434,7 @@ function slotsOf(db: Db, level: ScopeLevel, scope: { projectIds: SQLWrapper; com
       return {
         main: slot(
           compiled
-            ? compiledVersionQueries(db, compiled, { packageType: type, name: reads.name, names: reads.names, version: reads.version })
+            ? compiledVersionQueries(db, compiled, reads)
             : versionQueries(db, projects, { packageType: type, normalizedName: reads.name, normalizedNames: reads.names, version: reads.version }),
         ),
         tags: reads.tags ? slot([compiled ? compiledTagsQuery(db, compiled, type, reads.name)[0] : tagsQuery(db, projects, type, reads.name)]) : null,
